@@ -1,0 +1,134 @@
+# samizdat: one Makefile.  `make` builds build/samizdat; `make check` builds
+# everything under ASan+UBSan and runs every test; `make run` starts a node.
+# Targets: all run check unit fuzz-replay e2e interop fuzz bench sanitize
+# valgrind install man-lint clean.
+
+PREFIX	?= /usr/local
+CC	?= cc
+PKGS	 = libsecp256k1 sqlite3 libcrypto jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN	 = -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
+	   -Wstrict-prototypes -Wmissing-prototypes -Wmissing-declarations \
+	   -Wformat=2 -Wno-unused-parameter -Wvla
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS)
+LDLIBS	 = $(PKG_LIBS) -lpthread -lm
+
+SAN	 = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	   -fno-omit-frame-pointer
+SAN_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS)
+
+SRCS	 = $(sort $(wildcard src/*.c))
+LIBSRCS	 = $(filter-out src/main.c,$(SRCS))
+HDRS	 = $(wildcard src/*.h)
+UNIT	 = $(patsubst test/unit/%.c,%,$(sort $(wildcard test/unit/test-*.c)))
+FUZZ	 = $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz-*.c)))
+
+B	 = build
+S	 = build/san
+
+.PHONY: all run check deps deps-test unit fuzz-replay e2e interop fuzz \
+	bench sanitize valgrind install man-lint clean
+
+all: deps $(B)/samizdat
+
+deps:
+	@sh scripts/deps.sh build
+
+deps-test:
+	@sh scripts/deps.sh test
+
+# --- release build -------------------------------------------------------
+$(B)/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libsamizdat.a: $(patsubst src/%.c,$(B)/obj/%.o,$(LIBSRCS))
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/samizdat: $(B)/obj/main.o $(B)/libsamizdat.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# --- sanitizer build, used by every test ---------------------------------
+$(S)/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -c -o $@ $<
+
+$(S)/libsamizdat.a: $(patsubst src/%.c,$(S)/obj/%.o,$(LIBSRCS))
+	rm -f $@ && ar rcs $@ $^
+
+$(S)/samizdat: $(S)/obj/main.o $(S)/libsamizdat.a
+	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+
+$(S)/unit/%: test/unit/%.c test/unit/testutil.h $(S)/libsamizdat.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -Isrc -o $@ $< $(S)/libsamizdat.a \
+	    $(shell pkg-config --libs cmocka) $(LDLIBS)
+
+$(S)/fuzz/%: fuzz/%.c fuzz/driver.c $(S)/libsamizdat.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -Isrc -o $@ $< fuzz/driver.c $(S)/libsamizdat.a \
+	    $(LDLIBS)
+
+sanitize: deps $(S)/samizdat
+
+# --- running -------------------------------------------------------------
+run: all
+	@sh scripts/run.sh $(B)/samizdat
+
+# --- tests ---------------------------------------------------------------
+check: deps-test
+	@$(MAKE) --no-print-directory unit fuzz-replay e2e interop
+	@echo "make check: all test suites passed"
+
+unit: $(S)/samizdat $(addprefix $(S)/unit/,$(UNIT))
+	@fail=0; for t in $(UNIT); do \
+		echo "== unit $$t"; \
+		(cd test/unit && ../../$(S)/unit/$$t) || fail=1; \
+	done; exit $$fail
+
+fuzz-replay: $(addprefix $(S)/fuzz/,$(FUZZ))
+	@fail=0; for f in $(FUZZ); do \
+		n=$${f#fuzz-}; \
+		$(S)/fuzz/$$f fuzz/corpus/$$n || fail=1; \
+	done; exit $$fail
+
+e2e: $(S)/samizdat
+	@sh test/e2e/run.sh $(S)/samizdat
+
+interop: $(S)/samizdat $(S)/unit/test-canon-tool
+	@sh test/interop/run.sh $(S)
+
+# libFuzzer builds (clang), bounded: FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@mkdir -p $(B)/libfuzzer
+	@for f in $(FUZZ); do \
+		n=$${f#fuzz-}; \
+		clang -std=c11 -D_GNU_SOURCE -g -O1 \
+		    -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc \
+		    -o $(B)/libfuzzer/$$f fuzz/$$f.c $(LIBSRCS) $(LDLIBS) || exit 1; \
+		mkdir -p fuzz/corpus/$$n; \
+		$(B)/libfuzzer/$$f -max_total_time=$(FUZZ_SECONDS) \
+		    -artifact_prefix=fuzz/corpus/$$n/crash- fuzz/corpus/$$n || exit 1; \
+	done
+
+valgrind: $(B)/samizdat
+	@VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full" \
+	    sh test/e2e/run.sh $(B)/samizdat
+
+bench: all
+	@sh bench/run.sh $(B)/samizdat
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(B)/samizdat $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/samizdat.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+man-lint:
+	mandoc -Tlint -Wwarning man/*.[0-9] || groff -man -z -ww man/*.[0-9]
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,148 @@
+/*
+ * crypto.c: SHA-256, BIP-340 and randomness behind crypto.h.  The context is
+ * randomised at creation (side-channel blinding for signing) and then only
+ * read, which libsecp256k1 allows from several threads at once.
+ */
+#include <sys/random.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+#include <secp256k1.h>
+#include <secp256k1_extrakeys.h>
+#include <secp256k1_schnorrsig.h>
+
+#include "crypto.h"
+#include "log.h"
+
+static secp256k1_context *crypto_ctx;
+
+int
+crypto_init(void)
+{
+	uint8_t	 seed[32];
+
+	if (crypto_ctx != NULL)
+		return 0;
+	crypto_ctx = secp256k1_context_create(SECP256K1_CONTEXT_SIGN |
+	    SECP256K1_CONTEXT_VERIFY);
+	if (crypto_ctx == NULL) {
+		log_warnx("secp256k1_context_create failed");
+		return -1;
+	}
+	if (crypto_random(seed, sizeof(seed)) == 0 &&
+	    !secp256k1_context_randomize(crypto_ctx, seed))
+		log_warnx("secp256k1_context_randomize failed");
+	explicit_bzero(seed, sizeof(seed));
+	return 0;
+}
+
+void
+crypto_free(void)
+{
+	if (crypto_ctx != NULL)
+		secp256k1_context_destroy(crypto_ctx);
+	crypto_ctx = NULL;
+}
+
+void
+crypto_sha256(const void *p, size_t n, uint8_t out[32])
+{
+	SHA256(p, n, out);
+}
+
+int
+crypto_random(void *p, size_t n)
+{
+	uint8_t	*b = p;
+	ssize_t	 r;
+
+	while (n > 0) {
+		r = getrandom(b, n, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			log_warn("getrandom");
+			return -1;
+		}
+		b += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+enum err
+crypto_verify(const uint8_t sig[64], const uint8_t *msg, size_t msglen,
+    const uint8_t pubkey[32])
+{
+	secp256k1_xonly_pubkey pk;
+
+	if (!secp256k1_xonly_pubkey_parse(crypto_ctx, &pk, pubkey))
+		return ERR_PUBKEY_CURVE;
+	if (!secp256k1_schnorrsig_verify(crypto_ctx, sig, msg, msglen, &pk))
+		return ERR_BAD_SIG;
+	return ERR_OK;
+}
+
+enum err
+crypto_sign(const uint8_t seckey[32], const uint8_t *msg, size_t msglen,
+    const uint8_t *aux, uint8_t sig[64])
+{
+	secp256k1_keypair kp;
+	secp256k1_schnorrsig_extraparams ep =
+	    SECP256K1_SCHNORRSIG_EXTRAPARAMS_INIT;
+	uint8_t	 rnd[32], out[64];
+	enum err e = ERR_KEY;
+
+	if (aux == NULL) {
+		if (crypto_random(rnd, sizeof(rnd)) != 0)
+			return ERR_KEY;
+		aux = rnd;
+	}
+	ep.ndata = (void *)(uintptr_t)aux;
+	if (!secp256k1_keypair_create(crypto_ctx, &kp, seckey))
+		goto done;
+	if (!secp256k1_schnorrsig_sign_custom(crypto_ctx, out, msg, msglen,
+	    &kp, &ep))
+		goto done;
+	memcpy(sig, out, 64);
+	e = ERR_OK;
+done:
+	explicit_bzero(&kp, sizeof(kp));
+	explicit_bzero(rnd, sizeof(rnd));
+	return e;
+}
+
+enum err
+crypto_pubkey(const uint8_t seckey[32], uint8_t pubkey[32])
+{
+	secp256k1_keypair kp;
+	secp256k1_xonly_pubkey xpk;
+	enum err e = ERR_KEY;
+
+	if (!secp256k1_keypair_create(crypto_ctx, &kp, seckey))
+		goto done;
+	if (!secp256k1_keypair_xonly_pub(crypto_ctx, &xpk, NULL, &kp))
+		goto done;
+	if (!secp256k1_xonly_pubkey_serialize(crypto_ctx, pubkey, &xpk))
+		goto done;
+	e = ERR_OK;
+done:
+	explicit_bzero(&kp, sizeof(kp));
+	return e;
+}
+
+enum err
+crypto_keygen(uint8_t seckey[32])
+{
+	int	 tries;
+
+	for (tries = 0; tries < 16; tries++) {
+		if (crypto_random(seckey, 32) != 0)
+			return ERR_KEY;
+		if (secp256k1_ec_seckey_verify(crypto_ctx, seckey))
+			return ERR_OK;
+	}
+	return ERR_KEY;
+}

@@ -1,0 +1,79 @@
+/*
+ * err.h: the one table of outcomes.  Every result that can reach a user or a
+ * Nostr client -- an OK or CLOSED reason, an import line's rejection, a CLI
+ * error -- is a row here: the code, the NIP-01 machine-readable prefix and a
+ * human sentence.  The enum, err_str() and err_prefix() are generated from it,
+ * so a reason can never lack its prefix.  Pure: no I/O, no state.
+ */
+#ifndef SAMIZDAT_ERR_H
+#define SAMIZDAT_ERR_H
+
+/*
+ * X(code, prefix, text)
+ *   code    enum suffix, ERR_<code>
+ *   prefix  NIP-01 reason prefix ("" only for ERR_OK)
+ *   text    what happened, in words a user or client developer understands
+ */
+#define ERR_MAP(X)							\
+	X(OK,		"",		"ok")					\
+	X(DUPLICATE,	"duplicate",	"already have this event")		\
+	X(HAVE_NEWER,	"duplicate",	"a newer version of this event is stored") \
+	X(EPHEMERAL,	"",		"ephemeral event, delivered but not stored") \
+	X(JSON,		"invalid",	"malformed JSON")			\
+	X(NOT_OBJECT,	"invalid",	"event is not a JSON object")		\
+	X(FIELD_DUP,	"invalid",	"event has a field twice")		\
+	X(FIELD_MISSING, "invalid",	"event lacks one of id, pubkey, created_at, kind, tags, content, sig") \
+	X(ID_HEX,	"invalid",	"id must be 64 lowercase hex characters") \
+	X(PUBKEY_HEX,	"invalid",	"pubkey must be 64 lowercase hex characters") \
+	X(SIG_HEX,	"invalid",	"sig must be 128 lowercase hex characters") \
+	X(CREATED_AT,	"invalid",	"created_at must be a non-negative integer below 2^63") \
+	X(KIND,		"invalid",	"kind must be an integer from 0 to 65535") \
+	X(TAGS,		"invalid",	"tags must be an array of non-empty arrays of strings") \
+	X(CONTENT,	"invalid",	"content must be a string")		\
+	X(UTF8,		"invalid",	"string is not valid UTF-8 (or has a lone surrogate)") \
+	X(EVENT_SIZE,	"invalid",	"event is larger than the size limit")	\
+	X(TOO_MANY_TAGS, "invalid",	"event has more tags than the limit")	\
+	X(CONTENT_SIZE,	"invalid",	"content is longer than the limit")	\
+	X(ID_MISMATCH,	"invalid",	"id is not the sha256 of the event's canonical serialization") \
+	X(BAD_SIG,	"invalid",	"signature does not verify")		\
+	X(PUBKEY_CURVE,	"invalid",	"pubkey is not a valid secp256k1 x-only key") \
+	X(EXPIRED,	"invalid",	"event has expired (NIP-40)")		\
+	X(BAD_EXPIRATION, "invalid",	"expiration tag is not a unix time")	\
+	X(DELETED,	"blocked",	"event was deleted by its author (NIP-09)") \
+	X(TOO_OLD,	"invalid",	"created_at is too far in the past")	\
+	X(TOO_NEW,	"invalid",	"created_at is too far in the future")	\
+	X(RATE,		"rate-limited",	"slow down: too many events")		\
+	X(FILTER,	"invalid",	"malformed filter")			\
+	X(FILTER_KEY,	"unsupported",	"unknown filter key")			\
+	X(FILTER_HEX,	"invalid",	"ids, authors, #e and #p take 64 lowercase hex characters") \
+	X(FILTER_SIZE,	"invalid",	"filter has too many values")		\
+	X(NOMEM,	"error",	"out of memory")			\
+	X(DB,		"error",	"database error")			\
+	X(DB_BUSY,	"error",	"database is locked by another process")	\
+	X(DB_CORRUPT,	"error",	"database file is corrupt")		\
+	X(DB_FULL,	"error",	"disk is full")				\
+	X(DB_VERSION,	"error",	"database was made by a newer samizdat") \
+	X(IO,		"error",	"input/output error")			\
+	X(KEY,		"error",	"secret key is missing or unreadable")	\
+	X(USAGE,	"error",	"bad usage")
+
+enum err {
+#define ERR_ENUM(code, prefix, text) ERR_##code,
+	ERR_MAP(ERR_ENUM)
+#undef ERR_ENUM
+	ERR__COUNT
+};
+
+/* Returns: the human sentence for e; never NULL. */
+const char	*err_str(enum err e);
+/* Returns: the NIP-01 prefix without the colon, "" for ERR_OK; never NULL. */
+const char	*err_prefix(enum err e);
+/* Returns: the code's name, such as "ID_MISMATCH", for logs and tests. */
+const char	*err_name(enum err e);
+/*
+ * Writes "prefix: text" (or text alone when the prefix is empty) into buf of
+ * size sz, truncating safely.  Returns: buf.
+ */
+char		*err_reason(enum err e, char *buf, unsigned long sz);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * hex.c: lowercase hexadecimal encode and strict decode.  Pure.
+ */
+#include <string.h>
+
+#include "hex.h"
+
+static const char hex_digits[] = "0123456789abcdef";
+
+static int
+hex_val(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+void
+hex_encode(const uint8_t *in, size_t n, char *out)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex_digits[in[i] >> 4];
+		out[2 * i + 1] = hex_digits[in[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+bool
+hex_is_lower(const char *s, size_t slen, size_t n)
+{
+	size_t	 i;
+
+	if (slen != 2 * n)
+		return false;
+	for (i = 0; i < slen; i++)
+		if (hex_val((unsigned char)s[i]) < 0)
+			return false;
+	return true;
+}
+
+bool
+hex_decode(const char *s, size_t slen, uint8_t *out, size_t n)
+{
+	size_t	 i;
+
+	if (!hex_is_lower(s, slen, n))
+		return false;
+	for (i = 0; i < n; i++)
+		out[i] = (uint8_t)(hex_val((unsigned char)s[2 * i]) << 4 |
+		    hex_val((unsigned char)s[2 * i + 1]));
+	return true;
+}
