@@ -1,0 +1,121 @@
+/*
+ * ingest.c: the stages of ingest.h.  Cheap checks come first, so a flood of
+ * junk costs little: size, then parse, then the hash, and only then the
+ * signature, which is the one real cost.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "ingest.h"
+
+void
+ingest_ctx_init(struct ingest_ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+	buf_init(&c->tmp, 0);
+}
+
+/*
+ * Scratch is sized to the event at hand: grown when needed, and given back
+ * after an unusually large event so that many contexts stay small.
+ */
+static enum err
+ctx_reserve(struct ingest_ctx *c, size_t len)
+{
+	size_t	 need = EVENT_SCRATCH(len);
+	void	*p;
+
+	if (c->scratchsz >= need && !(c->scratchsz > (512u << 10) &&
+	    need < (64u << 10)))
+		return ERR_OK;
+	if ((p = realloc(c->scratch, need)) == NULL)
+		return ERR_NOMEM;
+	c->scratch = p;
+	c->scratchsz = need;
+	return ERR_OK;
+}
+
+void
+ingest_ctx_free(struct ingest_ctx *c)
+{
+	free(c->scratch);
+	buf_free(&c->tmp);
+	memset(c, 0, sizeof(*c));
+}
+
+enum err
+ingest_parse(struct ingest_ctx *c, const struct ingest_policy *pol,
+    const char *json, size_t len, struct event *ev)
+{
+	uint8_t	 id[32];
+	size_t	 max = pol->lim.max_size ? pol->lim.max_size : EVENT_MAX_SIZE;
+	enum err e;
+
+	if (len > max + 64)	/* room for white space around the object */
+		return ERR_EVENT_SIZE;
+	if ((e = ctx_reserve(c, len)) != ERR_OK)
+		return e;
+	if ((e = event_parse(json, len, &pol->lim, ev, c->scratch,
+	    c->scratchsz)) != ERR_OK)
+		return e;
+	event_compute_id(ev, &c->tmp, id);
+	if (c->tmp.err)
+		return ERR_NOMEM;
+	if (memcmp(id, ev->id, 32) != 0)
+		return ERR_ID_MISMATCH;
+	return ERR_OK;
+}
+
+enum err
+ingest_verify(const struct event *ev)
+{
+	return crypto_verify(ev->sig, ev->id, 32, ev->pubkey);
+}
+
+enum err
+ingest_policy(const struct ingest_policy *pol, const struct event *ev,
+    uint64_t now)
+{
+	uint64_t exp;
+	enum err e;
+
+	if ((e = event_expiration(ev, &exp)) != ERR_OK)
+		return e;
+	if (exp != 0 && exp <= now)
+		return ERR_EXPIRED;
+	if (pol->max_past != 0 && now > pol->max_past &&
+	    ev->created_at < now - pol->max_past)
+		return ERR_TOO_OLD;
+	if (pol->max_future != 0 && ev->created_at > now + pol->max_future)
+		return ERR_TOO_NEW;
+	return ERR_OK;
+}
+
+enum err
+ingest_one(struct ingest_ctx *c, const struct ingest_policy *pol,
+    struct store *st, const char *json, size_t len, uint64_t now,
+    struct event *out)
+{
+	struct event ev;
+	enum err e;
+
+	if ((e = ingest_parse(c, pol, json, len, &ev)) != ERR_OK)
+		return e;
+	/* A stored id was verified when it came in; skip the costly check. */
+	if (st != NULL && store_has(st, ev.id))
+		e = ERR_DUPLICATE;
+	else if ((e = ingest_verify(&ev)) == ERR_OK &&
+	    (e = ingest_policy(pol, &ev, now)) == ERR_OK && st != NULL)
+		e = store_put(st, &ev, now);
+	if (out != NULL)
+		*out = ev;
+	return e;
+}
+
+bool
+ingest_accepted(enum err e)
+{
+	return e == ERR_OK || e == ERR_DUPLICATE || e == ERR_HAVE_NEWER ||
+	    e == ERR_EPHEMERAL;
+}

@@ -1,0 +1,72 @@
+/*
+ * store.h: the event store on SQLite (WAL) in the data dir.  It applies the
+ * NIP-01 storage rules (duplicates, replaceable and addressable kinds,
+ * ephemeral kinds never stored), NIP-09 deletions (kept, and remembered so
+ * a deleted event cannot come back) and NIP-40 expiry (never served after
+ * it, purged later), answers NIP-01 filters newest first, NIP-50 search
+ * through FTS5 and NIP-45 counts.  It keeps each event's JSON as it came in.
+ *
+ * The store trusts its caller: events reach store_put only through
+ * ingest.c, which has already checked ids and signatures.  One handle is
+ * used by one thread at a time; several processes may open the same file.
+ */
+#ifndef SAMIZDAT_STORE_H
+#define SAMIZDAT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+#include "event.h"
+#include "filter.h"
+
+struct store;
+
+#define STORE_RDONLY	0x1	/* open an existing store read-only */
+#define STORE_SYNC_FULL	0x2	/* fsync every commit (synchronous=FULL) */
+
+/*
+ * Opens (creating when writable) the store at path.
+ * Returns: ERR_OK and *sp, or ERR_DB_BUSY, ERR_DB_CORRUPT, ERR_DB_VERSION,
+ * ERR_DB_FULL, ERR_IO, ERR_DB (logged with SQLite's message).
+ */
+enum err	store_open(struct store **sp, const char *path, int flags);
+void		store_close(struct store *);	/* NULL is a no-op */
+
+/* Transactions: store_put batches inside them; without one each put is its own. */
+enum err	store_begin(struct store *);
+enum err	store_commit(struct store *);
+void		store_rollback(struct store *);
+
+/* Returns: true if an event with this id is stored. */
+bool		store_has(struct store *, const uint8_t id[32]);
+/*
+ * Stores a checked event.  tmp is a work buffer.  now decides expiry.
+ * Returns: ERR_OK (stored), ERR_DUPLICATE, ERR_HAVE_NEWER, ERR_DELETED,
+ * ERR_EPHEMERAL (not stored), or a database error (the transaction must
+ * then be rolled back).
+ */
+enum err	store_put(struct store *, const struct event *, uint64_t now);
+
+/* Called for each result, newest first; return non-zero to stop early. */
+typedef int	(*store_row_cb)(const char *json, size_t len, void *arg);
+
+/*
+ * Runs n OR'd filters; each filter's limit applies to it, max_limit (0: no
+ * cap) clamps it.  Results are distinct, newest first with ties by lowest
+ * id; a single search filter returns by relevance instead.
+ * Returns: ERR_OK or a database error.
+ */
+enum err	store_query(struct store *, const struct filter *, size_t n,
+		    uint64_t now, uint64_t max_limit, store_row_cb, void *arg);
+/* NIP-45: the number of distinct events the filters match (limits ignored). */
+enum err	store_count(struct store *, const struct filter *, size_t n,
+		    uint64_t now, uint64_t *count);
+/* NIP-40: removes events whose expiration has passed.  *n: how many. */
+enum err	store_purge_expired(struct store *, uint64_t now, uint64_t *n);
+/* Number of stored events. */
+enum err	store_event_count(struct store *, uint64_t *n);
+
+#endif
