@@ -32,7 +32,10 @@ S	 = build/san
 .PHONY: all run check deps deps-test unit fuzz-replay e2e interop fuzz \
 	bench sanitize valgrind install man-lint clean
 
-all: deps $(B)/samizdat
+# Package flags are read when make starts, so targets that may install
+# packages first re-run make for the build itself.
+all: deps
+	@$(MAKE) --no-print-directory $(B)/samizdat
 
 deps:
 	@sh scripts/deps.sh build
@@ -67,12 +70,21 @@ $(S)/unit/%: test/unit/%.c test/unit/testutil.h $(S)/libsamizdat.a
 	$(CC) $(SAN_CFLAGS) -Isrc -o $@ $< $(S)/libsamizdat.a \
 	    $(shell pkg-config --libs cmocka) $(LDLIBS)
 
+$(S)/tools/%: test/tools/%.c $(S)/libsamizdat.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -Isrc -o $@ $< $(S)/libsamizdat.a $(LDLIBS)
+
+$(B)/tools/%: test/tools/%.c $(B)/libsamizdat.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(B)/libsamizdat.a $(LDLIBS)
+
 $(S)/fuzz/%: fuzz/%.c fuzz/driver.c $(S)/libsamizdat.a
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) -Isrc -o $@ $< fuzz/driver.c $(S)/libsamizdat.a \
 	    $(LDLIBS)
 
-sanitize: deps $(S)/samizdat
+sanitize: deps
+	@$(MAKE) --no-print-directory $(S)/samizdat
 
 # --- running -------------------------------------------------------------
 run: all
@@ -95,15 +107,16 @@ fuzz-replay: $(addprefix $(S)/fuzz/,$(FUZZ))
 		$(S)/fuzz/$$f fuzz/corpus/$$n || fail=1; \
 	done; exit $$fail
 
-e2e: $(S)/samizdat
-	@sh test/e2e/run.sh $(S)/samizdat
+e2e: $(S)/samizdat $(B)/tools/gen
+	@sh test/e2e/run.sh $(S)/samizdat $(B)/tools/gen
 
-interop: $(S)/samizdat $(S)/unit/test-canon-tool
+interop: $(S)/samizdat $(S)/tools/canon
 	@sh test/interop/run.sh $(S)
 
 # libFuzzer builds (clang), bounded: FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
-fuzz: deps
+fuzz:
+	@sh scripts/deps.sh fuzz
 	@mkdir -p $(B)/libfuzzer
 	@for f in $(FUZZ); do \
 		n=$${f#fuzz-}; \
@@ -115,12 +128,14 @@ fuzz: deps
 		    -artifact_prefix=fuzz/corpus/$$n/crash- fuzz/corpus/$$n || exit 1; \
 	done
 
-valgrind: $(B)/samizdat
+valgrind: all
+	@$(MAKE) --no-print-directory $(B)/tools/gen
 	@VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full" \
-	    sh test/e2e/run.sh $(B)/samizdat
+	    sh test/e2e/run.sh $(B)/samizdat $(B)/tools/gen
 
 bench: all
-	@sh bench/run.sh $(B)/samizdat
+	@$(MAKE) --no-print-directory $(B)/tools/gen $(B)/tools/bench-verify
+	@sh bench/run.sh $(B)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

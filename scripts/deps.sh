@@ -1,15 +1,19 @@
 #!/bin/sh
 # deps.sh: make sure the Debian packages samizdat builds and tests with are
 # installed.  Installs what is missing with apt-get (as root) or sudo;
-# otherwise prints the list and fails.  Usage: deps.sh build|test
+# otherwise prints the list and fails.  Usage: deps.sh build|test|fuzz
 set -eu
 
 build="build-essential pkg-config libsecp256k1-dev libsqlite3-dev libssl-dev
 libjansson-dev libwebsockets-dev"
-test_pkgs="libcmocka-dev nodejs npm"
+test_pkgs="libcmocka-dev nodejs npm sqlite3"
+fuzz_pkgs="clang libclang-rt-14-dev"
 
-want=$build
-[ "${1:-build}" = test ] && want="$build $test_pkgs"
+case "${1:-build}" in
+test)	want="$build $test_pkgs";;
+fuzz)	want="$build $fuzz_pkgs";;
+*)	want=$build;;
+esac
 
 missing=""
 for p in $want; do

@@ -1,0 +1,57 @@
+/*
+ * cmd.h: what main.c hands every subcommand, and the subcommands
+ * themselves.  Each cmd_*.c is one row of the table in main.c.
+ */
+#ifndef SAMIZDAT_CMD_H
+#define SAMIZDAT_CMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "store.h"
+
+#define EXIT_USAGE	2
+
+struct cmd_env {
+	const char	*datadir;	/* resolved, never NULL */
+	const char	*argv0;
+	uint64_t	 now;
+};
+
+struct cmd {
+	const char	*name;
+	int		(*fn)(struct cmd_env *, int, char **);
+	const char	*usage;		/* after "samizdat [-d dir] " */
+	const char	*help;		/* one line */
+};
+
+extern const struct cmd cmd_table[];
+
+int	cmd_init(struct cmd_env *, int, char **);
+int	cmd_key(struct cmd_env *, int, char **);
+int	cmd_post(struct cmd_env *, int, char **);
+int	cmd_import(struct cmd_env *, int, char **);
+int	cmd_export(struct cmd_env *, int, char **);
+int	cmd_query(struct cmd_env *, int, char **);
+int	cmd_verify(struct cmd_env *, int, char **);
+
+/* Shared helpers (cmd_util.c). */
+/* Prints the command's usage line to stderr; returns EXIT_USAGE. */
+int	cmd_usage(const char *name);
+/* True if argv[i] is -h or --help; prints the usage to stdout then. */
+bool	cmd_wants_help(const char *name, int argc, char **argv);
+/* Path of a file in the data dir (static buffer per call site is the caller's). */
+void	cmd_path(const struct cmd_env *, const char *file, char *out, size_t sz);
+/* Creates the data dir (0700) if needed.  Returns: 0 or -1 (logged). */
+int	cmd_mkdatadir(const struct cmd_env *);
+/*
+ * Opens the store of the data dir.  A missing store is an error unless
+ * create is set.  Prints what to do on failure.  Returns: ERR_OK or error.
+ */
+enum err cmd_store_open(const struct cmd_env *, int flags, bool create,
+	    struct store **);
+/* Prints "samizdat: what: reason" for an err code to stderr. */
+void	cmd_err(const char *what, enum err e);
+
+#endif

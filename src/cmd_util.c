@@ -1,0 +1,129 @@
+/*
+ * cmd_util.c: what the subcommands share -- usage lines, the data dir and
+ * opening its store with advice a person can act on.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "log.h"
+
+int
+cmd_usage(const char *name)
+{
+	const struct cmd *c;
+
+	for (c = cmd_table; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			fprintf(stderr, "usage: samizdat [-d dir] %s\n",
+			    c->usage);
+	return EXIT_USAGE;
+}
+
+bool
+cmd_wants_help(const char *name, int argc, char **argv)
+{
+	const struct cmd *c;
+	int	 i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			for (c = cmd_table; c->name != NULL; c++)
+				if (strcmp(c->name, name) == 0)
+					printf("usage: samizdat [-d dir] %s\n"
+					    "%s\n", c->usage, c->help);
+			return true;
+		}
+	}
+	return false;
+}
+
+void
+cmd_path(const struct cmd_env *env, const char *file, char *out, size_t sz)
+{
+	snprintf(out, sz, "%s/%s", env->datadir, file);
+}
+
+int
+cmd_mkdatadir(const struct cmd_env *env)
+{
+	char	 path[4096], *p;
+
+	if (strlen(env->datadir) >= sizeof(path)) {
+		log_warnx("%s: path too long", env->datadir);
+		return -1;
+	}
+	strcpy(path, env->datadir);
+	/* mkdir -p, the last component 0700. */
+	for (p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+			log_warn("%s", path);
+			return -1;
+		}
+		*p = '/';
+	}
+	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+		log_warn("%s", path);
+		return -1;
+	}
+	return 0;
+}
+
+void
+cmd_err(const char *what, enum err e)
+{
+	char	 r[256];
+
+	fprintf(stderr, "samizdat: %s: %s\n", what, err_reason(e, r,
+	    sizeof(r)));
+}
+
+enum err
+cmd_store_open(const struct cmd_env *env, int flags, bool create,
+    struct store **sp)
+{
+	char	 path[4096];
+	enum err e;
+
+	cmd_path(env, "events.db", path, sizeof(path));
+	if (access(path, F_OK) == -1) {
+		if (!create) {
+			fprintf(stderr, "samizdat: no store in %s; run "
+			    "'samizdat -d %s init' first\n", env->datadir,
+			    env->datadir);
+			return ERR_IO;
+		}
+		if (cmd_mkdatadir(env) == -1)
+			return ERR_IO;
+	}
+	if ((e = store_open(sp, path, flags)) == ERR_OK)
+		return ERR_OK;
+	switch (e) {
+	case ERR_DB_BUSY:
+		fprintf(stderr, "samizdat: %s is locked by another process; "
+		    "try again when it is done\n", path);
+		break;
+	case ERR_DB_CORRUPT:
+		fprintf(stderr, "samizdat: %s is not a usable samizdat store; "
+		    "move it aside and run 'samizdat init', then import an "
+		    "export or sync from a peer\n", path);
+		break;
+	case ERR_DB_FULL:
+		fprintf(stderr, "samizdat: the disk holding %s is full; free "
+		    "some space and try again\n", path);
+		break;
+	default:
+		cmd_err(path, e);
+	}
+	return e;
+}

@@ -1,0 +1,342 @@
+/*
+ * ingest_batch.c: the threaded pipeline of ingest_batch.h.
+ *
+ * A ring of slots, one mutex, three condition variables.  The reader fills
+ * slot[head], workers claim slots in order and process them in parallel,
+ * the writer (the calling thread) takes slot[tail] once it is done.  Each
+ * slot keeps its own line and parse scratch, so the writer stores the
+ * event the worker parsed without parsing it again.  Memory is bounded by
+ * the ring: RING_SLOTS lines in flight at most.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ingest_batch.h"
+#include "log.h"
+
+#define RING_SLOTS	512
+#define RING_BYTES	(8u << 20)	/* line bytes in flight at most */
+#define MAX_WORKERS	16
+#define COMMIT_NSEC	(200 * 1000000LL)	/* commit at least this often */
+
+enum slot_state { S_FREE, S_FILLED, S_DONE };
+
+struct slot {
+	enum slot_state	 state;
+	uint64_t	 seq;
+	char		*line;
+	size_t		 len, cap;
+	struct ingest_ctx ctx;		/* scratch the event borrows */
+	struct event	 ev;
+	enum err	 e;
+};
+
+struct pipe {
+	const struct batch_opts *o;
+	batch_read_fn	 read;
+	void		*rarg;
+	struct slot	*ring;
+	uint64_t	 head, claim, tail;
+	bool		 eof, stop;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 space, work, done;
+	uint64_t	 lines;
+	size_t		 inflight;	/* bytes of lines in the ring */
+};
+
+static void *
+reader_main(void *arg)
+{
+	struct pipe *p = arg;
+	char	*line = NULL;
+	size_t	 cap = 0;
+	ssize_t	 n;
+	uint64_t seq = 0;
+
+	for (;;) {
+		struct slot *s;
+
+		n = p->read(p->rarg, &line, &cap);
+		if (n < 0)
+			break;
+		seq++;
+		while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' ' ||
+		    line[n - 1] == '\t'))
+			n--;
+		if (n == 0)
+			continue;
+		pthread_mutex_lock(&p->mu);
+		while ((p->head - p->tail >= RING_SLOTS ||
+		    (p->inflight > RING_BYTES && p->head != p->tail)) &&
+		    !p->stop)
+			pthread_cond_wait(&p->space, &p->mu);
+		if (p->stop) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		s = &p->ring[p->head % RING_SLOTS];
+		pthread_mutex_unlock(&p->mu);
+		/* The slot is ours until head moves past it. */
+		if (s->cap < (size_t)n + 1) {
+			char *nl = realloc(s->line, (size_t)n + 1);
+
+			if (nl == NULL) {
+				log_warnx("import: out of memory for a line of "
+				    "%zd bytes", n);
+				continue;
+			}
+			s->line = nl;
+			s->cap = (size_t)n + 1;
+		}
+		memcpy(s->line, line, (size_t)n);
+		s->line[n] = '\0';
+		s->len = (size_t)n;
+		s->seq = seq;
+		pthread_mutex_lock(&p->mu);
+		s->state = S_FILLED;
+		p->inflight += (size_t)n;
+		p->head++;
+		p->lines++;
+		pthread_cond_signal(&p->work);
+		pthread_mutex_unlock(&p->mu);
+	}
+	free(line);
+	pthread_mutex_lock(&p->mu);
+	p->eof = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_cond_broadcast(&p->done);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static void
+process(struct pipe *p, struct slot *s, struct store *ro)
+{
+	const struct ingest_policy *pol = p->o->pol;
+
+	s->e = ingest_parse(&s->ctx, pol, s->line, s->len, &s->ev);
+	if (s->e != ERR_OK)
+		return;
+	if (ro != NULL && store_has(ro, s->ev.id)) {
+		s->e = ERR_DUPLICATE;
+		return;
+	}
+	if ((s->e = ingest_verify(&s->ev)) != ERR_OK)
+		return;
+	s->e = ingest_policy(pol, &s->ev, p->o->now);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct pipe *p = arg;
+	struct store *ro = NULL;
+
+	if (p->o->store_path != NULL &&
+	    store_open(&ro, p->o->store_path, STORE_RDONLY) != ERR_OK)
+		ro = NULL;	/* only an optimisation: the writer dedups too */
+	for (;;) {
+		struct slot *s;
+
+		pthread_mutex_lock(&p->mu);
+		while (p->claim == p->head && !p->eof && !p->stop)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->stop || p->claim == p->head) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		s = &p->ring[p->claim % RING_SLOTS];
+		p->claim++;
+		pthread_mutex_unlock(&p->mu);
+
+		process(p, s, ro);
+
+		pthread_mutex_lock(&p->mu);
+		s->state = S_DONE;
+		if (s == &p->ring[p->tail % RING_SLOTS])
+			pthread_cond_signal(&p->done);
+		pthread_mutex_unlock(&p->mu);
+	}
+	store_close(ro);
+	return NULL;
+}
+
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int
+online_cpus(void)
+{
+	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	return n > MAX_WORKERS ? MAX_WORKERS : (int)n;
+}
+
+/* Commits the open transaction; on failure rolls it back. */
+static enum err
+batch_commit(const struct batch_opts *o, struct batch_stats *st, bool *in_tx,
+    unsigned *pending, uint64_t pending_seq)
+{
+	enum err e;
+
+	if ((e = store_commit(o->store)) != ERR_OK) {
+		store_rollback(o->store);
+		*in_tx = false;
+		return e;
+	}
+	*in_tx = false;
+	st->stored += *pending;
+	if (*pending > 0)
+		st->last_seq = pending_seq;
+	*pending = 0;
+	return ERR_OK;
+}
+
+enum err
+ingest_batch(const struct batch_opts *o, batch_read_fn rd, void *rarg,
+    batch_result_fn res, void *res_arg, struct batch_stats *st)
+{
+	struct pipe p;
+	pthread_t reader, workers[MAX_WORKERS];
+	int	 nw, i, started = 0;
+	unsigned batch = o->batch ? o->batch : 2000, pending = 0;
+	uint64_t pending_seq = 0;
+	int64_t	 tx_start = 0;
+	bool	 reader_up = false, in_tx = false;
+	enum err e = ERR_OK;
+
+	memset(&p, 0, sizeof(p));
+	memset(st, 0, sizeof(*st));
+	p.o = o;
+	p.read = rd;
+	p.rarg = rarg;
+	nw = o->workers > 0 ? o->workers : online_cpus();
+	if (nw > MAX_WORKERS)
+		nw = MAX_WORKERS;
+	if ((p.ring = calloc(RING_SLOTS, sizeof(*p.ring))) == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < RING_SLOTS; i++)
+		ingest_ctx_init(&p.ring[i].ctx);
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.space, NULL);
+	pthread_cond_init(&p.work, NULL);
+	pthread_cond_init(&p.done, NULL);
+	if (pthread_create(&reader, NULL, reader_main, &p) != 0) {
+		e = ERR_NOMEM;
+		goto out_sync;
+	}
+	reader_up = true;
+	for (i = 0; i < nw; i++) {
+		if (pthread_create(&workers[i], NULL, worker_main, &p) != 0)
+			break;
+		started++;
+	}
+	if (started == 0) {
+		e = ERR_NOMEM;
+		pthread_mutex_lock(&p.mu);
+		p.stop = true;
+		pthread_cond_broadcast(&p.space);
+		pthread_mutex_unlock(&p.mu);
+		goto join;
+	}
+
+	for (;;) {
+		struct slot *s;
+		bool	 idle;
+
+		pthread_mutex_lock(&p.mu);
+		s = &p.ring[p.tail % RING_SLOTS];
+		idle = p.tail == p.head || s->state != S_DONE;
+		/* Nothing ready: commit what we have instead of sitting on it. */
+		if (idle && in_tx) {
+			pthread_mutex_unlock(&p.mu);
+			if ((e = batch_commit(o, st, &in_tx, &pending,
+			    pending_seq)) != ERR_OK)
+				break;
+			continue;
+		}
+		while ((p.tail == p.head && !p.eof) ||
+		    (p.tail != p.head && s->state != S_DONE))
+			pthread_cond_wait(&p.done, &p.mu);
+		if (p.tail == p.head && p.eof) {
+			pthread_mutex_unlock(&p.mu);
+			break;
+		}
+		pthread_mutex_unlock(&p.mu);
+
+		if (s->e == ERR_OK) {
+			if (!in_tx) {
+				if ((e = store_begin(o->store)) != ERR_OK)
+					break;
+				in_tx = true;
+				tx_start = now_ns();
+			}
+			s->e = store_put(o->store, &s->ev, o->now);
+			if (s->e == ERR_OK) {
+				pending++;
+				pending_seq = s->seq;
+			} else if (!ingest_accepted(s->e) &&
+			    s->e != ERR_DELETED) {
+				e = s->e;	/* database trouble: stop */
+				break;
+			}
+		}
+		res(res_arg, s->seq, s->e, ingest_accepted(s->e) ? &s->ev :
+		    NULL);
+		if (in_tx && (pending >= batch ||
+		    now_ns() - tx_start > COMMIT_NSEC)) {
+			if ((e = batch_commit(o, st, &in_tx, &pending,
+			    pending_seq)) != ERR_OK)
+				break;
+		}
+		if (s->cap > (64u << 10)) {	/* keep the ring small */
+			free(s->line);
+			s->line = NULL;
+			s->cap = 0;
+		}
+		pthread_mutex_lock(&p.mu);
+		p.inflight -= s->len;
+		s->state = S_FREE;
+		p.tail++;
+		pthread_cond_signal(&p.space);
+		pthread_mutex_unlock(&p.mu);
+	}
+	if (e != ERR_OK) {
+		if (in_tx)
+			store_rollback(o->store);
+	} else if (in_tx)
+		e = batch_commit(o, st, &in_tx, &pending, pending_seq);
+	pthread_mutex_lock(&p.mu);
+	p.stop = true;
+	pthread_cond_broadcast(&p.space);
+	pthread_cond_broadcast(&p.work);
+	pthread_mutex_unlock(&p.mu);
+join:
+	for (i = 0; i < started; i++)
+		pthread_join(workers[i], NULL);
+	if (reader_up)
+		pthread_join(reader, NULL);
+	st->lines = p.lines;
+out_sync:
+	pthread_cond_destroy(&p.done);
+	pthread_cond_destroy(&p.work);
+	pthread_cond_destroy(&p.space);
+	pthread_mutex_destroy(&p.mu);
+	for (i = 0; i < RING_SLOTS; i++) {
+		ingest_ctx_free(&p.ring[i].ctx);
+		free(p.ring[i].line);
+	}
+	free(p.ring);
+	return e;
+}

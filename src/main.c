@@ -1,0 +1,122 @@
+/*
+ * main.c: samizdat, one binary for the daemon and the CLI.  Global options,
+ * the data dir, then one row of cmd_table does the work.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "crypto.h"
+#include "log.h"
+#include "version.h"
+
+const struct cmd cmd_table[] = {
+	{ "init", cmd_init, "init",
+	    "create the data dir, the store and this node's key" },
+	{ "key", cmd_key, "key new [--force] | key show [--secret]",
+	    "make or show this node's key (npub)" },
+	{ "post", cmd_post, "post [-k kind] [-t name=value]... text",
+	    "sign a note with this node's key, store it, print it" },
+	{ "import", cmd_import, "import [-j workers] [file | -]",
+	    "add JSON-lines events, checking every id and signature" },
+	{ "export", cmd_export, "export [filter-json]",
+	    "print stored events as JSON lines, newest first" },
+	{ "query", cmd_query, "query filter-json",
+	    "print the stored events that match NIP-01 filters" },
+	{ "verify", cmd_verify, "verify [file | -]",
+	    "check ids and signatures of JSON-lines events; store nothing" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static void
+usage(FILE *f)
+{
+	const struct cmd *c;
+
+	fprintf(f, "usage: samizdat [-qv] [-d dir] command [args]\n"
+	    "       samizdat --version\n\ncommands:\n");
+	for (c = cmd_table; c->name != NULL; c++)
+		fprintf(f, "  %-8s %s\n", c->name, c->help);
+	fprintf(f, "\nThe data dir is -d, else $SAMIZDAT_DIR, else "
+	    "$XDG_DATA_HOME/samizdat.\n'samizdat command --help' and "
+	    "samizdat(1) say more.\n");
+}
+
+/* -d, then $SAMIZDAT_DIR, then $XDG_DATA_HOME/samizdat, then ~/.local/share. */
+static const char *
+default_datadir(void)
+{
+	static char path[4096];
+	const char *env;
+
+	if ((env = getenv("SAMIZDAT_DIR")) != NULL && env[0] != '\0')
+		return env;
+	if ((env = getenv("XDG_DATA_HOME")) != NULL && env[0] == '/')
+		snprintf(path, sizeof(path), "%s/samizdat", env);
+	else if ((env = getenv("HOME")) != NULL && env[0] != '\0')
+		snprintf(path, sizeof(path), "%s/.local/share/samizdat", env);
+	else
+		snprintf(path, sizeof(path), "./samizdat-data");
+	return path;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct cmd_env env;
+	const struct cmd *c;
+	const char *dir = NULL;
+	int	 i, rc;
+
+	memset(&env, 0, sizeof(env));
+	env.argv0 = argv[0];
+	/* Global options stop at the first word that is not one. */
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-d") == 0) {
+			if (++i == argc) {
+				usage(stderr);
+				return EXIT_USAGE;
+			}
+			dir = argv[i];
+		} else if (strncmp(argv[i], "-d", 2) == 0)
+			dir = argv[i] + 2;
+		else if (strcmp(argv[i], "-v") == 0)
+			log_verbose++;
+		else if (strcmp(argv[i], "-q") == 0)
+			log_verbose = 0;
+		else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("samizdat %s\n", SAMIZDAT_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "samizdat: unknown option %s\n",
+			    argv[i]);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (i == argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (c = cmd_table; c->name != NULL; c++)
+		if (strcmp(c->name, argv[i]) == 0)
+			break;
+	if (c->name == NULL) {
+		fprintf(stderr, "samizdat: unknown command '%s'\n", argv[i]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	env.datadir = dir != NULL ? dir : default_datadir();
+	env.now = (uint64_t)time(NULL);
+	if (crypto_init() != 0)
+		fatalx("cannot initialise libsecp256k1");
+	rc = c->fn(&env, argc - i, argv + i);
+	crypto_free();
+	return rc;
+}
