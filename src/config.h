@@ -1,0 +1,185 @@
+/*
+ * config.h: samizdat.conf, the relay's configuration file in the data dir.
+ * Every key is declared once, in CONFIG_MAP below; struct config, the
+ * parser, config_print (what `samizdat serve --check-config` shows), the
+ * NIP-11 limitation object and the samizdat.conf(5) page are all generated
+ * from that table, so they cannot disagree.  The parser works on bytes
+ * (config_load_buf) and never aborts on bad input; config_load only reads
+ * the file.  Nothing here opens sockets or keeps global state: serve.c
+ * turns the struct into listeners and limits, main.c applies command-line
+ * overrides with config_set.
+ */
+#ifndef SAMIZDAT_CONFIG_H
+#define SAMIZDAT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "buf.h"
+
+/*
+ * X(name, type, default, min, max, nip11, doc)
+ *   name     the key in the file and the field in struct config
+ *   type     UINT    decimal uint64_t, min..max inclusive
+ *            BOOL    true/yes/on or false/no/off; min and max unused
+ *            STR     UTF-8 text without control characters, at most max
+ *                    bytes (char name[max + 1])
+ *            ADDR    STR that must be HOST:PORT, HOST an IPv4 address,
+ *                    [IPv6] address or host name (see config_addr_split)
+ *            PUBKEY  STR that is empty or 64 lowercase hex characters
+ *            LIST    STR that may be given up to CONFIG_LIST_MAX times
+ *                    (char name[CONFIG_LIST_MAX][max + 1], size_t nname)
+ *   default  the value as it would be written in the file; config_defaults
+ *            parses it with the same code as the file ("" for LIST: none)
+ *   min,max  the range of a UINT; max is the length limit of a string
+ *   nip11    1 if the key is published under the same name in the NIP-11
+ *            "limitation" object (config_nip11_limitation)
+ *   doc      one sentence for config_print and samizdat.conf(5)
+ */
+#define CONFIG_MAP(X)							\
+	X(listen, ADDR, "0.0.0.0:4848", 0, 255, 0,			\
+	    "Address and TCP port to accept clients on: an IPv4 address, an IPv6 address in brackets or a host name, then a colon and the port.") \
+	X(name, STR, "samizdat", 0, 255, 0,				\
+	    "Relay name shown to clients in the NIP-11 document.")	\
+	X(description, STR, "", 0, 2047, 0,				\
+	    "What the relay is for, shown in the NIP-11 document.")	\
+	X(contact, STR, "", 0, 255, 0,					\
+	    "How to reach the operator, such as a mailto: or https: URI, shown in the NIP-11 document.") \
+	X(admin_pubkey, PUBKEY, "", 0, 64, 0,				\
+	    "The operator's public key in 64 lowercase hex characters, or empty; published as the NIP-11 pubkey.") \
+	X(max_message_length, UINT, "131072", 1024, 16777216, 1,	\
+	    "Largest WebSocket message a client may send, in bytes.")	\
+	X(max_subscriptions, UINT, "32", 1, 4096, 1,			\
+	    "Open subscriptions allowed per connection.")		\
+	X(max_filters, UINT, "16", 1, 256, 0,				\
+	    "Filters allowed in one REQ.")				\
+	X(max_limit, UINT, "5000", 1, 100000, 1,			\
+	    "Largest limit a filter may ask for; larger limits are lowered to it.") \
+	X(default_limit, UINT, "500", 1, 100000, 1,			\
+	    "Events sent for a filter that has no limit; at most max_limit.") \
+	X(max_subid_length, UINT, "64", 1, 256, 1,			\
+	    "Longest subscription id, in bytes.")			\
+	X(max_event_size, UINT, "65536", 256, 16777216, 0,		\
+	    "Largest event accepted, in bytes of JSON; at most max_message_length.") \
+	X(max_event_tags, UINT, "2000", 1, 100000, 1,			\
+	    "Most tags an event may have.")				\
+	X(max_content_length, UINT, "65536", 1, 16777216, 1,		\
+	    "Longest content an event may have, in bytes.")		\
+	X(created_at_lower_limit, UINT, "94608000", 0, 3153600000, 1,	\
+	    "How many seconds in the past a published event's created_at may lie; 0 for no limit.") \
+	X(created_at_upper_limit, UINT, "900", 0, 3153600000, 1,	\
+	    "How many seconds in the future a published event's created_at may lie; 0 for no limit.") \
+	X(events_per_minute, UINT, "600", 0, 1000000, 0,		\
+	    "Events one connection may publish per minute; 0 for no limit.") \
+	X(max_output_buffer, UINT, "4194304", 65536, 1073741824, 0,	\
+	    "Bytes queued for a slow reader before its connection is closed.") \
+	X(max_connections, UINT, "1024", 1, 65536, 0,			\
+	    "Client connections open at the same time.")		\
+	X(sync_full, BOOL, "false", 0, 1, 0,				\
+	    "Flush every commit to disk with fsync: safer on power loss, slower.") \
+	X(log_level, UINT, "1", 0, 2, 0,				\
+	    "0 logs warnings only, 1 also connections and sync, 2 also debugging detail.") \
+	X(purge_interval, UINT, "3600", 0, 2592000, 0,			\
+	    "Seconds between purges of expired events (NIP-40); 0 never purges.") \
+	X(peer, LIST, "", 0, 1023, 0,					\
+	    "A peer to sync with: a ws:// or wss:// URL or the absolute path of another data directory.")
+
+#define CONFIG_LIST_MAX		64		/* values of a LIST key */
+#define CONFIG_FILE_MAX		(1u << 20)	/* bytes of samizdat.conf */
+
+#define CONFIG_FIELD_UINT(key, max)	uint64_t key;
+#define CONFIG_FIELD_BOOL(key, max)	bool key;
+#define CONFIG_FIELD_STR(key, max)	char key[(max) + 1];
+#define CONFIG_FIELD_ADDR(key, max)	char key[(max) + 1];
+#define CONFIG_FIELD_PUBKEY(key, max)	char key[(max) + 1];
+#define CONFIG_FIELD_LIST(key, max)	char key[CONFIG_LIST_MAX][(max) + 1]; \
+					size_t n##key;
+
+/*
+ * One field per key, named as the key: uint64_t for UINT, bool for BOOL,
+ * a NUL-terminated array for the strings, and for a LIST key the array
+ * of values plus their count n<name> (npeer).  A plain value: no pointers,
+ * copy it with =, compare it with config_equal.  About 70 KiB, mostly peers.
+ */
+struct config {
+#define CONFIG_FIELD(name, type, dflt, min, max, nip11, doc)		\
+	CONFIG_FIELD_##type(name, max)
+	CONFIG_MAP(CONFIG_FIELD)
+#undef CONFIG_FIELD
+};
+
+/* Sets every key of cfg to its default; no LIST values. */
+void	config_defaults(struct config *cfg);
+
+/*
+ * Sets key to value (a NUL-terminated string, unquoted), exactly as a
+ * `key = value` line would, for command-line overrides such as --listen.
+ * A LIST key gains one value; others are replaced.
+ * Returns: 0, or -1 with a reason such as "max_limit must be between 1 and
+ * 100000" in errbuf (which may be NULL); cfg is then unchanged.
+ */
+int	config_set(struct config *cfg, const char *key, const char *value,
+	    char *errbuf, size_t errsz);
+
+/*
+ * Parses len bytes of buf (samizdat.conf syntax; need not be
+ * NUL-terminated) over the defaults.  name is the file name used in
+ * errors, which read "name:line: reason".  Cross-key rules are left to
+ * config_check, so that command-line overrides can come in between.
+ * Returns: 0 with cfg written; -1 with errbuf set and cfg untouched.
+ */
+int	config_load_buf(struct config *cfg, const char *buf, size_t len,
+	    const char *name, char *errbuf, size_t errsz);
+
+/*
+ * Reads path and parses it with config_load_buf.  A missing file is not
+ * an error: cfg gets the defaults.  An unreadable file, or one larger than
+ * CONFIG_FILE_MAX, is ("path: reason").
+ * Returns: 0 with cfg written; -1 with errbuf set and cfg untouched.
+ */
+int	config_load(struct config *cfg, const char *path, char *errbuf,
+	    size_t errsz);
+
+/*
+ * The rules between keys: default_limit <= max_limit and max_event_size <=
+ * max_message_length.  Call it once the file and overrides are applied.
+ * Returns: 0, or -1 with the reason in errbuf.
+ */
+int	config_check(const struct config *cfg, char *errbuf, size_t errsz);
+
+/* Returns: true if every key of a and b has the same value. */
+bool	config_equal(const struct config *a, const struct config *b);
+
+/*
+ * Writes cfg to f in samizdat.conf syntax, every key with its doc line
+ * as a comment; config_load_buf reads it back to an equal config.
+ * Returns: 0, or -1 on a write error.
+ */
+int	config_print(const struct config *cfg, FILE *f);
+
+/*
+ * Appends the NIP-11 "limitation" object: every key marked nip11, except
+ * those set to 0 (no limit), e.g. {"max_message_length":131072,...}.
+ * Errors stick in b (see buf.h).
+ */
+void	config_nip11_limitation(const struct config *cfg, struct buf *b);
+
+/*
+ * Writes the whole samizdat.conf(5) page in mdoc; man/samizdat.conf.5 is
+ * this output (test/tools/confdoc prints it).
+ * Returns: 0, or -1 on a write error.
+ */
+int	config_write_man(FILE *f);
+
+/*
+ * Splits a listen address "HOST:PORT" ("0.0.0.0:4848", "[::1]:4848",
+ * "relay.local:4848") into host (brackets removed; hostsz bytes, 256 is
+ * always enough) and port (1..65535).
+ * Returns: 0, or -1 if addr is malformed or host does not fit.
+ */
+int	config_addr_split(const char *addr, char *host, size_t hostsz,
+	    uint16_t *port);
+
+#endif
