@@ -5,7 +5,7 @@
 
 PREFIX	?= /usr/local
 CC	?= cc
-PKGS	 = libsecp256k1 sqlite3 libcrypto jansson
+PKGS	 = libsecp256k1 sqlite3 libcrypto jansson libwebsockets
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -30,7 +30,7 @@ B	 = build
 S	 = build/san
 
 .PHONY: all run check deps deps-test unit fuzz-replay e2e interop fuzz \
-	bench sanitize valgrind install man-lint clean
+	bench sanitize valgrind install man man-lint clean
 
 # Package flags are read when make starts, so targets that may install
 # packages first re-run make for the build itself.
@@ -138,11 +138,19 @@ bench: all
 	@sh bench/run.sh $(B)
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 755 $(B)/samizdat $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/samizdat.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/samizdat.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
-man-lint:
+# Regenerate man/samizdat.conf.5 from the key table in src/config.h.
+man: $(B)/tools/confdoc
+	$(B)/tools/confdoc > man/samizdat.conf.5
+
+man-lint: $(S)/tools/confdoc
+	$(S)/tools/confdoc | cmp -s - man/samizdat.conf.5 || \
+	    { echo "man/samizdat.conf.5 is stale: run make man" >&2; exit 1; }
 	mandoc -Tlint -Wwarning man/*.[0-9] || groff -man -z -ww man/*.[0-9]
 
 clean:

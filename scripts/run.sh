@@ -1,20 +1,12 @@
 #!/bin/sh
 # run.sh: `make run`.  Initialises the default data dir (or $SAMIZDAT_DIR)
-# and starts the node; prints what to do next.
+# if needed, then runs the node in the foreground; it prints the address a
+# phone on the same network should open.  Ctrl-C stops it.
 set -eu
 bin=$1
 "$bin" init
-dir=$("$bin" init | sed -n 's/^data dir: //p')
-cat <<TXT
-
-samizdat is ready in $dir.
-The relay and the phone page come with 'samizdat serve' (in progress);
-until then the node is used from the command line:
-
-  $bin post "Road to the airport is blocked" -t t=roads
-  $bin export > drop.jsonl         # carry on a USB stick
-  $bin import /media/usb/drop.jsonl
-  $bin query '{"#t":["roads"],"limit":20}'
-  $bin --help
-
-TXT
+echo
+echo "Starting the relay.  Any Nostr app can use it; phones open the page."
+echo "Stop with Ctrl-C.  'samizdat --help' lists the other commands."
+echo
+exec "$bin" serve

@@ -42,15 +42,32 @@ hex_is_lower(const char *s, size_t slen, size_t n)
 	return true;
 }
 
+/* One pass; out is written only when every digit is good. */
 bool
 hex_decode(const char *s, size_t slen, uint8_t *out, size_t n)
 {
+	uint8_t	 tmp[64];
 	size_t	 i;
+	int	 hi, lo, bad = 0;
 
-	if (!hex_is_lower(s, slen, n))
+	if (slen != 2 * n)
 		return false;
-	for (i = 0; i < n; i++)
-		out[i] = (uint8_t)(hex_val((unsigned char)s[2 * i]) << 4 |
-		    hex_val((unsigned char)s[2 * i + 1]));
+	if (n > sizeof(tmp)) {		/* not a Nostr size: check first */
+		if (!hex_is_lower(s, slen, n))
+			return false;
+		for (i = 0; i < n; i++)
+			out[i] = (uint8_t)(hex_val((unsigned char)s[2 * i]) << 4 |
+			    hex_val((unsigned char)s[2 * i + 1]));
+		return true;
+	}
+	for (i = 0; i < n; i++) {
+		hi = hex_val((unsigned char)s[2 * i]);
+		lo = hex_val((unsigned char)s[2 * i + 1]);
+		bad |= hi | lo;
+		tmp[i] = (uint8_t)((hi & 0xf) << 4 | (lo & 0xf));
+	}
+	if (bad < 0)
+		return false;
+	memcpy(out, tmp, n);
 	return true;
 }

@@ -24,7 +24,7 @@ static const char store_schema[] =
     " aid INTEGER PRIMARY KEY,"
     " pubkey BLOB NOT NULL UNIQUE);"
     "CREATE TABLE IF NOT EXISTS events("
-    " eid INTEGER PRIMARY KEY,"
+    " eid INTEGER PRIMARY KEY AUTOINCREMENT,"	/* never reused: see store_since */
     " id BLOB NOT NULL,"
     " created_at INTEGER NOT NULL,"
     " kind INTEGER NOT NULL,"

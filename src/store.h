@@ -66,6 +66,17 @@ enum err	store_count(struct store *, const struct filter *, size_t n,
 		    uint64_t now, uint64_t *count);
 /* NIP-40: removes events whose expiration has passed.  *n: how many. */
 enum err	store_purge_expired(struct store *, uint64_t now, uint64_t *n);
+/*
+ * Events stored after the one with row number after_eid, oldest row
+ * first, at most max of them: how the relay learns of new events, its own
+ * and those another process (an import) committed.  *last is set to the
+ * last row number seen.  Returns: ERR_OK or a database error.
+ */
+typedef int	(*store_new_cb)(const char *json, size_t len, void *arg);
+enum err	store_since(struct store *, int64_t after_eid, size_t max,
+		    store_new_cb, void *arg, int64_t *last);
+/* The highest row number in use (0 when empty). */
+enum err	store_last_eid(struct store *, int64_t *eid);
 /* Number of stored events. */
 enum err	store_event_count(struct store *, uint64_t *n);
 

@@ -406,3 +406,46 @@ done:
 	q_free(&q);
 	return e;
 }
+
+enum err
+store_since(struct store *s, int64_t after_eid, size_t max, store_new_cb cb,
+    void *arg, int64_t *last)
+{
+	sqlite3_stmt *st;
+	int	 rc;
+	enum err e = ERR_OK;
+
+	rc = sqlite3_prepare_v2(s->db, "SELECT eid, json FROM events"
+	    " WHERE eid > ? ORDER BY eid LIMIT ?", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(s, rc, "store: since");
+	sqlite3_bind_int64(st, 1, after_eid);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	*last = after_eid;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*last = sqlite3_column_int64(st, 0);
+		if (cb((const char *)sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1), arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		e = store_sqlerr(s, rc, "store: since");
+	sqlite3_finalize(st);
+	return e;
+}
+
+enum err
+store_last_eid(struct store *s, int64_t *eid)
+{
+	sqlite3_stmt *st;
+	int	 rc;
+
+	rc = sqlite3_prepare_v2(s->db, "SELECT coalesce(max(eid), 0)"
+	    " FROM events", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(s, rc, "store: last");
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*eid = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? ERR_OK : store_sqlerr(s, rc, "store: last");
+}

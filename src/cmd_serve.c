@@ -1,0 +1,196 @@
+/*
+ * cmd_serve.c: `samizdat serve`, the daemon: configuration (file, then
+ * command line), the store, the node key, the NIP-11 document, the
+ * addresses to tell people, then the server loop.
+ */
+#include <sys/types.h>
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "log.h"
+#include "relay.h"
+#include "server.h"
+#include "version.h"
+
+/* NIP-11: what this relay is and the limits it enforces. */
+static char *
+nip11_document(const struct config *cfg, size_t *len)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	buf_puts(&b, "{\"name\":");
+	buf_json_str(&b, cfg->name, strlen(cfg->name));
+	buf_puts(&b, ",\"description\":");
+	buf_json_str(&b, cfg->description, strlen(cfg->description));
+	if (cfg->admin_pubkey[0] != '\0') {
+		buf_puts(&b, ",\"pubkey\":");
+		buf_json_str(&b, cfg->admin_pubkey, strlen(cfg->admin_pubkey));
+	}
+	if (cfg->contact[0] != '\0') {
+		buf_puts(&b, ",\"contact\":");
+		buf_json_str(&b, cfg->contact, strlen(cfg->contact));
+	}
+	buf_puts(&b, ",\"supported_nips\":[1,9,11,40,45,50]"
+	    ",\"software\":\"samizdat\",\"version\":\"" SAMIZDAT_VERSION "\","
+	    "\"limitation\":");
+	config_nip11_limitation(cfg, &b);
+	buf_putc(&b, '}');
+	if (b.err) {
+		buf_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return b.p;
+}
+
+static void
+relay_limits_from(const struct config *cfg, struct relay_limits *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->max_message_length = (size_t)cfg->max_message_length;
+	l->max_subscriptions = (size_t)cfg->max_subscriptions;
+	l->max_filters = (size_t)cfg->max_filters;
+	l->max_limit = cfg->max_limit;
+	l->default_limit = cfg->default_limit;
+	l->max_subid_length = (size_t)cfg->max_subid_length;
+	l->events_per_minute = (unsigned)cfg->events_per_minute;
+	l->max_output_buffer = (size_t)cfg->max_output_buffer;
+	l->pol.lim.max_size = (size_t)cfg->max_event_size;
+	l->pol.lim.max_tags = (size_t)cfg->max_event_tags;
+	l->pol.lim.max_content = (size_t)cfg->max_content_length;
+	l->pol.max_past = cfg->created_at_lower_limit;
+	l->pol.max_future = cfg->created_at_upper_limit;
+}
+
+/* Tells people where to point a phone: one URL per address of this node. */
+static void
+print_urls(const char *host, uint16_t port)
+{
+	struct ifaddrs *ifa, *i;
+	char	 a[INET6_ADDRSTRLEN];
+	int	 n = 0;
+
+	if (host[0] != '\0' && strcmp(host, "0.0.0.0") != 0 &&
+	    strcmp(host, "::") != 0 && strcmp(host, "[::]") != 0) {
+		printf("open http://%s:%u/ (relay ws://%s:%u/)\n", host, port,
+		    host, port);
+		fflush(stdout);
+		return;
+	}
+	if (getifaddrs(&ifa) == -1) {
+		log_warn("getifaddrs");
+		return;
+	}
+	for (i = ifa; i != NULL; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
+		    !(i->ifa_flags & IFF_UP) || (i->ifa_flags & IFF_LOOPBACK))
+			continue;
+		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)
+		    i->ifa_addr)->sin_addr, a, sizeof(a));
+		printf("phones on %s: open http://%s:%u/  (relay ws://%s:%u/)\n",
+		    i->ifa_name, a, port, a, port);
+		n++;
+	}
+	freeifaddrs(ifa);
+	printf("this machine: http://127.0.0.1:%u/%s\n", port, n == 0 ?
+	    "  (no network interface is up)" : "");
+	fflush(stdout);
+}
+
+int
+cmd_serve(struct cmd_env *env, int argc, char **argv)
+{
+	struct config cfg;
+	struct server_opts so;
+	struct relay_limits lim;
+	struct store *st = NULL;
+	char	 path[4096], err[512], *nip11 = NULL, *eq;
+	bool	 check = false;
+	int	 i, rc = 1;
+
+	if (cmd_wants_help("serve", argc, argv))
+		return 0;
+	config_defaults(&cfg);
+	cmd_path(env, "samizdat.conf", path, sizeof(path));
+	if (config_load(&cfg, path, err, sizeof(err)) != 0) {
+		fprintf(stderr, "samizdat: %s\n", err);
+		return 1;
+	}
+	/* The command line overrides the file. */
+	for (i = 1; i < argc; i++) {
+		const char *key = NULL, *val = NULL;
+		char	 kbuf[64];
+
+		if (strcmp(argv[i], "-n") == 0 ||
+		    strcmp(argv[i], "--check-config") == 0) {
+			check = true;
+			continue;
+		}
+		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
+			key = "listen";
+			val = argv[++i];
+		} else if (strncmp(argv[i], "--listen=", 9) == 0) {
+			key = "listen";
+			val = argv[i] + 9;
+		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc &&
+		    (eq = strchr(argv[i + 1], '=')) != NULL &&
+		    (size_t)(eq - argv[i + 1]) < sizeof(kbuf)) {
+			snprintf(kbuf, sizeof(kbuf), "%.*s",
+			    (int)(eq - argv[i + 1]), argv[i + 1]);
+			key = kbuf;
+			val = eq + 1;
+			i++;
+		} else
+			return cmd_usage("serve");
+		if (config_set(&cfg, key, val, err, sizeof(err)) != 0) {
+			fprintf(stderr, "samizdat: command line: %s\n", err);
+			return EXIT_USAGE;
+		}
+	}
+	if (config_check(&cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "samizdat: %s: %s\n", path, err);
+		return 1;
+	}
+	if (check) {
+		config_print(&cfg, stdout);
+		return 0;
+	}
+	if (log_verbose < 2 && cfg.log_level != 1)
+		log_verbose = (int)cfg.log_level;
+
+	memset(&so, 0, sizeof(so));
+	if (config_addr_split(cfg.listen, so.host, sizeof(so.host),
+	    &so.port) != 0) {
+		fprintf(stderr, "samizdat: listen: '%s' is not ADDR:PORT\n",
+		    cfg.listen);
+		return 1;
+	}
+	if (cmd_store_open(env, cfg.sync_full ? STORE_SYNC_FULL : 0, true,
+	    &st) != ERR_OK)
+		return 1;
+	if ((nip11 = nip11_document(&cfg, &so.nip11_len)) == NULL)
+		goto done;
+	so.nip11 = nip11;
+	so.max_connections = (size_t)cfg.max_connections;
+	so.purge_interval = (unsigned)cfg.purge_interval;
+	so.verbose = log_verbose;
+	relay_limits_from(&cfg, &lim);
+	print_urls(so.host, so.port);
+	if (server_run(&so, st, &lim) == 0)
+		rc = 0;
+done:
+	free(nip11);
+	store_close(st);
+	return rc;
+}

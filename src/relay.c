@@ -1,0 +1,518 @@
+/*
+ * relay.c: connections, their output queues and the dispatch of client
+ * messages (relay.h).  Subscriptions and fan-out are in relay_sub.c.
+ *
+ * Connections live in an array searched by id; the transport keeps only
+ * the id, so a late callback for a closed connection finds nothing rather
+ * than freed memory.  Output is a FIFO of frames per connection, each
+ * allocated with RELAY_HEADROOM bytes in front for the transport.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "message.h"
+#include "relay_int.h"
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+enum err
+relay_new(struct relay **rp, struct store *st, const struct relay_limits *lim,
+    const struct relay_io *io)
+{
+	struct relay *r;
+	enum err e;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return ERR_NOMEM;
+	r->store = st;
+	r->lim = *lim;
+	r->io = *io;
+	ingest_ctx_init(&r->ictx);
+	buf_init(&r->out, 0);
+	if ((e = store_last_eid(st, &r->last_eid)) != ERR_OK) {
+		relay_free(r);
+		return e;
+	}
+	*rp = r;
+	return ERR_OK;
+}
+
+void
+relay_free(struct relay *r)
+{
+	if (r == NULL)
+		return;
+	if (r->tx_open) {
+		store_commit(r->store);
+		r->tx_open = false;
+	}
+	while (r->nconns > 0)
+		relay_conn_close(r, r->conns[r->nconns - 1]->id);
+	free(r->conns);
+	free(r->oks);
+	ingest_ctx_free(&r->ictx);
+	buf_free(&r->out);
+	free(r);
+}
+
+struct rconn *
+relay_conn_find(struct relay *r, uint64_t id)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nconns; i++)
+		if (r->conns[i]->id == id)
+			return r->conns[i];
+	return NULL;
+}
+
+size_t
+relay_queued_total(const struct relay *r)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < r->nconns; i++)
+		n += r->conns[i]->queued;
+	return n;
+}
+
+size_t
+relay_conn_count(const struct relay *r)
+{
+	return r->nconns;
+}
+
+uint64_t
+relay_conn_open(struct relay *r, void *cookie, const char *peer)
+{
+	struct rconn *c, **nc;
+
+	if (r->nconns == r->cap) {
+		size_t	 ncap = r->cap ? r->cap * 2 : 64;
+
+		if ((nc = realloc(r->conns, ncap * sizeof(*nc))) == NULL)
+			return 0;
+		r->conns = nc;
+		r->cap = ncap;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return 0;
+	c->id = ++r->next_id;
+	c->cookie = cookie;
+	snprintf(c->peer, sizeof(c->peer), "%s", peer ? peer : "?");
+	c->tokens = (double)r->lim.events_per_minute / 6 + 10;
+	c->qtokens = c->tokens;
+	c->last_refill = mono_ms();
+	buf_init(&c->rx, r->lim.max_message_length + 1);
+	r->conns[r->nconns++] = c;
+	return c->id;
+}
+
+void
+relay_conn_close(struct relay *r, uint64_t id)
+{
+	struct rconn *c;
+	struct frame *f;
+	size_t	 i;
+
+	for (i = 0; i < r->nconns; i++)
+		if (r->conns[i]->id == id)
+			break;
+	if (i == r->nconns)
+		return;
+	c = r->conns[i];
+	r->conns[i] = r->conns[--r->nconns];
+	relay_subs_free(c);
+	while ((f = c->head) != NULL) {
+		c->head = f->next;
+		free(f);
+	}
+	free(c->sent);
+	buf_free(&c->rx);
+	free(c);
+}
+
+/*
+ * Queues one frame.  Output beyond max_output_buffer means the client is
+ * not reading: unless force (our answer to its own request), it is told
+ * once and dropped.
+ */
+void
+relay_send(struct relay *r, struct rconn *c, const char *p, size_t len,
+    bool force)
+{
+	struct frame *f;
+	bool	 was_empty = c->head == NULL;
+
+	if (c->closing)
+		return;
+	if (!force && c->queued + len > r->lim.max_output_buffer) {
+		static const char slow[] = "[\"NOTICE\",\"error: too slow "
+		    "reading events; disconnecting\"]";
+
+		log_info("%s: disconnecting a slow reader (%zu bytes queued)",
+		    c->peer, c->queued);
+		while ((f = c->head) != NULL) {
+			c->head = f->next;
+			free(f);
+		}
+		c->tail = NULL;
+		c->queued = 0;
+		relay_send(r, c, slow, sizeof(slow) - 1, true);
+		c->closing = true;
+		return;
+	}
+	if ((f = malloc(sizeof(*f) + RELAY_HEADROOM + len)) == NULL)
+		return;
+	f->next = NULL;
+	f->len = len;
+	memcpy(f->data + RELAY_HEADROOM, p, len);
+	if (c->tail != NULL)
+		c->tail->next = f;
+	else
+		c->head = f;
+	c->tail = f;
+	c->queued += len;
+	if (was_empty)
+		r->io.want_write(r->io.arg, c->cookie);
+}
+
+void
+relay_send_buf(struct relay *r, struct rconn *c, bool force)
+{
+	if (!r->out.err)
+		relay_send(r, c, r->out.p, r->out.len, force);
+	buf_reset(&r->out);
+}
+
+bool
+relay_conn_next(struct relay *r, uint64_t id, char **p, size_t *len,
+    bool *close_after)
+{
+	struct rconn *c = relay_conn_find(r, id);
+	struct frame *f;
+
+	if (c == NULL)
+		return false;
+	free(c->sent);
+	c->sent = NULL;
+	if ((f = c->head) == NULL)
+		return false;
+	c->head = f->next;
+	if (c->head == NULL)
+		c->tail = NULL;
+	c->queued -= f->len;
+	c->sent = f;		/* kept until the next call: the transport copies */
+	*p = f->data + RELAY_HEADROOM;
+	*len = f->len;
+	*close_after = c->closing && c->head == NULL;
+	return true;
+}
+
+size_t
+relay_conn_queued(struct relay *r, uint64_t id)
+{
+	struct rconn *c = relay_conn_find(r, id);
+
+	return c != NULL ? c->queued : 0;
+}
+
+void
+relay_notice(struct relay *r, struct rconn *c, const char *text)
+{
+	buf_reset(&r->out);
+	msg_notice(&r->out, text);
+	relay_send_buf(r, c, true);
+}
+
+/* Token buckets: a minute's allowance refills continuously. */
+bool
+relay_take_token(struct relay *r, struct rconn *c, double *bucket)
+{
+	uint64_t now = mono_ms();
+	double	 rate = (double)r->lim.events_per_minute / 60000.0;
+	double	 burst = (double)r->lim.events_per_minute / 6 + 10;
+
+	if (r->lim.events_per_minute == 0)
+		return true;
+	c->tokens += (double)(now - c->last_refill) * rate;
+	c->qtokens += (double)(now - c->last_refill) * rate;
+	if (c->tokens > burst)
+		c->tokens = burst;
+	if (c->qtokens > burst)
+		c->qtokens = burst;
+	c->last_refill = now;
+	if (*bucket < 1.0)
+		return false;
+	*bucket -= 1.0;
+	return true;
+}
+
+static void
+pending_ok(struct relay *r, struct rconn *c, const uint8_t id[32], enum err e)
+{
+	struct pending *np;
+
+	if (r->noks == r->okcap) {
+		size_t	 ncap = r->okcap ? r->okcap * 2 : 64;
+
+		if ((np = realloc(r->oks, ncap * sizeof(*np))) == NULL)
+			return;
+		r->oks = np;
+		r->okcap = ncap;
+	}
+	r->oks[r->noks].conn = c->id;
+	memcpy(r->oks[r->noks].id, id, 32);
+	r->oks[r->noks].e = e;
+	r->noks++;
+}
+
+void
+relay_ok(struct relay *r, struct rconn *c, const uint8_t id[32], enum err e)
+{
+	char	 reason[200];
+
+	buf_reset(&r->out);
+	if (e == ERR_OK || e == ERR_EPHEMERAL)
+		reason[0] = '\0';
+	else
+		err_reason(e, reason, sizeof(reason));
+	msg_ok(&r->out, id, ingest_accepted(e), reason);
+	relay_send_buf(r, c, true);
+}
+
+/*
+ * Finds the id of an event too broken to parse, so that it can still be
+ * answered with OK as NIP-01 asks.  Returns: false if there is none.
+ */
+static bool
+salvage_id(const char *json, size_t len, uint8_t id[32])
+{
+	json_t	*j = json_loadb(json, len, JSON_ALLOW_NUL, NULL);
+	const json_t *v;
+	bool	 ok = false;
+
+	if (j == NULL)
+		return false;
+	v = json_object_get(j, "id");
+	if (json_is_string(v) && hex_decode(json_string_value(v),
+	    json_string_length(v), id, 32))
+		ok = true;
+	json_decref(j);
+	return ok;
+}
+
+static void
+on_event(struct relay *r, struct rconn *c, const struct msg *m)
+{
+	struct event ev;
+	uint8_t	 id[32];
+	char	 reason[200];
+	enum err e;
+
+	e = ingest_parse(&r->ictx, &r->lim.pol, m->event, m->eventlen, &ev);
+	if (e != ERR_OK && e != ERR_ID_MISMATCH) {
+		if (salvage_id(m->event, m->eventlen, id)) {
+			log_info("%s: refused an event: %s", c->peer,
+			    err_reason(e, reason, sizeof(reason)));
+			relay_ok(r, c, id, e);
+		} else
+			relay_notice(r, c, err_reason(e, reason,
+			    sizeof(reason)));
+		return;
+	}
+	if (e == ERR_OK && !relay_take_token(r, c, &c->tokens))
+		e = ERR_RATE;
+	if (e == ERR_OK && store_has(r->store, ev.id))
+		e = ERR_DUPLICATE;
+	if (e == ERR_OK)
+		e = ingest_verify(&ev);
+	if (e == ERR_OK)
+		e = ingest_policy(&r->lim.pol, &ev, (uint64_t)time(NULL));
+	if (e == ERR_OK && event_class(ev.kind) == EVENT_EPHEMERAL) {
+		relay_fanout(r, &ev);
+		relay_ok(r, c, ev.id, ERR_EPHEMERAL);
+		return;
+	}
+	if (e != ERR_OK) {
+		if (!ingest_accepted(e))
+			log_info("%s: refused an event: %s", c->peer,
+			    err_reason(e, reason, sizeof(reason)));
+		relay_ok(r, c, ev.id, e);
+		return;
+	}
+	if (!r->tx_open) {
+		if ((e = store_begin(r->store)) != ERR_OK) {
+			relay_ok(r, c, ev.id, e);
+			return;
+		}
+		r->tx_open = true;
+	}
+	e = store_put(r->store, &ev, (uint64_t)time(NULL));
+	if (e == ERR_OK) {
+		pending_ok(r, c, ev.id, e);	/* answered after the commit */
+		return;
+	}
+	if (!ingest_accepted(e) && e != ERR_DELETED) {
+		/* The store failed: undo this turn, tell everyone waiting. */
+		relay_abort_tx(r, e);
+	}
+	relay_ok(r, c, ev.id, e);
+}
+
+void
+relay_abort_tx(struct relay *r, enum err e)
+{
+	struct rconn *c;
+	size_t	 i;
+
+	if (r->tx_open)
+		store_rollback(r->store);
+	r->tx_open = false;
+	for (i = 0; i < r->noks; i++)
+		if ((c = relay_conn_find(r, r->oks[i].conn)) != NULL)
+			relay_ok(r, c, r->oks[i].id, e);
+	r->noks = 0;
+}
+
+void
+relay_commit(struct relay *r)
+{
+	struct rconn *c;
+	size_t	 i;
+	enum err e;
+
+	if (!r->tx_open)
+		return;
+	if ((e = store_commit(r->store)) != ERR_OK) {
+		relay_abort_tx(r, e);
+		return;
+	}
+	r->tx_open = false;
+	for (i = 0; i < r->noks; i++)
+		if ((c = relay_conn_find(r, r->oks[i].conn)) != NULL)
+			relay_ok(r, c, r->oks[i].id, r->oks[i].e);
+	r->noks = 0;
+}
+
+static void
+dispatch(struct relay *r, struct rconn *c, const char *data, size_t len)
+{
+	struct msg m;
+	char	 text[128];
+	enum err e;
+
+	e = msg_parse(data, len, r->lim.max_subid_length, &m);
+	if (e == ERR_JSON) {
+		relay_notice(r, c, "invalid: message is not a JSON array "
+		    "starting with a verb");
+		goto done;
+	}
+	if (e == ERR_USAGE) {
+		snprintf(text, sizeof(text), "invalid: unknown message type "
+		    "'%.40s'", m.verb_text);
+		relay_notice(r, c, text);
+		goto done;
+	}
+	if (e == ERR_FILTER) {
+		if (m.subid[0] != '\0' && (m.verb == MSG_REQ ||
+		    m.verb == MSG_COUNT)) {
+			buf_reset(&r->out);
+			msg_closed(&r->out, m.subid, "invalid: filters must be "
+			    "JSON objects");
+			relay_send_buf(r, c, true);
+		} else {
+			snprintf(text, sizeof(text), "invalid: %s needs a "
+			    "subscription id of 1 to %zu characters",
+			    m.verb_text, r->lim.max_subid_length);
+			relay_notice(r, c, text);
+		}
+		goto done;
+	}
+	switch (m.verb) {
+	case MSG_EVENT:
+		on_event(r, c, &m);
+		break;
+	case MSG_REQ:
+		relay_on_req(r, c, &m);
+		break;
+	case MSG_COUNT:
+		relay_on_count(r, c, &m);
+		break;
+	case MSG_CLOSE:
+		relay_sub_remove(c, m.subid);
+		break;
+	case MSG_AUTH:
+		relay_notice(r, c, "unsupported: this relay does not use "
+		    "NIP-42 AUTH");
+		break;
+	default:
+		relay_notice(r, c, "unsupported: NIP-77 negentropy is not "
+		    "available on this relay yet");
+		break;
+	}
+done:
+	msg_free(&m);
+}
+
+bool
+relay_conn_rx(struct relay *r, uint64_t id, const char *data, size_t len,
+    bool first, bool last)
+{
+	struct rconn *c = relay_conn_find(r, id);
+	char	 text[128];
+
+	if (c == NULL)
+		return false;
+	if (first) {
+		buf_reset(&c->rx);
+		c->oversize = false;
+	}
+	if (!c->oversize) {
+		buf_append(&c->rx, data, len);
+		if (c->rx.err || c->rx.len > r->lim.max_message_length)
+			c->oversize = true;
+	}
+	if (!last)
+		return true;
+	if (c->oversize) {
+		snprintf(text, sizeof(text), "invalid: message is larger than "
+		    "%zu bytes", r->lim.max_message_length);
+		relay_notice(r, c, text);
+		buf_reset(&c->rx);
+		return true;
+	}
+	dispatch(r, c, c->rx.p ? c->rx.p : "", c->rx.len);
+	/* Give back a large receive buffer once it has been used. */
+	if (c->rx.cap > (64u << 10)) {
+		buf_free(&c->rx);
+		buf_init(&c->rx, r->lim.max_message_length + 1);
+	} else
+		buf_reset(&c->rx);
+	return true;
+}
+
+void
+relay_flush(struct relay *r)
+{
+	if (!r->tx_open)
+		return;
+	relay_commit(r);
+	relay_deliver_new(r);
+}
+
+void
+relay_poll(struct relay *r)
+{
+	relay_commit(r);
+	relay_deliver_new(r);
+}

@@ -1,0 +1,84 @@
+/*
+ * relay.h: the NIP-01 relay engine.  It owns connections' protocol state
+ * (subscriptions, rate limits, output queues), dispatches client messages,
+ * runs them against the store through the one ingest path, and fans new
+ * events out to live subscriptions.  It knows nothing of sockets: server.c
+ * feeds it bytes by connection id and writes what it queues.
+ *
+ * Durability: EVENTs received in one turn of the event loop are stored in
+ * one transaction; relay_flush() commits it and only then sends their OKs
+ * and delivers them to subscribers.
+ */
+#ifndef SAMIZDAT_RELAY_H
+#define SAMIZDAT_RELAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ingest.h"
+#include "store.h"
+
+struct relay;
+
+struct relay_limits {
+	size_t		 max_message_length;
+	size_t		 max_subscriptions;
+	size_t		 max_filters;
+	uint64_t	 max_limit;
+	uint64_t	 default_limit;
+	size_t		 max_subid_length;
+	unsigned	 events_per_minute;	/* 0: unlimited */
+	size_t		 max_output_buffer;
+	struct ingest_policy pol;		/* sizes, created_at window */
+};
+
+/* What the relay asks of the transport. */
+struct relay_io {
+	void	*arg;
+	/* The connection has queued output: ask for a writable callback. */
+	void	(*want_write)(void *arg, void *cookie);
+};
+
+/* Frames are queued with this much free space in front (lws needs it). */
+#define RELAY_HEADROOM	16
+
+enum err	relay_new(struct relay **, struct store *,
+		    const struct relay_limits *, const struct relay_io *);
+void		relay_free(struct relay *);
+
+/* A connection opened; cookie is the transport's handle.  Returns its id. */
+uint64_t	relay_conn_open(struct relay *, void *cookie, const char *peer);
+void		relay_conn_close(struct relay *, uint64_t id);
+/*
+ * Data of one websocket message; first/last mark its fragments.
+ * Returns: false if the connection must be dropped at once.
+ */
+bool		relay_conn_rx(struct relay *, uint64_t id, const char *data,
+		    size_t len, bool first, bool last);
+/*
+ * The next frame to send, or false when none.  *p has RELAY_HEADROOM bytes
+ * free before it; it stays valid until the next call for this connection.
+ * *close_after: drop the connection once this frame is sent.
+ */
+bool		relay_conn_next(struct relay *, uint64_t id, char **p,
+		    size_t *len, bool *close_after);
+/* Bytes queued for a connection. */
+size_t		relay_conn_queued(struct relay *, uint64_t id);
+/*
+ * Commits what this turn stored, sends the OKs, then delivers the new
+ * events to matching subscriptions.  Cheap when nothing was stored: call
+ * after every turn of the loop.
+ */
+void		relay_flush(struct relay *);
+/*
+ * The same, and also looks for events another process (an import, a
+ * post) stored.  Call from a timer.
+ */
+void		relay_poll(struct relay *);
+/* Bytes queued for all connections. */
+size_t		relay_queued_total(const struct relay *);
+/* Connections open now. */
+size_t		relay_conn_count(const struct relay *);
+
+#endif

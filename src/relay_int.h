@@ -1,0 +1,82 @@
+/*
+ * relay_int.h: what relay.c and relay_sub.c share.  Not for other modules.
+ */
+#ifndef SAMIZDAT_RELAY_INT_H
+#define SAMIZDAT_RELAY_INT_H
+
+#include "buf.h"
+#include "filter.h"
+#include "hex.h"
+#include "message.h"
+#include "relay.h"
+
+struct frame {
+	struct frame	*next;
+	size_t		 len;
+	char		 data[];	/* RELAY_HEADROOM + len */
+};
+
+struct sub {
+	char		 id[MSG_MAX_SUBID * 4 + 1];
+	struct filter	*f;
+	size_t		 nf;
+};
+
+struct rconn {
+	uint64_t	 id;
+	void		*cookie;	/* the transport's handle */
+	char		 peer[64];
+	struct buf	 rx;		/* fragments of the current message */
+	bool		 oversize;
+	struct frame	*head, *tail, *sent;
+	size_t		 queued;
+	bool		 closing;
+	struct sub	*subs;
+	size_t		 nsubs;
+	double		 tokens;	/* EVENTs */
+	double		 qtokens;	/* REQ and COUNT */
+	uint64_t	 last_refill;
+};
+
+struct pending {
+	uint64_t	 conn;
+	uint8_t		 id[32];
+	enum err	 e;
+};
+
+struct relay {
+	struct store	*store;
+	struct relay_limits lim;
+	struct relay_io	 io;
+	struct rconn	**conns;
+	size_t		 nconns, cap;
+	uint64_t	 next_id;
+	struct ingest_ctx ictx;
+	struct buf	 out;		/* message being built */
+	bool		 tx_open;
+	struct pending	*oks;		/* OKs waiting for the commit */
+	size_t		 noks, okcap;
+	int64_t		 last_eid;	/* newest stored event delivered */
+};
+
+struct rconn	*relay_conn_find(struct relay *, uint64_t);
+void		 relay_send(struct relay *, struct rconn *, const char *,
+		    size_t, bool force);
+void		 relay_send_buf(struct relay *, struct rconn *, bool force);
+void		 relay_notice(struct relay *, struct rconn *, const char *);
+void		 relay_ok(struct relay *, struct rconn *, const uint8_t[32],
+		    enum err);
+bool		 relay_take_token(struct relay *, struct rconn *, double *);
+void		 relay_commit(struct relay *);
+void		 relay_abort_tx(struct relay *, enum err);
+
+/* relay_sub.c */
+void		 relay_on_req(struct relay *, struct rconn *, const struct msg *);
+void		 relay_on_count(struct relay *, struct rconn *,
+		    const struct msg *);
+void		 relay_sub_remove(struct rconn *, const char *subid);
+void		 relay_subs_free(struct rconn *);
+void		 relay_fanout(struct relay *, const struct event *);
+void		 relay_deliver_new(struct relay *);
+
+#endif

@@ -1,0 +1,282 @@
+/*
+ * relay_sub.c: REQ, COUNT and CLOSE, and delivering events to live
+ * subscriptions.  Stored events reach subscribers one way only: after a
+ * commit, relay_deliver_new reads the rows added since it last looked, so
+ * events this relay stored and events another process (an import) stored
+ * are delivered alike, each once.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "relay_int.h"
+
+#define DELIVER_BATCH	1000
+
+static void
+closed(struct relay *r, struct rconn *c, const char *subid, const char *why)
+{
+	buf_reset(&r->out);
+	msg_closed(&r->out, subid, why);
+	relay_send_buf(r, c, true);
+}
+
+static struct sub *
+sub_find(struct rconn *c, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nsubs; i++)
+		if (strcmp(c->subs[i].id, id) == 0)
+			return &c->subs[i];
+	return NULL;
+}
+
+static void
+filters_free(struct filter *f, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		filter_free(&f[i]);
+	free(f);
+}
+
+void
+relay_sub_remove(struct rconn *c, const char *subid)
+{
+	struct sub *s = sub_find(c, subid);
+
+	if (s == NULL)
+		return;
+	filters_free(s->f, s->nf);
+	*s = c->subs[--c->nsubs];
+}
+
+void
+relay_subs_free(struct rconn *c)
+{
+	while (c->nsubs > 0)
+		relay_sub_remove(c, c->subs[c->nsubs - 1].id);
+	free(c->subs);
+	c->subs = NULL;
+}
+
+/*
+ * Checks and parses the filters of a REQ or COUNT.  On failure answers
+ * CLOSED and returns NULL.
+ */
+static struct filter *
+parse_filters(struct relay *r, struct rconn *c, const struct msg *m)
+{
+	struct filter *f;
+	char	 why[160];
+	size_t	 i;
+	enum err e;
+
+	if (!relay_take_token(r, c, &c->qtokens)) {
+		closed(r, c, m->subid, "rate-limited: too many requests; "
+		    "slow down");
+		return NULL;
+	}
+	if (m->nfilters == 0) {
+		closed(r, c, m->subid, "invalid: at least one filter is "
+		    "required");
+		return NULL;
+	}
+	if (m->nfilters > r->lim.max_filters) {
+		snprintf(why, sizeof(why), "invalid: too many filters (at most "
+		    "%zu)", r->lim.max_filters);
+		closed(r, c, m->subid, why);
+		return NULL;
+	}
+	if ((f = calloc(m->nfilters, sizeof(*f))) == NULL) {
+		closed(r, c, m->subid, "error: out of memory");
+		return NULL;
+	}
+	for (i = 0; i < m->nfilters; i++) {
+		if ((e = filter_parse_json(msg_filter(m, i), &f[i])) !=
+		    ERR_OK) {
+			filters_free(f, i);
+			closed(r, c, m->subid, err_reason(e, why, sizeof(why)));
+			return NULL;
+		}
+	}
+	return f;
+}
+
+struct req_out {
+	struct relay	*r;
+	struct rconn	*c;
+	const char	*subid;
+};
+
+static int
+send_stored(const char *json, size_t len, void *arg)
+{
+	struct req_out *o = arg;
+
+	buf_reset(&o->r->out);
+	msg_event(&o->r->out, o->subid, json, len);
+	relay_send_buf(o->r, o->c, true);
+	return 0;
+}
+
+void
+relay_on_req(struct relay *r, struct rconn *c, const struct msg *m)
+{
+	struct filter *f;
+	struct sub *s, *ns;
+	struct req_out o;
+	char	 why[160];
+	size_t	 i;
+	enum err e;
+
+	s = sub_find(c, m->subid);
+	if (s == NULL && c->nsubs >= r->lim.max_subscriptions) {
+		snprintf(why, sizeof(why), "blocked: too many open "
+		    "subscriptions (at most %zu); CLOSE one first",
+		    r->lim.max_subscriptions);
+		closed(r, c, m->subid, why);
+		return;
+	}
+	/* A REQ with a live id replaces it, even when the new one fails. */
+	if (s != NULL)
+		relay_sub_remove(c, m->subid);
+	if ((f = parse_filters(r, c, m)) == NULL)
+		return;
+	for (i = 0; i < m->nfilters; i++) {
+		if (!f[i].has_limit) {
+			f[i].has_limit = true;
+			f[i].limit = r->lim.default_limit;
+		}
+	}
+	/* What this turn stored is committed, and delivered, first. */
+	relay_poll(r);
+	o.r = r;
+	o.c = c;
+	o.subid = m->subid;
+	e = store_query(r->store, f, m->nfilters, (uint64_t)time(NULL),
+	    r->lim.max_limit, send_stored, &o);
+	if (e != ERR_OK) {
+		filters_free(f, m->nfilters);
+		closed(r, c, m->subid, err_reason(e, why, sizeof(why)));
+		return;
+	}
+	buf_reset(&r->out);
+	msg_eose(&r->out, m->subid);
+	relay_send_buf(r, c, true);
+	/* limit is for stored events only. */
+	for (i = 0; i < m->nfilters; i++)
+		f[i].has_limit = false;
+	if ((ns = realloc(c->subs, (c->nsubs + 1) * sizeof(*ns))) == NULL) {
+		filters_free(f, m->nfilters);
+		closed(r, c, m->subid, "error: out of memory");
+		return;
+	}
+	c->subs = ns;
+	s = &c->subs[c->nsubs++];
+	snprintf(s->id, sizeof(s->id), "%s", m->subid);
+	s->f = f;
+	s->nf = m->nfilters;
+}
+
+void
+relay_on_count(struct relay *r, struct rconn *c, const struct msg *m)
+{
+	struct filter *f;
+	uint64_t n;
+	char	 why[160];
+	enum err e;
+
+	if ((f = parse_filters(r, c, m)) == NULL)
+		return;
+	relay_commit(r);
+	e = store_count(r->store, f, m->nfilters, (uint64_t)time(NULL), &n);
+	filters_free(f, m->nfilters);
+	if (e != ERR_OK) {
+		closed(r, c, m->subid, err_reason(e, why, sizeof(why)));
+		return;
+	}
+	buf_reset(&r->out);
+	msg_count(&r->out, m->subid, n);
+	relay_send_buf(r, c, true);
+}
+
+/* Sends ev (whose JSON is json) to every subscription it matches. */
+static void
+fanout_json(struct relay *r, const struct event *ev, const char *json,
+    size_t len)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < r->nconns; i++) {
+		struct rconn *c = r->conns[i];
+
+		for (j = 0; j < c->nsubs; j++) {
+			if (!filter_match_any(c->subs[j].f, c->subs[j].nf, ev))
+				continue;
+			buf_reset(&r->out);
+			msg_event(&r->out, c->subs[j].id, json, len);
+			relay_send_buf(r, c, false);
+		}
+	}
+}
+
+void
+relay_fanout(struct relay *r, const struct event *ev)
+{
+	struct buf json;
+
+	buf_init(&json, 0);
+	event_write_json(ev, &json);
+	if (!json.err)
+		fanout_json(r, ev, json.p, json.len);
+	buf_free(&json);
+}
+
+static bool
+any_subs(const struct relay *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nconns; i++)
+		if (r->conns[i]->nsubs > 0)
+			return true;
+	return false;
+}
+
+static int
+deliver_row(const char *json, size_t len, void *arg)
+{
+	struct relay *r = arg;
+	struct event ev;
+	void	*scratch;
+
+	if ((scratch = malloc(EVENT_SCRATCH(len))) == NULL)
+		return 0;
+	if (event_parse(json, len, NULL, &ev, scratch, EVENT_SCRATCH(len)) ==
+	    ERR_OK)
+		fanout_json(r, &ev, json, len);
+	free(scratch);
+	return 0;
+}
+
+void
+relay_deliver_new(struct relay *r)
+{
+	int64_t	 last;
+	enum err e;
+
+	do {
+		last = r->last_eid;
+		if (any_subs(r))
+			e = store_since(r->store, last, DELIVER_BATCH,
+			    deliver_row, r, &r->last_eid);
+		else
+			e = store_last_eid(r->store, &r->last_eid);
+		if (e != ERR_OK)
+			return;
+	} while (r->last_eid - last >= DELIVER_BATCH);
+}

@@ -1,0 +1,304 @@
+/*
+ * server.c: libwebsockets glue for `samizdat serve` (server.h).
+ *
+ * One context, one protocol callback for both HTTP and WebSocket, one
+ * thread.  The loop is ours: after every lws_service() turn, relay_flush()
+ * commits what the turn stored and sends the OKs and live events, so a
+ * burst of EVENTs costs one commit.  A timer looks for events other
+ * processes stored (an import on the same data dir) twice a second and
+ * purges expired events now and then.  libwebsockets owns the per-
+ * connection memory; it holds only our connection id.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libwebsockets.h>
+
+#include "log.h"
+#include "relay.h"
+#include "server.h"
+#include "server_http.h"
+
+#define POLL_USEC	(500 * LWS_US_PER_MS)
+
+struct pss {
+	uint64_t	 id;		/* relay connection, 0 for HTTP */
+	enum http_kind	 http;
+};
+
+struct server {
+	const struct server_opts *o;
+	struct lws_context *ctx;
+	struct relay	*relay;
+	struct store	*store;
+	lws_sorted_usec_list_t poll_sul;
+	time_t		 last_purge;
+	size_t		 nconn;		/* TCP connections, HTTP included */
+};
+
+static volatile sig_atomic_t server_stop;
+static struct lws_context *server_ctx;
+
+static void
+on_signal(int sig)
+{
+	server_stop = 1;
+	if (server_ctx != NULL)
+		lws_cancel_service(server_ctx);
+}
+
+static void
+want_write(void *arg, void *cookie)
+{
+	lws_callback_on_writable((struct lws *)cookie);
+}
+
+static void
+poll_timer(lws_sorted_usec_list_t *sul)
+{
+	struct server *s = lws_container_of(sul, struct server, poll_sul);
+	uint64_t n;
+	time_t	 now = time(NULL);
+
+	relay_poll(s->relay);
+	if (s->o->purge_interval > 0 &&
+	    now - s->last_purge >= (time_t)s->o->purge_interval) {
+		s->last_purge = now;
+		if (store_purge_expired(s->store, (uint64_t)now, &n) == ERR_OK &&
+		    n > 0)
+			log_info("purged %llu expired events",
+			    (unsigned long long)n);
+	}
+	lws_sul_schedule(s->ctx, 0, &s->poll_sul, poll_timer, POLL_USEC);
+}
+
+static int
+http_request(struct server *s, struct lws *wsi, struct pss *pss,
+    const char *path)
+{
+	unsigned char hdr[LWS_PRE + 1024], *p = hdr + LWS_PRE,
+	    *end = hdr + sizeof(hdr) - 1;
+	char	 accept[512] = "";
+	const char *ctype, *body;
+	size_t	 len;
+	int	 status;
+	bool	 options;
+
+	options = lws_hdr_total_length(wsi, WSI_TOKEN_OPTIONS_URI) > 0;
+	if (lws_hdr_copy(wsi, accept, sizeof(accept), WSI_TOKEN_HTTP_ACCEPT) < 0)
+		accept[0] = '\0';
+	pss->http = http_route(options, path, accept);
+	body = http_body(pss->http, s->o->nip11, s->o->nip11_len, &len,
+	    &ctype, &status);
+	(void)body;
+	if (lws_add_http_common_headers(wsi, (unsigned)status, ctype,
+	    (lws_filepos_t)len, &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)
+	    "access-control-allow-origin:", (const unsigned char *)"*", 1,
+	    &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)
+	    "access-control-allow-headers:", (const unsigned char *)"*", 1,
+	    &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)
+	    "access-control-allow-methods:", (const unsigned char *)
+	    "GET, OPTIONS", 12, &p, end) ||
+	    lws_finalize_write_http_header(wsi, hdr + LWS_PRE, &p, end))
+		return -1;
+	if (len == 0)
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static int
+http_body_write(struct server *s, struct lws *wsi, struct pss *pss)
+{
+	const char *ctype, *body;
+	unsigned char *buf;
+	size_t	 len;
+	int	 status, n;
+
+	body = http_body(pss->http, s->o->nip11, s->o->nip11_len, &len,
+	    &ctype, &status);
+	if ((buf = malloc(LWS_PRE + len)) == NULL)
+		return -1;
+	memcpy(buf + LWS_PRE, body, len);
+	n = lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_HTTP_FINAL);
+	free(buf);
+	if (n < (int)len)
+		return -1;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+static int
+ws_writeable(struct server *s, struct lws *wsi, struct pss *pss)
+{
+	char	*p;
+	size_t	 len;
+	bool	 close_after;
+
+	/* Write while the socket takes it; ask again for the rest. */
+	while (relay_conn_next(s->relay, pss->id, &p, &len, &close_after)) {
+		if (lws_write(wsi, (unsigned char *)p, len, LWS_WRITE_TEXT) <
+		    (int)len)
+			return -1;
+		if (close_after)
+			return -1;
+		if (lws_send_pipe_choked(wsi)) {
+			if (relay_conn_queued(s->relay, pss->id) > 0)
+				lws_callback_on_writable(wsi);
+			break;
+		}
+	}
+	return 0;
+}
+
+static int
+callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct server *s = lws_context_user(lws_get_context(wsi));
+	struct pss *pss = user;
+	char	 peer[64];
+
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+		if (s->nconn >= s->o->max_connections) {
+			log_info("refusing a connection: %zu open already",
+			    s->nconn);
+			return -1;
+		}
+		break;
+	case LWS_CALLBACK_WSI_CREATE:
+		s->nconn++;
+		break;
+	case LWS_CALLBACK_WSI_DESTROY:
+		if (s->nconn > 0)
+			s->nconn--;
+		break;
+	case LWS_CALLBACK_HTTP:
+		return http_request(s, wsi, pss, in ? (const char *)in : "/");
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		return http_body_write(s, wsi, pss);
+	case LWS_CALLBACK_ESTABLISHED:
+		lws_get_peer_simple(wsi, peer, sizeof(peer));
+		if ((pss->id = relay_conn_open(s->relay, wsi, peer)) == 0)
+			return -1;
+		log_info("%s: connected (%zu open)", peer,
+		    relay_conn_count(s->relay));
+		break;
+	case LWS_CALLBACK_RECEIVE:
+		if (!relay_conn_rx(s->relay, pss->id, in, len,
+		    lws_is_first_fragment(wsi) != 0,
+		    lws_is_final_fragment(wsi) != 0))
+			return -1;
+		break;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return ws_writeable(s, wsi, pss);
+	case LWS_CALLBACK_CLOSED:
+		lws_get_peer_simple(wsi, peer, sizeof(peer));
+		relay_conn_close(s->relay, pss->id);
+		log_info("%s: disconnected", peer);
+		pss->id = 0;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static const struct lws_protocols protocols[] = {
+	{ "nostr", callback, sizeof(struct pss), 4096, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 }
+};
+
+static void
+lws_log(int level, const char *line)
+{
+	size_t	 n = strlen(line);
+
+	/* lws lines end in a newline; ours add one. */
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	log_warnx("libwebsockets: %.*s", (int)n, line);
+}
+
+int
+server_run(const struct server_opts *o, struct store *st,
+    const struct relay_limits *lim)
+{
+	struct lws_context_creation_info info;
+	struct relay_io io;
+	struct server s;
+	struct sigaction sa;
+	int	 rc = -1, i;
+
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	s.store = st;
+	s.last_purge = time(NULL);
+	lws_set_log_level(o->verbose >= 2 ? LLL_ERR | LLL_WARN | LLL_NOTICE :
+	    LLL_ERR, lws_log);
+
+	memset(&info, 0, sizeof(info));
+	info.port = o->port;
+	info.iface = o->host[0] != '\0' && strcmp(o->host, "0.0.0.0") != 0 ?
+	    o->host : NULL;
+	info.protocols = protocols;
+	info.gid = (gid_t)-1;
+	info.uid = (uid_t)-1;
+	info.user = &s;
+	if (strchr(o->host, ':') == NULL && o->host[0] != '\0')
+		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
+	info.timeout_secs = 30;
+	info.ka_time = 60;		/* TCP keepalive finds dead peers */
+	info.ka_probes = 3;
+	info.ka_interval = 10;
+	if ((s.ctx = lws_create_context(&info)) == NULL) {
+		log_warnx("cannot listen on %s:%u (in use, or not an address "
+		    "of this machine?)", o->host[0] ? o->host : "*", o->port);
+		return -1;
+	}
+	server_ctx = s.ctx;
+	io.arg = &s;
+	io.want_write = want_write;
+	if (relay_new(&s.relay, st, lim, &io) != ERR_OK)
+		goto done;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	lws_sul_schedule(s.ctx, 0, &s.poll_sul, poll_timer, POLL_USEC);
+	log_info("relay listening on %s:%u", o->host[0] ? o->host : "*",
+	    o->port);
+	while (!server_stop) {
+		if (lws_service(s.ctx, 0) < 0)
+			break;
+		relay_flush(s.relay);
+	}
+	log_info("stopping: committing and answering what is pending");
+	lws_sul_cancel(&s.poll_sul);
+	relay_flush(s.relay);
+	/* Up to a second more, so queued OKs reach their clients. */
+	for (i = 0; i < 100 && relay_queued_total(s.relay) > 0; i++) {
+		lws_cancel_service(s.ctx);
+		if (lws_service(s.ctx, 0) < 0)
+			break;
+		usleep(10000);
+	}
+	rc = 0;
+done:
+	lws_sul_cancel(&s.poll_sul);
+	relay_free(s.relay);
+	server_ctx = NULL;
+	lws_context_destroy(s.ctx);
+	return rc;
+}
