@@ -356,6 +356,7 @@ on_event(struct relay *r, struct rconn *c, const struct msg *m)
 			return;
 		}
 		r->tx_open = true;
+		r->tx_start = mono_ms();
 	}
 	e = store_put(r->store, &ev, (uint64_t)time(NULL));
 	if (e == ERR_OK) {
@@ -501,13 +502,19 @@ relay_conn_rx(struct relay *r, uint64_t id, const char *data, size_t len,
 	return true;
 }
 
-void
+int
 relay_flush(struct relay *r)
 {
+	uint64_t age;
+
 	if (!r->tx_open)
-		return;
+		return -1;
+	age = mono_ms() - r->tx_start;
+	if (age < RELAY_COMMIT_MS)
+		return (int)(RELAY_COMMIT_MS - age);
 	relay_commit(r);
 	relay_deliver_new(r);
+	return -1;
 }
 
 void

@@ -5,9 +5,9 @@
  * events out to live subscriptions.  It knows nothing of sockets: server.c
  * feeds it bytes by connection id and writes what it queues.
  *
- * Durability: EVENTs received in one turn of the event loop are stored in
- * one transaction; relay_flush() commits it and only then sends their OKs
- * and delivers them to subscribers.
+ * Durability: EVENTs are stored in a transaction that stays open for at
+ * most RELAY_COMMIT_MS, so a burst costs one commit; relay_flush() commits
+ * it and only then sends their OKs and delivers them to subscribers.
  */
 #ifndef SAMIZDAT_RELAY_H
 #define SAMIZDAT_RELAY_H
@@ -65,12 +65,16 @@ bool		relay_conn_next(struct relay *, uint64_t id, char **p,
 		    size_t *len, bool *close_after);
 /* Bytes queued for a connection. */
 size_t		relay_conn_queued(struct relay *, uint64_t id);
+/* Longest an OK waits for its commit, in milliseconds. */
+#define RELAY_COMMIT_MS	10
+
 /*
- * Commits what this turn stored, sends the OKs, then delivers the new
- * events to matching subscriptions.  Cheap when nothing was stored: call
- * after every turn of the loop.
+ * Commits what was stored once the transaction is RELAY_COMMIT_MS old,
+ * sends the OKs, then delivers the new events to matching subscriptions.
+ * Cheap when nothing was stored: call after every turn of the loop.
+ * Returns: milliseconds until a commit is due, or -1 if none is pending.
  */
-void		relay_flush(struct relay *);
+int		relay_flush(struct relay *);
 /*
  * The same, and also looks for events another process (an import, a
  * post) stored.  Call from a timer.

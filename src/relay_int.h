@@ -54,6 +54,7 @@ struct relay {
 	struct ingest_ctx ictx;
 	struct buf	 out;		/* message being built */
 	bool		 tx_open;
+	uint64_t	 tx_start;	/* ms, when the open transaction began */
 	struct pending	*oks;		/* OKs waiting for the commit */
 	size_t		 noks, okcap;
 	int64_t		 last_eid;	/* newest stored event delivered */

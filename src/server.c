@@ -35,6 +35,7 @@ struct server {
 	struct relay	*relay;
 	struct store	*store;
 	lws_sorted_usec_list_t poll_sul;
+	lws_sorted_usec_list_t commit_sul;
 	time_t		 last_purge;
 	size_t		 nconn;		/* TCP connections, HTTP included */
 };
@@ -49,6 +50,8 @@ on_signal(int sig)
 	if (server_ctx != NULL)
 		lws_cancel_service(server_ctx);
 }
+
+static void	server_flush(struct server *);
 
 static void
 want_write(void *arg, void *cookie)
@@ -73,6 +76,25 @@ poll_timer(lws_sorted_usec_list_t *sul)
 			    (unsigned long long)n);
 	}
 	lws_sul_schedule(s->ctx, 0, &s->poll_sul, poll_timer, POLL_USEC);
+}
+
+static void
+commit_timer(lws_sorted_usec_list_t *sul)
+{
+	struct server *s = lws_container_of(sul, struct server, commit_sul);
+
+	server_flush(s);
+}
+
+/* Commits when due; otherwise makes sure a timer will. */
+static void
+server_flush(struct server *s)
+{
+	int	 ms = relay_flush(s->relay);
+
+	if (ms >= 0)
+		lws_sul_schedule(s->ctx, 0, &s->commit_sul, commit_timer,
+		    (lws_usec_t)(ms + 1) * LWS_US_PER_MS);
 }
 
 static int
@@ -282,11 +304,12 @@ server_run(const struct server_opts *o, struct store *st,
 	while (!server_stop) {
 		if (lws_service(s.ctx, 0) < 0)
 			break;
-		relay_flush(s.relay);
+		server_flush(&s);
 	}
 	log_info("stopping: committing and answering what is pending");
 	lws_sul_cancel(&s.poll_sul);
-	relay_flush(s.relay);
+	lws_sul_cancel(&s.commit_sul);
+	relay_poll(s.relay);
 	/* Up to a second more, so queued OKs reach their clients. */
 	for (i = 0; i < 100 && relay_queued_total(s.relay) > 0; i++) {
 		lws_cancel_service(s.ctx);
@@ -297,6 +320,7 @@ server_run(const struct server_opts *o, struct store *st,
 	rc = 0;
 done:
 	lws_sul_cancel(&s.poll_sul);
+	lws_sul_cancel(&s.commit_sul);
 	relay_free(s.relay);
 	server_ctx = NULL;
 	lws_context_destroy(s.ctx);
