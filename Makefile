@@ -1,7 +1,7 @@
 # samizdat: one Makefile.  `make` builds build/samizdat; `make check` builds
 # everything under ASan+UBSan and runs every test; `make run` starts a node.
 # Targets: all run check unit fuzz-replay e2e interop fuzz bench sanitize
-# valgrind install man-lint clean.
+# valgrind install man man-lint clean.
 
 PREFIX	?= /usr/local
 CC	?= cc

@@ -17,6 +17,7 @@ struct cmd_env {
 	const char	*datadir;	/* resolved, never NULL */
 	const char	*argv0;
 	uint64_t	 now;
+	bool		 verbosity_set;	/* -q or -v was given */
 };
 
 struct cmd {

@@ -201,6 +201,9 @@ cmd_verify(struct cmd_env *env, int argc, char **argv)
 		    NULL);
 	}
 	progress_end(&s.prog);
+	if (s.shown > SHOW_REJECTS)
+		fprintf(stderr, "%s: %llu more failed lines not shown\n",
+		    s.name, (unsigned long long)(s.shown - SHOW_REJECTS));
 	rc = ferror(s.in) ? 1 : 0;
 	if (rc)
 		log_warn("%s: read error", s.name);

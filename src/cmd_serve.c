@@ -1,7 +1,7 @@
 /*
  * cmd_serve.c: `samizdat serve`, the daemon: configuration (file, then
- * command line), the store, the node key, the NIP-11 document, the
- * addresses to tell people, then the server loop.
+ * command line), the store, the NIP-11 document, the addresses to tell
+ * people, then the server loop.
  */
 #include <sys/types.h>
 
@@ -166,7 +166,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 		config_print(&cfg, stdout);
 		return 0;
 	}
-	if (log_verbose < 2 && cfg.log_level != 1)
+	if (!env->verbosity_set)	/* -q and -v win over the file */
 		log_verbose = (int)cfg.log_level;
 
 	memset(&so, 0, sizeof(so));

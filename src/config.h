@@ -66,7 +66,7 @@
 	X(max_event_tags, UINT, "2000", 1, 100000, 1,			\
 	    "Most tags an event may have.")				\
 	X(max_content_length, UINT, "65536", 1, 16777216, 1,		\
-	    "Longest content an event may have, in bytes.")		\
+	    "Longest content an event may have, in characters.")		\
 	X(created_at_lower_limit, UINT, "94608000", 0, 3153600000, 1,	\
 	    "How many seconds in the past a published event's created_at may lie; 0 for no limit.") \
 	X(created_at_upper_limit, UINT, "900", 0, 3153600000, 1,	\

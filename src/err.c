@@ -56,3 +56,19 @@ err_reason(enum err e, char *buf, unsigned long sz)
 		snprintf(buf, sz, "%s", r->text);
 	return buf;
 }
+
+char *
+err_reason_detail(enum err e, const char *detail, char *buf, unsigned long sz)
+{
+	const struct err_row *r = err_row(e);
+
+	if (detail == NULL)
+		return err_reason(e, buf, sz);
+	if (sz == 0)
+		return buf;
+	if (r->prefix[0] != '\0')
+		snprintf(buf, sz, "%s: %s (%s)", r->prefix, r->text, detail);
+	else
+		snprintf(buf, sz, "%s (%s)", r->text, detail);
+	return buf;
+}

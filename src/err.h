@@ -47,6 +47,19 @@
 	X(FILTER_KEY,	"unsupported",	"unknown filter key")			\
 	X(FILTER_HEX,	"invalid",	"ids, authors, #e and #p take 64 lowercase hex characters") \
 	X(FILTER_SIZE,	"invalid",	"filter has too many values")		\
+	X(SEARCH,	"unsupported",	"search terms could not be used")	\
+	X(MSG_FORMAT,	"invalid",	"message is not a JSON array starting with a verb") \
+	X(MSG_VERB,	"invalid",	"unknown message type")			\
+	X(MSG_SIZE,	"invalid",	"message is larger than the size limit") \
+	X(SUBID,	"invalid",	"subscription id must be a non-empty string within the length limit") \
+	X(FILTER_OBJECT, "invalid",	"filters must be JSON objects")		\
+	X(NO_FILTER,	"invalid",	"at least one filter is required")	\
+	X(TOO_MANY_FILTERS, "invalid",	"too many filters in one request")	\
+	X(TOO_MANY_SUBS, "blocked",	"too many open subscriptions; CLOSE one first") \
+	X(RATE_REQ,	"rate-limited",	"too many requests; slow down")		\
+	X(SLOW,		"error",	"too slow reading events; disconnecting") \
+	X(NO_AUTH,	"unsupported",	"this relay does not use NIP-42 AUTH")	\
+	X(NO_NEG,	"unsupported",	"NIP-77 negentropy is not available on this relay yet") \
 	X(NOMEM,	"error",	"out of memory")			\
 	X(DB,		"error",	"database error")			\
 	X(DB_BUSY,	"error",	"database is locked by another process")	\
@@ -75,5 +88,8 @@ const char	*err_name(enum err e);
  * size sz, truncating safely.  Returns: buf.
  */
 char		*err_reason(enum err e, char *buf, unsigned long sz);
+/* The same with detail in parentheses after the text, if detail != NULL. */
+char		*err_reason_detail(enum err e, const char *detail, char *buf,
+		    unsigned long sz);
 
 #endif

@@ -52,6 +52,17 @@ scratch_bytes(struct scratch *s, size_t n)
 	return s->hi;
 }
 
+/* Characters, as NIP-11's max_content_length counts them. */
+static size_t
+utf8_chars(struct str s)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < s.n; i++)
+		n += ((unsigned char)s.p[i] & 0xc0) != 0x80;
+	return n;
+}
+
 /* Decodes a string value; copies only when it holds escapes. */
 static enum err
 parse_str(const char *p, const char *end, struct scratch *sc, struct str *out,
@@ -342,7 +353,8 @@ event_parse(const char *json, size_t len, const struct event_limits *lim,
 				break;
 			}
 			e = parse_str(p, end, &sc, &ev.content, &p);
-			if (e == ERR_OK && ev.content.n > max_content)
+			if (e == ERR_OK && ev.content.n > max_content &&
+			    utf8_chars(ev.content) > max_content)
 				e = ERR_CONTENT_SIZE;
 			break;
 		default:

@@ -48,12 +48,12 @@ struct event {
 struct event_limits {
 	size_t		 max_size;	/* bytes of the JSON object */
 	size_t		 max_tags;
-	size_t		 max_content;	/* bytes of decoded content */
+	size_t		 max_content;	/* characters of content */
 };
 
 #define EVENT_MAX_SIZE		(256u << 10)
 #define EVENT_MAX_TAGS		2500
-#define EVENT_MAX_CONTENT	(128u << 10)
+#define EVENT_MAX_CONTENT	(128u << 10)	/* characters */
 /* Scratch bytes that event_parse needs for JSON of length n. */
 #define EVENT_SCRATCH(n)	((size_t)(n) * 8 + 256)
 

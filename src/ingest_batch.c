@@ -63,8 +63,8 @@ reader_main(void *arg)
 		if (n < 0)
 			break;
 		seq++;
-		while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' ' ||
-		    line[n - 1] == '\t'))
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
+		    line[n - 1] == ' ' || line[n - 1] == '\t'))
 			n--;
 		if (n == 0)
 			continue;

@@ -85,10 +85,13 @@ main(int argc, char *argv[])
 			dir = argv[i];
 		} else if (strncmp(argv[i], "-d", 2) == 0)
 			dir = argv[i] + 2;
-		else if (strcmp(argv[i], "-v") == 0)
+		else if (strcmp(argv[i], "-v") == 0) {
 			log_verbose++;
-		else if (strcmp(argv[i], "-q") == 0)
+			env.verbosity_set = true;
+		} else if (strcmp(argv[i], "-q") == 0) {
 			log_verbose = 0;
+			env.verbosity_set = true;
+		}
 		else if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0) {
 			usage(stdout);

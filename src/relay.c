@@ -156,8 +156,7 @@ relay_send(struct relay *r, struct rconn *c, const char *p, size_t len,
 	if (c->closing)
 		return;
 	if (!force && c->queued + len > r->lim.max_output_buffer) {
-		static const char slow[] = "[\"NOTICE\",\"error: too slow "
-		    "reading events; disconnecting\"]";
+		char	 why[128];
 
 		log_info("%s: disconnecting a slow reader (%zu bytes queued)",
 		    c->peer, c->queued);
@@ -167,7 +166,7 @@ relay_send(struct relay *r, struct rconn *c, const char *p, size_t len,
 		}
 		c->tail = NULL;
 		c->queued = 0;
-		relay_send(r, c, slow, sizeof(slow) - 1, true);
+		relay_notice(r, c, err_reason(ERR_SLOW, why, sizeof(why)));
 		c->closing = true;
 		return;
 	}
@@ -229,9 +228,23 @@ relay_conn_queued(struct relay *r, uint64_t id)
 void
 relay_notice(struct relay *r, struct rconn *c, const char *text)
 {
-	buf_reset(&r->out);
-	msg_notice(&r->out, text);
-	relay_send_buf(r, c, true);
+	struct buf b;
+
+	/* Its own buffer: a NOTICE may be sent while r->out is in use. */
+	buf_init(&b, 0);
+	msg_notice(&b, text);
+	if (!b.err)
+		relay_send(r, c, b.p, b.len, true);
+	buf_free(&b);
+}
+
+void
+relay_notice_err(struct relay *r, struct rconn *c, enum err e,
+    const char *detail)
+{
+	char	 why[256];
+
+	relay_notice(r, c, err_reason_detail(e, detail, why, sizeof(why)));
 }
 
 /* Token buckets: a minute's allowance refills continuously. */
@@ -414,28 +427,22 @@ dispatch(struct relay *r, struct rconn *c, const char *data, size_t len)
 
 	e = msg_parse(data, len, r->lim.max_subid_length, &m);
 	if (e == ERR_JSON) {
-		relay_notice(r, c, "invalid: message is not a JSON array "
-		    "starting with a verb");
+		relay_notice_err(r, c, ERR_MSG_FORMAT, NULL);
 		goto done;
 	}
 	if (e == ERR_USAGE) {
-		snprintf(text, sizeof(text), "invalid: unknown message type "
-		    "'%.40s'", m.verb_text);
-		relay_notice(r, c, text);
+		snprintf(text, sizeof(text), "'%.40s'", m.verb_text);
+		relay_notice_err(r, c, ERR_MSG_VERB, text);
 		goto done;
 	}
 	if (e == ERR_FILTER) {
 		if (m.subid[0] != '\0' && (m.verb == MSG_REQ ||
-		    m.verb == MSG_COUNT)) {
-			buf_reset(&r->out);
-			msg_closed(&r->out, m.subid, "invalid: filters must be "
-			    "JSON objects");
-			relay_send_buf(r, c, true);
-		} else {
-			snprintf(text, sizeof(text), "invalid: %s needs a "
-			    "subscription id of 1 to %zu characters",
+		    m.verb == MSG_COUNT))
+			relay_closed(r, c, m.subid, ERR_FILTER_OBJECT, NULL);
+		else {
+			snprintf(text, sizeof(text), "%s: at most %zu bytes",
 			    m.verb_text, r->lim.max_subid_length);
-			relay_notice(r, c, text);
+			relay_notice_err(r, c, ERR_SUBID, text);
 		}
 		goto done;
 	}
@@ -453,12 +460,10 @@ dispatch(struct relay *r, struct rconn *c, const char *data, size_t len)
 		relay_sub_remove(c, m.subid);
 		break;
 	case MSG_AUTH:
-		relay_notice(r, c, "unsupported: this relay does not use "
-		    "NIP-42 AUTH");
+		relay_notice_err(r, c, ERR_NO_AUTH, NULL);
 		break;
 	default:
-		relay_notice(r, c, "unsupported: NIP-77 negentropy is not "
-		    "available on this relay yet");
+		relay_notice_err(r, c, ERR_NO_NEG, NULL);
 		break;
 	}
 done:
@@ -486,9 +491,9 @@ relay_conn_rx(struct relay *r, uint64_t id, const char *data, size_t len,
 	if (!last)
 		return true;
 	if (c->oversize) {
-		snprintf(text, sizeof(text), "invalid: message is larger than "
-		    "%zu bytes", r->lim.max_message_length);
-		relay_notice(r, c, text);
+		snprintf(text, sizeof(text), "at most %zu bytes",
+		    r->lim.max_message_length);
+		relay_notice_err(r, c, ERR_MSG_SIZE, text);
 		buf_reset(&c->rx);
 		return true;
 	}

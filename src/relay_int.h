@@ -65,6 +65,10 @@ void		 relay_send(struct relay *, struct rconn *, const char *,
 		    size_t, bool force);
 void		 relay_send_buf(struct relay *, struct rconn *, bool force);
 void		 relay_notice(struct relay *, struct rconn *, const char *);
+void		 relay_notice_err(struct relay *, struct rconn *, enum err,
+		    const char *detail);
+void		 relay_closed(struct relay *, struct rconn *, const char *subid,
+		    enum err, const char *detail);
 void		 relay_ok(struct relay *, struct rconn *, const uint8_t[32],
 		    enum err);
 bool		 relay_take_token(struct relay *, struct rconn *, double *);

@@ -14,11 +14,15 @@
 
 #define DELIVER_BATCH	1000
 
-static void
-closed(struct relay *r, struct rconn *c, const char *subid, const char *why)
+void
+relay_closed(struct relay *r, struct rconn *c, const char *subid, enum err e,
+    const char *detail)
 {
+	char	 why[256];
+
 	buf_reset(&r->out);
-	msg_closed(&r->out, subid, why);
+	msg_closed(&r->out, subid, err_reason_detail(e, detail, why,
+	    sizeof(why)));
 	relay_send_buf(r, c, true);
 }
 
@@ -76,30 +80,27 @@ parse_filters(struct relay *r, struct rconn *c, const struct msg *m)
 	enum err e;
 
 	if (!relay_take_token(r, c, &c->qtokens)) {
-		closed(r, c, m->subid, "rate-limited: too many requests; "
-		    "slow down");
+		relay_closed(r, c, m->subid, ERR_RATE_REQ, NULL);
 		return NULL;
 	}
 	if (m->nfilters == 0) {
-		closed(r, c, m->subid, "invalid: at least one filter is "
-		    "required");
+		relay_closed(r, c, m->subid, ERR_NO_FILTER, NULL);
 		return NULL;
 	}
 	if (m->nfilters > r->lim.max_filters) {
-		snprintf(why, sizeof(why), "invalid: too many filters (at most "
-		    "%zu)", r->lim.max_filters);
-		closed(r, c, m->subid, why);
+		snprintf(why, sizeof(why), "at most %zu", r->lim.max_filters);
+		relay_closed(r, c, m->subid, ERR_TOO_MANY_FILTERS, why);
 		return NULL;
 	}
 	if ((f = calloc(m->nfilters, sizeof(*f))) == NULL) {
-		closed(r, c, m->subid, "error: out of memory");
+		relay_closed(r, c, m->subid, ERR_NOMEM, NULL);
 		return NULL;
 	}
 	for (i = 0; i < m->nfilters; i++) {
 		if ((e = filter_parse_json(msg_filter(m, i), &f[i])) !=
 		    ERR_OK) {
 			filters_free(f, i);
-			closed(r, c, m->subid, err_reason(e, why, sizeof(why)));
+			relay_closed(r, c, m->subid, e, NULL);
 			return NULL;
 		}
 	}
@@ -112,11 +113,18 @@ struct req_out {
 	const char	*subid;
 };
 
+/*
+ * Streams one stored event.  A REQ's own answer may queue up to twice
+ * max_output_buffer; past that the answer is cut short (NIP-01 allows
+ * fewer events) so one request cannot take a small device's memory.
+ */
 static int
 send_stored(const char *json, size_t len, void *arg)
 {
 	struct req_out *o = arg;
 
+	if (o->c->queued + len > 2 * o->r->lim.max_output_buffer)
+		return 1;
 	buf_reset(&o->r->out);
 	msg_event(&o->r->out, o->subid, json, len);
 	relay_send_buf(o->r, o->c, true);
@@ -135,10 +143,9 @@ relay_on_req(struct relay *r, struct rconn *c, const struct msg *m)
 
 	s = sub_find(c, m->subid);
 	if (s == NULL && c->nsubs >= r->lim.max_subscriptions) {
-		snprintf(why, sizeof(why), "blocked: too many open "
-		    "subscriptions (at most %zu); CLOSE one first",
+		snprintf(why, sizeof(why), "at most %zu",
 		    r->lim.max_subscriptions);
-		closed(r, c, m->subid, why);
+		relay_closed(r, c, m->subid, ERR_TOO_MANY_SUBS, why);
 		return;
 	}
 	/* A REQ with a live id replaces it, even when the new one fails. */
@@ -161,7 +168,7 @@ relay_on_req(struct relay *r, struct rconn *c, const struct msg *m)
 	    r->lim.max_limit, send_stored, &o);
 	if (e != ERR_OK) {
 		filters_free(f, m->nfilters);
-		closed(r, c, m->subid, err_reason(e, why, sizeof(why)));
+		relay_closed(r, c, m->subid, e, NULL);
 		return;
 	}
 	buf_reset(&r->out);
@@ -172,7 +179,7 @@ relay_on_req(struct relay *r, struct rconn *c, const struct msg *m)
 		f[i].has_limit = false;
 	if ((ns = realloc(c->subs, (c->nsubs + 1) * sizeof(*ns))) == NULL) {
 		filters_free(f, m->nfilters);
-		closed(r, c, m->subid, "error: out of memory");
+		relay_closed(r, c, m->subid, ERR_NOMEM, NULL);
 		return;
 	}
 	c->subs = ns;
@@ -187,7 +194,6 @@ relay_on_count(struct relay *r, struct rconn *c, const struct msg *m)
 {
 	struct filter *f;
 	uint64_t n;
-	char	 why[160];
 	enum err e;
 
 	if ((f = parse_filters(r, c, m)) == NULL)
@@ -196,7 +202,7 @@ relay_on_count(struct relay *r, struct rconn *c, const struct msg *m)
 	e = store_count(r->store, f, m->nfilters, (uint64_t)time(NULL), &n);
 	filters_free(f, m->nfilters);
 	if (e != ERR_OK) {
-		closed(r, c, m->subid, err_reason(e, why, sizeof(why)));
+		relay_closed(r, c, m->subid, e, NULL);
 		return;
 	}
 	buf_reset(&r->out);

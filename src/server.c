@@ -24,6 +24,8 @@
 
 #define POLL_USEC	(500 * LWS_US_PER_MS)
 
+_Static_assert(RELAY_HEADROOM >= LWS_PRE, "relay frames need LWS_PRE bytes");
+
 struct pss {
 	uint64_t	 id;		/* relay connection, 0 for HTTP */
 	enum http_kind	 http;

@@ -18,6 +18,8 @@
 #include "store_int.h"
 
 #define STORE_SCHEMA_VERSION	1
+#define STORE_STR2(x)		#x
+#define STORE_STR(x)		STORE_STR2(x)
 
 static const char store_schema[] =
     "CREATE TABLE IF NOT EXISTS authors("
@@ -160,7 +162,8 @@ store_schema_init(struct store *s)
 	if ((e = store_exec(s, "BEGIN IMMEDIATE")) != ERR_OK)
 		return e;
 	if ((e = store_exec(s, store_schema)) != ERR_OK ||
-	    (e = store_exec(s, "PRAGMA user_version = 1")) != ERR_OK) {
+	    (e = store_exec(s, "PRAGMA user_version = "
+	    STORE_STR(STORE_SCHEMA_VERSION))) != ERR_OK) {
 		store_exec(s, "ROLLBACK");
 		return e;
 	}

@@ -100,36 +100,83 @@ q_tag_keys(struct query *q, const struct filter_tag *t)
 }
 
 /*
+ * Whether a code point is part of a word for FTS5's unicode61 tokenizer,
+ * which keeps letters, numbers and private use and splits on the rest.
+ * Outside ASCII this is an approximation by block: Latin-1 punctuation,
+ * general punctuation, symbols, arrows, dingbats, CJK punctuation, full-
+ * width punctuation and emoji separate words; everything else joins them.
+ */
+static bool
+fts_word_cp(uint32_t cp)
+{
+	if (cp < 0x80)
+		return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+		    (cp >= 'A' && cp <= 'Z');
+	if ((cp >= 0xa0 && cp <= 0xbf) || cp == 0xd7 || cp == 0xf7)
+		return false;
+	if ((cp >= 0x2000 && cp <= 0x2bff) || (cp >= 0x2e00 && cp <= 0x2e7f) ||
+	    (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
+	    (cp >= 0xff00 && cp <= 0xff0f) || (cp >= 0xff1a && cp <= 0xff20) ||
+	    (cp >= 0xff3b && cp <= 0xff40) || (cp >= 0xff5b && cp <= 0xff65) ||
+	    (cp >= 0x1f000 && cp <= 0x1faff) || (cp >= 0xfe00 && cp <= 0xfe0f))
+		return false;
+	return true;
+}
+
+/* Decodes one UTF-8 sequence (already validated by the JSON parser). */
+static size_t
+utf8_next(const unsigned char *p, const unsigned char *end, uint32_t *cp)
+{
+	size_t	 n, i;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : 2;
+	if ((size_t)(end - p) < n) {
+		*cp = 0xfffd;
+		return (size_t)(end - p);
+	}
+	*cp = p[0] & (0x7f >> n);
+	for (i = 1; i < n; i++)
+		*cp = *cp << 6 | (p[i] & 0x3f);
+	return n;
+}
+
+/*
  * Turns the words of a NIP-50 query into an FTS5 expression: each run of
- * letters and digits (bytes >= 0x80 count as letters, as for unicode61)
- * becomes a quoted term; terms are AND-ed.  key:value extension words are
- * dropped.  Returns: NULL when no term is left.
+ * word characters becomes a quoted term, and terms are AND-ed.  key:value
+ * extension words are dropped.  One term per token keeps FTS5 from seeing
+ * a phrase, which a detail=none index cannot answer.
+ * Returns: NULL when no term is left.
  */
 static char *
 fts_expr(const char *q)
 {
 	struct buf b;
-	const char *w, *p;
-	size_t	 n;
+	const unsigned char *w, *p, *e;
+	size_t	 n, l;
+	uint32_t cp;
 
 	buf_init(&b, 1 << 16);
 	while (*q != '\0') {
 		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
 			q++;
-		w = q;
+		w = (const unsigned char *)q;
 		while (*q != '\0' && *q != ' ' && *q != '\t' && *q != '\n' &&
 		    *q != '\r')
 			q++;
-		n = (size_t)(q - w);
+		e = (const unsigned char *)q;
+		n = (size_t)(e - w);
 		if (n == 0 || memchr(w, ':', n) != NULL)
 			continue;
-		for (p = w; p < q;) {
-			const char *t = p;
+		for (p = w; p < e;) {
+			const unsigned char *t = p;
 
-			while (t < q && ((unsigned char)*t >= 0x80 ||
-			    (*t >= '0' && *t <= '9') || (*t >= 'a' && *t <= 'z') ||
-			    (*t >= 'A' && *t <= 'Z')))
-				t++;
+			while (t < e && (l = utf8_next(t, e, &cp)) > 0 &&
+			    fts_word_cp(cp))
+				t += l;
 			if (t > p) {
 				if (b.len > 0)
 					buf_putc(&b, ' ');
@@ -137,7 +184,9 @@ fts_expr(const char *q)
 				buf_append(&b, p, (size_t)(t - p));
 				buf_putc(&b, '"');
 			}
-			p = t < q ? t + 1 : t;
+			if (t < e)
+				t += utf8_next(t, e, &cp);
+			p = t;
 		}
 	}
 	if (b.err || b.len == 0) {
@@ -255,6 +304,17 @@ q_filter(struct query *q, const struct filter *f, uint64_t now, bool *ranked,
 	return true;
 }
 
+static bool
+has_search(const struct filter *f, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (f[i].search != NULL)
+			return true;
+	return false;
+}
+
 static sqlite3_int64
 eff_limit(const struct filter *f, uint64_t max_limit)
 {
@@ -354,7 +414,11 @@ store_query(struct store *s, const struct filter *f, size_t n, uint64_t now,
 		    (size_t)sqlite3_column_bytes(st, 3), arg) != 0)
 			break;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc == SQLITE_ERROR && has_search(f, n)) {
+		/* FTS5 refused the terms: the query's fault, not the store's. */
+		log_debug("store: search: %s", sqlite3_errmsg(s->db));
+		e = ERR_SEARCH;
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		e = store_sqlerr(s, rc, "store: query");
 done:
 	sqlite3_finalize(st);
@@ -399,6 +463,8 @@ store_count(struct store *s, const struct filter *f, size_t n, uint64_t now,
 		goto done;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		*count = (uint64_t)sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_ERROR && has_search(f, n))
+		e = ERR_SEARCH;
 	else
 		e = store_sqlerr(s, rc, "store: count");
 done:

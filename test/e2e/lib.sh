@@ -1,6 +1,7 @@
 # lib.sh: helpers for the end-to-end tests.  Sourced; runs in $TMP.
 set -eu
-S=$SAMIZDAT
+# make valgrind sets VALGRIND to run every samizdat under it.
+S="${VALGRIND:+$VALGRIND }$SAMIZDAT"
 die() { echo "FAIL: $*" >&2; exit 1; }
 # expect_exit CODE CMD...: runs CMD, requires exit code CODE.
 expect_exit() {

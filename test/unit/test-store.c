@@ -377,6 +377,11 @@ test_order_limit_search_count(void **state)
 	    &r, NOW), 1);
 	assert_int_equal(query(s, "{\"search\":\"\\\"\\\" OR NEAR(\"}", &r,
 	    NOW), 0);
+	/* Non-ASCII punctuation splits words rather than making phrases. */
+	assert_int_equal(query(s, "{\"search\":\"abay\\u2014avenue\"}", &r,
+	    NOW), 1);
+	assert_int_equal(query(s, "{\"search\":\"\\u00abalmaty\\u00bb \\u3001"
+	    "\\ud83d\\ude00\"}", &r, NOW), 2);
 	/* NIP-45. */
 	assert_int_equal(filter_parse("{\"#t\":[\"news\"]}", 15, &f[0]), ERR_OK);
 	assert_int_equal(filter_parse("{\"kinds\":[7]}", 13, &f[1]), ERR_OK);
