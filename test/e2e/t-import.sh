@@ -44,6 +44,7 @@ expect_in err.txt "mixed.jsonl:4: invalid: event lacks"
 expect_in err.txt "mixed.jsonl:5: invalid: malformed JSON"
 expect_in err.txt "mixed.jsonl:6: invalid: id is not the sha256"
 expect_in err.txt "mixed.jsonl:9: invalid: kind must be"
+! grep -q "mixed.jsonl:8:" err.txt || die "a blank line was reported as an error"
 expect_in err.txt " rejected"
 $S -d $C export > c.jsonl
 n=$(lines c.jsonl)
