@@ -1,6 +1,6 @@
 # samizdat: one Makefile.  `make` builds build/samizdat; `make check` builds
 # everything under ASan+UBSan and runs every test; `make run` starts a node.
-# Targets: all run check unit fuzz-replay e2e interop fuzz bench sanitize
+# Targets: all run check unit fuzz-replay e2e interop relay fuzz bench sanitize
 # valgrind install man man-lint clean.
 
 PREFIX	?= /usr/local
@@ -29,7 +29,7 @@ FUZZ	 = $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz-*.c)))
 B	 = build
 S	 = build/san
 
-.PHONY: all run check deps deps-test unit fuzz-replay e2e interop fuzz \
+.PHONY: all run check deps deps-test unit fuzz-replay e2e interop relay fuzz \
 	bench sanitize valgrind install man man-lint clean
 
 # Package flags are read when make starts, so targets that may install
@@ -92,7 +92,7 @@ run: all
 
 # --- tests ---------------------------------------------------------------
 check: deps-test
-	@$(MAKE) --no-print-directory unit fuzz-replay e2e interop
+	@$(MAKE) --no-print-directory unit fuzz-replay e2e interop relay
 	@echo "make check: all test suites passed"
 
 unit: $(S)/samizdat $(addprefix $(S)/unit/,$(UNIT))
@@ -112,6 +112,9 @@ e2e: $(S)/samizdat $(B)/tools/gen
 
 interop: $(S)/samizdat $(S)/tools/canon
 	@sh test/interop/run.sh $(S)
+
+relay: $(S)/samizdat $(B)/tools/gen
+	@sh test/relay/run.sh $(S)/samizdat $(B)/tools/gen
 
 # libFuzzer builds (clang), bounded: FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60

@@ -102,11 +102,12 @@ ingest_one(struct ingest_ctx *c, const struct ingest_policy *pol,
 
 	if ((e = ingest_parse(c, pol, json, len, &ev)) != ERR_OK)
 		return e;
+	if ((e = ingest_policy(pol, &ev, now)) != ERR_OK)
+		;
 	/* A stored id was verified when it came in; skip the costly check. */
-	if (st != NULL && store_has(st, ev.id))
+	else if (st != NULL && store_has(st, ev.id))
 		e = ERR_DUPLICATE;
-	else if ((e = ingest_verify(&ev)) == ERR_OK &&
-	    (e = ingest_policy(pol, &ev, now)) == ERR_OK && st != NULL)
+	else if ((e = ingest_verify(&ev)) == ERR_OK && st != NULL)
 		e = store_put(st, &ev, now);
 	if (out != NULL)
 		*out = ev;

@@ -3,9 +3,10 @@
  * import and the CLI all call these stages, in this order:
  *
  *   ingest_parse   limits, strict parse, recompute the id (never trust it)
- *   ingest_verify  BIP-340 signature over the recomputed id
  *   ingest_policy  NIP-40 expiry, the created_at window
- *   store_put      duplicates, replacement, deletion (store.c)
+ *   store_has      a stored id was verified once: answer "duplicate"
+ *   ingest_verify  BIP-340 signature over the recomputed id
+ *   store_put      replacement, deletion, storage (store.c)
  *
  * ingest_one runs them all for one event; ingest_batch.c runs the same
  * stages over many events on several threads.  Every outcome is an err

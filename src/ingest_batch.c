@@ -120,13 +120,13 @@ process(struct pipe *p, struct slot *s, struct store *ro)
 	s->e = ingest_parse(&s->ctx, pol, s->line, s->len, &s->ev);
 	if (s->e != ERR_OK)
 		return;
+	if ((s->e = ingest_policy(pol, &s->ev, p->o->now)) != ERR_OK)
+		return;
 	if (ro != NULL && store_has(ro, s->ev.id)) {
 		s->e = ERR_DUPLICATE;
 		return;
 	}
-	if ((s->e = ingest_verify(&s->ev)) != ERR_OK)
-		return;
-	s->e = ingest_policy(pol, &s->ev, p->o->now);
+	s->e = ingest_verify(&s->ev);
 }
 
 static void *

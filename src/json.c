@@ -8,7 +8,7 @@
 
 #include "json.h"
 
-static enum err json_skip_depth(const char *, const char *, int,
+static enum err json_skip_depth(const char *, const char *, int, bool,
     const char **);
 
 const char *
@@ -322,8 +322,36 @@ json_skip_lit(const char *p, const char *end, const char *lit,
 	return ERR_OK;
 }
 
+/* A string's extent only: its bytes and escapes are not checked. */
 static enum err
-json_skip_depth(const char *p, const char *end, int depth, const char **next)
+json_str_loose(const char *p, const char *end, const char **next)
+{
+	if (p >= end || *p != '"')
+		return ERR_JSON;
+	for (p++; p < end; p++) {
+		if (*p == '\\') {
+			p++;
+			continue;
+		}
+		if (*p == '"') {
+			*next = p + 1;
+			return ERR_OK;
+		}
+	}
+	return ERR_JSON;
+}
+
+static enum err
+json_key(const char *p, const char *end, bool strict, const char **next)
+{
+	if (strict)
+		return json_str(p, end, NULL, NULL, NULL, NULL, next);
+	return json_str_loose(p, end, next);
+}
+
+static enum err
+json_skip_depth(const char *p, const char *end, int depth, bool strict,
+    const char **next)
 {
 	enum err e;
 	char	 close;
@@ -332,7 +360,7 @@ json_skip_depth(const char *p, const char *end, int depth, const char **next)
 		return ERR_JSON;
 	switch (*p) {
 	case '"':
-		return json_str(p, end, NULL, NULL, NULL, NULL, next);
+		return json_key(p, end, strict, next);
 	case 't':
 		return json_skip_lit(p, end, "true", next);
 	case 'f':
@@ -355,14 +383,15 @@ json_skip_depth(const char *p, const char *end, int depth, const char **next)
 	}
 	for (;;) {
 		if (close == '}') {
-			if ((e = json_str(p, end, NULL, NULL, NULL, NULL, &p)))
+			if ((e = json_key(p, end, strict, &p)) != ERR_OK)
 				return e;
 			p = json_ws(p, end);
 			if (p >= end || *p != ':')
 				return ERR_JSON;
 			p = json_ws(p + 1, end);
 		}
-		if ((e = json_skip_depth(p, end, depth + 1, &p)) != ERR_OK)
+		if ((e = json_skip_depth(p, end, depth + 1, strict, &p)) !=
+		    ERR_OK)
 			return e;
 		p = json_ws(p, end);
 		if (p >= end)
@@ -380,5 +409,55 @@ json_skip_depth(const char *p, const char *end, int depth, const char **next)
 enum err
 json_skip(const char *p, const char *end, const char **next)
 {
-	return json_skip_depth(p, end, 0, next);
+	return json_skip_depth(p, end, 0, true, next);
+}
+
+enum err
+json_skip_loose(const char *p, const char *end, const char **next)
+{
+	return json_skip_depth(p, end, 0, false, next);
+}
+
+bool
+json_find_hex_field(const char *p, const char *end, const char *key,
+    uint8_t *out, size_t n)
+{
+	const char *k, *q;
+	size_t	 klen = strlen(key), i;
+
+	p = json_ws(p, end);
+	if (p >= end || *p != '{')
+		return false;
+	p = json_ws(p + 1, end);
+	while (p < end && *p == '"') {
+		k = p + 1;
+		if (json_str_loose(p, end, &p) != ERR_OK)
+			return false;
+		q = json_ws(p, end);
+		if (q >= end || *q != ':')
+			return false;
+		q = json_ws(q + 1, end);
+		if ((size_t)(p - k) == klen + 1 && memcmp(k, key, klen) == 0 &&
+		    q < end && *q == '"' && (size_t)(end - q) > 2 * n + 1 &&
+		    q[2 * n + 1] == '"') {
+			for (i = 0; i < 2 * n; i++)
+				if (!((q[1 + i] >= '0' && q[1 + i] <= '9') ||
+				    (q[1 + i] >= 'a' && q[1 + i] <= 'f')))
+					return false;
+			for (i = 0; i < n; i++) {
+				int hi = q[1 + 2 * i], lo = q[2 + 2 * i];
+
+				hi = hi <= '9' ? hi - '0' : hi - 'a' + 10;
+				lo = lo <= '9' ? lo - '0' : lo - 'a' + 10;
+				out[i] = (uint8_t)(hi << 4 | lo);
+			}
+			return true;
+		}
+		if (json_skip_loose(q, end, &p) != ERR_OK)
+			return false;
+		p = json_ws(p, end);
+		if (p < end && *p == ',')
+			p = json_ws(p + 1, end);
+	}
+	return false;
 }

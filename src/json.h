@@ -46,6 +46,20 @@ enum err	 json_str(const char *p, const char *end, char *out,
  */
 enum err	 json_u64(const char *p, const char *end, uint64_t max,
 		    enum err range_err, uint64_t *out, const char **next);
+/*
+ * Like json_skip, but strings are only scanned for their closing quote:
+ * for finding where a value ends when its contents will be judged later.
+ */
+enum err	 json_skip_loose(const char *p, const char *end,
+		    const char **next);
+/*
+ * In the object at p, finds the top-level key and reads its value if it
+ * is a string of exactly 2*n lowercase hex digits; tolerant of anything
+ * else wrong in the object.  Used to answer a broken event with its id.
+ * Returns: true and out written, or false.
+ */
+bool		 json_find_hex_field(const char *p, const char *end,
+		    const char *key, uint8_t *out, size_t n);
 /* Returns: true if [p, p+n) is valid UTF-8 without surrogates or overlongs. */
 bool		 json_utf8_valid(const char *p, size_t n);
 

@@ -81,7 +81,8 @@ msg_parse(const char *buf, size_t len, size_t max_subid, struct msg *m)
 			return ERR_JSON;
 		p = json_ws(p + 1, end);
 		m->event = p;
-		if ((e = json_skip(p, end, &q)) != ERR_OK)
+		/* Its contents are ingest's to judge, so it can answer OK. */
+		if ((e = json_skip_loose(p, end, &q)) != ERR_OK)
 			return ERR_JSON;
 		m->eventlen = (size_t)(q - p);
 		p = json_ws(q, end);

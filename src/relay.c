@@ -11,12 +11,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "json.h"
 #include "log.h"
 #include "message.h"
 #include "relay_int.h"
 
-static uint64_t
-mono_ms(void)
+uint64_t
+relay_now_ms(void)
 {
 	struct timespec ts;
 
@@ -111,7 +112,7 @@ relay_conn_open(struct relay *r, void *cookie, const char *peer)
 	snprintf(c->peer, sizeof(c->peer), "%s", peer ? peer : "?");
 	c->tokens = (double)r->lim.events_per_minute / 6 + 10;
 	c->qtokens = c->tokens;
-	c->last_refill = mono_ms();
+	c->last_refill = c->progress_ms = relay_now_ms();
 	buf_init(&c->rx, r->lim.max_message_length + 1);
 	r->conns[r->nconns++] = c;
 	return c->id;
@@ -142,9 +143,11 @@ relay_conn_close(struct relay *r, uint64_t id)
 }
 
 /*
- * Queues one frame.  Output beyond max_output_buffer means the client is
- * not reading: unless force (our answer to its own request), it is told
- * once and dropped.
+ * Queues one frame.  A client that lets output pile up past
+ * max_output_buffer without reading for RELAY_STALL_MS, or past four
+ * times that in any case, is told once and dropped -- unless force (our
+ * answer to its own request).  A client that reads but is far behind
+ * pauses delivery of stored events instead (relay_deliver_new).
  */
 void
 relay_send(struct relay *r, struct rconn *c, const char *p, size_t len,
@@ -152,10 +155,13 @@ relay_send(struct relay *r, struct rconn *c, const char *p, size_t len,
 {
 	struct frame *f;
 	bool	 was_empty = c->head == NULL;
+	uint64_t now = relay_now_ms();
+	size_t	 max = r->lim.max_output_buffer;
 
 	if (c->closing)
 		return;
-	if (!force && c->queued + len > r->lim.max_output_buffer) {
+	if (!force && c->queued + len > max &&
+	    (now - c->progress_ms > RELAY_STALL_MS || c->queued + len > 4 * max)) {
 		char	 why[128];
 
 		log_info("%s: disconnecting a slow reader (%zu bytes queued)",
@@ -181,8 +187,12 @@ relay_send(struct relay *r, struct rconn *c, const char *p, size_t len,
 		c->head = f;
 	c->tail = f;
 	c->queued += len;
-	if (was_empty)
+	if (was_empty) {
+		c->progress_ms = now;
 		r->io.want_write(r->io.arg, c->cookie);
+	}
+	if (!force && c->queued > max / 2)
+		r->backlog = true;
 }
 
 void
@@ -210,6 +220,9 @@ relay_conn_next(struct relay *r, uint64_t id, char **p, size_t *len,
 	if (c->head == NULL)
 		c->tail = NULL;
 	c->queued -= f->len;
+	c->progress_ms = relay_now_ms();
+	if (r->backlog && c->queued < r->lim.max_output_buffer / 4)
+		r->kick = true;
 	c->sent = f;		/* kept until the next call: the transport copies */
 	*p = f->data + RELAY_HEADROOM;
 	*len = f->len;
@@ -251,7 +264,7 @@ relay_notice_err(struct relay *r, struct rconn *c, enum err e,
 bool
 relay_take_token(struct relay *r, struct rconn *c, double *bucket)
 {
-	uint64_t now = mono_ms();
+	uint64_t now = relay_now_ms();
 	double	 rate = (double)r->lim.events_per_minute / 60000.0;
 	double	 burst = (double)r->lim.events_per_minute / 6 + 10;
 
@@ -310,18 +323,7 @@ relay_ok(struct relay *r, struct rconn *c, const uint8_t id[32], enum err e)
 static bool
 salvage_id(const char *json, size_t len, uint8_t id[32])
 {
-	json_t	*j = json_loadb(json, len, JSON_ALLOW_NUL, NULL);
-	const json_t *v;
-	bool	 ok = false;
-
-	if (j == NULL)
-		return false;
-	v = json_object_get(j, "id");
-	if (json_is_string(v) && hex_decode(json_string_value(v),
-	    json_string_length(v), id, 32))
-		ok = true;
-	json_decref(j);
-	return ok;
+	return json_find_hex_field(json, json + len, "id", id, 32);
 }
 
 static void
@@ -345,12 +347,13 @@ on_event(struct relay *r, struct rconn *c, const struct msg *m)
 	}
 	if (e == ERR_OK && !relay_take_token(r, c, &c->tokens))
 		e = ERR_RATE;
+	/* Policy first: an expired event is refused even if still stored. */
+	if (e == ERR_OK)
+		e = ingest_policy(&r->lim.pol, &ev, (uint64_t)time(NULL));
 	if (e == ERR_OK && store_has(r->store, ev.id))
 		e = ERR_DUPLICATE;
 	if (e == ERR_OK)
 		e = ingest_verify(&ev);
-	if (e == ERR_OK)
-		e = ingest_policy(&r->lim.pol, &ev, (uint64_t)time(NULL));
 	if (e == ERR_OK && event_class(ev.kind) == EVENT_EPHEMERAL) {
 		relay_fanout(r, &ev);
 		relay_ok(r, c, ev.id, ERR_EPHEMERAL);
@@ -369,7 +372,7 @@ on_event(struct relay *r, struct rconn *c, const struct msg *m)
 			return;
 		}
 		r->tx_open = true;
-		r->tx_start = mono_ms();
+		r->tx_start = relay_now_ms();
 	}
 	e = store_put(r->store, &ev, (uint64_t)time(NULL));
 	if (e == ERR_OK) {
@@ -512,9 +515,13 @@ relay_flush(struct relay *r)
 {
 	uint64_t age;
 
+	if (r->kick) {
+		r->kick = false;
+		relay_deliver_new(r);
+	}
 	if (!r->tx_open)
 		return -1;
-	age = mono_ms() - r->tx_start;
+	age = relay_now_ms() - r->tx_start;
 	if (age < RELAY_COMMIT_MS)
 		return (int)(RELAY_COMMIT_MS - age);
 	relay_commit(r);

@@ -30,6 +30,7 @@ struct rconn {
 	bool		 oversize;
 	struct frame	*head, *tail, *sent;
 	size_t		 queued;
+	uint64_t	 progress_ms;	/* last write, or when output began */
 	bool		 closing;
 	struct sub	*subs;
 	size_t		 nsubs;
@@ -58,7 +59,12 @@ struct relay {
 	struct pending	*oks;		/* OKs waiting for the commit */
 	size_t		 noks, okcap;
 	int64_t		 last_eid;	/* newest stored event delivered */
+	bool		 backlog;	/* a reading client is far behind */
+	bool		 kick;		/* it caught up: deliver again */
 };
+
+/* A client with output pending and no write for this long is not reading. */
+#define RELAY_STALL_MS	2000
 
 struct rconn	*relay_conn_find(struct relay *, uint64_t);
 void		 relay_send(struct relay *, struct rconn *, const char *,
@@ -72,6 +78,7 @@ void		 relay_closed(struct relay *, struct rconn *, const char *subid,
 void		 relay_ok(struct relay *, struct rconn *, const uint8_t[32],
 		    enum err);
 bool		 relay_take_token(struct relay *, struct rconn *, double *);
+uint64_t	 relay_now_ms(void);
 void		 relay_commit(struct relay *);
 void		 relay_abort_tx(struct relay *, enum err);
 

@@ -253,12 +253,37 @@ any_subs(const struct relay *r)
 	return false;
 }
 
+/*
+ * True if a client that is reading is more than half max_output_buffer
+ * behind: stored events then wait in the store, not in memory, until it
+ * catches up.  Clients that stopped reading do not hold others back;
+ * relay_send drops them.
+ */
+static bool
+backlogged(struct relay *r)
+{
+	uint64_t now = relay_now_ms();
+	size_t	 i;
+
+	for (i = 0; i < r->nconns; i++) {
+		struct rconn *c = r->conns[i];
+
+		if (!c->closing && c->queued > r->lim.max_output_buffer / 2 &&
+		    now - c->progress_ms <= RELAY_STALL_MS)
+			return true;
+	}
+	return false;
+}
+
 static int
 deliver_row(const char *json, size_t len, void *arg)
 {
 	struct relay *r = arg;
 	struct event ev;
 	void	*scratch;
+
+	if (r->backlog && (r->backlog = backlogged(r)))
+		return 1;		/* not consumed: later */
 
 	if ((scratch = malloc(EVENT_SCRATCH(len))) == NULL)
 		return 0;
@@ -282,7 +307,7 @@ relay_deliver_new(struct relay *r)
 			    deliver_row, r, &r->last_eid);
 		else
 			e = store_last_eid(r->store, &r->last_eid);
-		if (e != ERR_OK)
+		if (e != ERR_OK || r->backlog)
 			return;
 	} while (r->last_eid - last >= DELIVER_BATCH);
 }

@@ -323,8 +323,9 @@ server_run(const struct server_opts *o, struct store *st,
 done:
 	lws_sul_cancel(&s.poll_sul);
 	lws_sul_cancel(&s.commit_sul);
-	relay_free(s.relay);
 	server_ctx = NULL;
+	/* Closing the context calls back for each connection: relay first. */
 	lws_context_destroy(s.ctx);
+	relay_free(s.relay);
 	return rc;
 }

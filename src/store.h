@@ -69,8 +69,9 @@ enum err	store_purge_expired(struct store *, uint64_t now, uint64_t *n);
 /*
  * Events stored after the one with row number after_eid, oldest row
  * first, at most max of them: how the relay learns of new events, its own
- * and those another process (an import) committed.  *last is set to the
- * last row number seen.  Returns: ERR_OK or a database error.
+ * and those another process (an import) committed.  A callback that
+ * returns non-zero stops before consuming its row.  *last is set to the
+ * last row number consumed.  Returns: ERR_OK or a database error.
  */
 typedef int	(*store_new_cb)(const char *json, size_t len, void *arg);
 enum err	store_since(struct store *, int64_t after_eid, size_t max,

@@ -489,10 +489,10 @@ store_since(struct store *s, int64_t after_eid, size_t max, store_new_cb cb,
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 	*last = after_eid;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*last = sqlite3_column_int64(st, 0);
 		if (cb((const char *)sqlite3_column_text(st, 1),
 		    (size_t)sqlite3_column_bytes(st, 1), arg) != 0)
 			break;
+		*last = sqlite3_column_int64(st, 0);
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		e = store_sqlerr(s, rc, "store: since");
