@@ -137,7 +137,8 @@ valgrind: all
 	    sh test/e2e/run.sh $(B)/samizdat $(B)/tools/gen
 
 bench: all
-	@$(MAKE) --no-print-directory $(B)/tools/gen $(B)/tools/bench-verify
+	@$(MAKE) --no-print-directory $(B)/tools/gen $(B)/tools/bench-verify \
+	    $(B)/tools/bench-query
 	@sh bench/run.sh $(B)
 
 install: all

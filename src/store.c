@@ -38,6 +38,7 @@ static const char store_schema[] =
     "CREATE INDEX IF NOT EXISTS ev_time ON events(created_at);"
     "CREATE INDEX IF NOT EXISTS ev_kind ON events(kind, created_at);"
     "CREATE INDEX IF NOT EXISTS ev_author ON events(aid, kind, created_at);"
+    "CREATE INDEX IF NOT EXISTS ev_author_time ON events(aid, created_at);"
     "CREATE INDEX IF NOT EXISTS ev_addr ON events(aid, kind, d)"
     " WHERE d IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS ev_expires ON events(expires)"

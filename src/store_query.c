@@ -15,6 +15,10 @@
 #include "log.h"
 #include "store_int.h"
 
+#define SEARCH_WINDOW	5000	/* newest matches ranked per search */
+#define STORE_STR2(x)	#x
+#define STORE_STR(x)	STORE_STR2(x)
+
 enum bind_type { B_BLOB, B_TEXT, B_INT };
 
 struct bind {
@@ -241,8 +245,14 @@ q_filter(struct query *q, const struct filter *f, uint64_t now, bool *ranked,
 		buf_puts(&q->sql, "e.eid, e.created_at AS created_at, e.id AS id,"
 		    " e.json");
 	if (expr != NULL) {
-		buf_puts(&q->sql, " FROM fts JOIN events e ON e.eid = fts.rowid"
-		    " WHERE fts MATCH ?");
+		/*
+		 * Ranking every match of a common word is slow on a big
+		 * store: rank the newest SEARCH_WINDOW matches only.
+		 */
+		buf_puts(&q->sql, " FROM (SELECT rowid AS r, rank AS rk FROM fts"
+		    " WHERE fts MATCH ? ORDER BY rowid DESC LIMIT "
+		    STORE_STR(SEARCH_WINDOW) ") m JOIN events e ON e.eid = m.r"
+		    " WHERE 1");
 		q_bind(q, B_TEXT, expr, strlen(expr), 0, expr);
 		*ranked = true;
 	} else if (drive != NULL) {
@@ -391,8 +401,7 @@ store_query(struct store *s, const struct filter *f, size_t n, uint64_t now,
 			q.sql.len = mark;
 			continue;
 		}
-		buf_puts(&q.sql, r ? " ORDER BY fts.rank" :
-		    " ORDER BY 2 DESC, 3");
+		buf_puts(&q.sql, r ? " ORDER BY m.rk" : " ORDER BY 2 DESC, 3");
 		buf_puts(&q.sql, " LIMIT ?)");
 		q_bind(&q, B_INT, NULL, 0, lim, NULL);
 		parts++;
