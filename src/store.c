@@ -279,6 +279,26 @@ step_done(struct store *s, sqlite3_stmt *st, const char *what)
 	return ERR_OK;
 }
 
+enum err
+store_autocheckpoint(struct store *s, int pages)
+{
+	int	 rc = sqlite3_wal_autocheckpoint(s->db, pages);
+
+	return rc == SQLITE_OK ? ERR_OK : store_sqlerr(s, rc, "store");
+}
+
+enum err
+store_checkpoint(struct store *s, bool truncate)
+{
+	int	 rc;
+
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, truncate ?
+	    SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return ERR_OK;		/* readers in the way: next time */
+	return rc == SQLITE_OK ? ERR_OK : store_sqlerr(s, rc, "store: checkpoint");
+}
+
 bool
 store_has(struct store *s, const uint8_t id[32])
 {

@@ -78,6 +78,13 @@ enum err	store_since(struct store *, int64_t after_eid, size_t max,
 		    store_new_cb, void *arg, int64_t *last);
 /* The highest row number in use (0 when empty). */
 enum err	store_last_eid(struct store *, int64_t *eid);
+/*
+ * WAL checkpoints.  store_autocheckpoint(s, 0) stops a writer from doing
+ * them itself, so that another thread's handle can run store_checkpoint
+ * (PASSIVE: never blocks the writer; truncate: also empties the WAL).
+ */
+enum err	store_autocheckpoint(struct store *, int pages);
+enum err	store_checkpoint(struct store *, bool truncate);
 /* Number of stored events. */
 enum err	store_event_count(struct store *, uint64_t *n);
 
