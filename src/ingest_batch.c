@@ -138,7 +138,8 @@ worker_main(void *arg)
 	struct store *ro = NULL;
 
 	if (p->o->store_path != NULL &&
-	    store_open(&ro, p->o->store_path, STORE_RDONLY) != ERR_OK)
+	    store_open(&ro, p->o->store_path, STORE_RDONLY | STORE_HELPER) !=
+	    ERR_OK)
 		ro = NULL;	/* only an optimisation: the writer dedups too */
 	for (;;) {
 		struct slot *s;
@@ -178,7 +179,7 @@ checkpointer_main(void *arg)
 	struct store *cs = NULL;
 	struct timespec ts;
 
-	if (store_open(&cs, p->o->store_path, 0) != ERR_OK)
+	if (store_open(&cs, p->o->store_path, STORE_HELPER) != ERR_OK)
 		return NULL;
 	pthread_mutex_lock(&p->mu);
 	while (!p->ckpt_stop) {

@@ -201,8 +201,9 @@ store_open(struct store **sp, const char *path, int flags)
 	    "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")) != ERR_OK)
 		goto bad;
 	/* Bounded memory: 8 MiB page cache whatever the store's size. */
-	if ((e = store_exec(s, "PRAGMA cache_size=-8192;"
-	    "PRAGMA temp_store=FILE")) != ERR_OK)
+	if ((e = store_exec(s, (flags & STORE_HELPER) ?
+	    "PRAGMA cache_size=-2048; PRAGMA temp_store=FILE" :
+	    "PRAGMA cache_size=-8192; PRAGMA temp_store=FILE")) != ERR_OK)
 		goto bad;
 	if ((e = store_schema_init(s)) != ERR_OK)
 		goto bad;

@@ -26,6 +26,7 @@ struct store;
 
 #define STORE_RDONLY	0x1	/* open an existing store read-only */
 #define STORE_SYNC_FULL	0x2	/* fsync every commit (synchronous=FULL) */
+#define STORE_HELPER	0x4	/* a side handle (dedup probes, checkpoints): 2 MiB cache */
 
 /*
  * Opens (creating when writable) the store at path.
