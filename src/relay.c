@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "json.h"
 #include "log.h"
@@ -43,6 +44,11 @@ relay_new(struct relay **rp, struct store *st, const struct relay_limits *lim,
 		relay_free(r);
 		return e;
 	}
+	/* With one core, verifying in the loop is as fast and simpler. */
+	if (io->wake != NULL && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	    vpool_new(&r->pool, (int)sysconf(_SC_NPROCESSORS_ONLN),
+	    io->wake, io->arg) != ERR_OK)
+		r->pool = NULL;
 	*rp = r;
 	return ERR_OK;
 }
@@ -52,6 +58,8 @@ relay_free(struct relay *r)
 {
 	if (r == NULL)
 		return;
+	relay_drain(r);
+	vpool_free(r->pool);
 	if (r->tx_open) {
 		store_commit(r->store);
 		r->tx_open = false;
@@ -326,15 +334,79 @@ salvage_id(const char *json, size_t len, uint8_t id[32])
 	return json_find_hex_field(json, json + len, "id", id, 32);
 }
 
+/*
+ * The last stages for an event whose signature has been checked (e is
+ * the answer): ephemeral events go straight to subscribers, others into
+ * the open transaction, answered after the commit.  c is NULL when the
+ * client left while its event was being verified; it is stored anyway.
+ */
+static void
+accept_checked(struct relay *r, struct rconn *c, const struct event *ev,
+    enum err e)
+{
+	char	 reason[200];
+
+	if (e == ERR_OK && event_class(ev->kind) == EVENT_EPHEMERAL) {
+		relay_fanout(r, ev);
+		if (c != NULL)
+			relay_ok(r, c, ev->id, ERR_EPHEMERAL);
+		return;
+	}
+	if (e == ERR_OK && !r->tx_open) {
+		if ((e = store_begin(r->store)) == ERR_OK) {
+			r->tx_open = true;
+			r->tx_start = relay_now_ms();
+		}
+	}
+	if (e == ERR_OK)
+		e = store_put(r->store, ev, (uint64_t)time(NULL));
+	if (e == ERR_OK) {
+		if (c != NULL)
+			pending_ok(r, c, ev->id, e);	/* after the commit */
+		return;
+	}
+	if (e == ERR_DB || e == ERR_DB_BUSY || e == ERR_DB_FULL ||
+	    e == ERR_DB_CORRUPT || e == ERR_IO || e == ERR_NOMEM)
+		relay_abort_tx(r, e);	/* the store failed: undo the batch */
+	if (c == NULL)
+		return;
+	if (!ingest_accepted(e))
+		log_info("%s: refused an event: %s", c->peer,
+		    err_reason(e, reason, sizeof(reason)));
+	relay_ok(r, c, ev->id, e);
+}
+
 static void
 on_event(struct relay *r, struct rconn *c, const struct msg *m)
 {
+	struct ingest_ctx *ctx = &r->ictx;
+	struct vjob *j = NULL;
 	struct event ev;
+	const char *json = m->event;
 	uint8_t	 id[32];
 	char	 reason[200];
 	enum err e;
 
-	e = ingest_parse(&r->ictx, &r->lim.pol, m->event, m->eventlen, &ev);
+	/* With a free verify slot, the event is parsed straight into it. */
+	if (r->pool != NULL && (j = vpool_job(r->pool)) != NULL) {
+		if (j->cap < m->eventlen) {
+			char	*nj = realloc(j->json, m->eventlen);
+
+			if (nj == NULL)
+				j = NULL;
+			else {
+				j->json = nj;
+				j->cap = m->eventlen;
+			}
+		}
+		if (j != NULL) {
+			memcpy(j->json, m->event, m->eventlen);
+			j->len = m->eventlen;
+			json = j->json;
+			ctx = &j->ctx;
+		}
+	}
+	e = ingest_parse(ctx, &r->lim.pol, json, m->eventlen, &ev);
 	if (e != ERR_OK && e != ERR_ID_MISMATCH) {
 		if (salvage_id(m->event, m->eventlen, id)) {
 			log_info("%s: refused an event: %s", c->peer,
@@ -352,13 +424,6 @@ on_event(struct relay *r, struct rconn *c, const struct msg *m)
 		e = ingest_policy(&r->lim.pol, &ev, (uint64_t)time(NULL));
 	if (e == ERR_OK && store_has(r->store, ev.id))
 		e = ERR_DUPLICATE;
-	if (e == ERR_OK)
-		e = ingest_verify(&ev);
-	if (e == ERR_OK && event_class(ev.kind) == EVENT_EPHEMERAL) {
-		relay_fanout(r, &ev);
-		relay_ok(r, c, ev.id, ERR_EPHEMERAL);
-		return;
-	}
 	if (e != ERR_OK) {
 		if (!ingest_accepted(e))
 			log_info("%s: refused an event: %s", c->peer,
@@ -366,24 +431,41 @@ on_event(struct relay *r, struct rconn *c, const struct msg *m)
 		relay_ok(r, c, ev.id, e);
 		return;
 	}
-	if (!r->tx_open) {
-		if ((e = store_begin(r->store)) != ERR_OK) {
-			relay_ok(r, c, ev.id, e);
-			return;
-		}
-		r->tx_open = true;
-		r->tx_start = relay_now_ms();
-	}
-	e = store_put(r->store, &ev, (uint64_t)time(NULL));
-	if (e == ERR_OK) {
-		pending_ok(r, c, ev.id, e);	/* answered after the commit */
+	if (j != NULL) {
+		j->conn = c->id;
+		j->ev = ev;
+		vpool_submit(r->pool, j);
 		return;
 	}
-	if (!ingest_accepted(e) && e != ERR_DELETED) {
-		/* The store failed: undo this turn, tell everyone waiting. */
-		relay_abort_tx(r, e);
+	accept_checked(r, c, &ev, ingest_verify(&ev));
+}
+
+/* Takes the verified events the pool has finished, in arrival order. */
+static void
+relay_collect(struct relay *r)
+{
+	struct vjob *j;
+
+	if (r->pool == NULL)
+		return;
+	while ((j = vpool_take(r->pool)) != NULL) {
+		accept_checked(r, relay_conn_find(r, j->conn), &j->ev, j->e);
+		vpool_done(r->pool, j);
 	}
-	relay_ok(r, c, ev.id, e);
+}
+
+/* Waits (a little) for events still being verified, and stores them. */
+void
+relay_drain(struct relay *r)
+{
+	int	 i;
+
+	for (i = 0; r->pool != NULL && vpool_pending(r->pool) > 0 && i < 500;
+	    i++) {
+		relay_collect(r);
+		if (vpool_pending(r->pool) > 0)
+			usleep(2000);
+	}
 }
 
 void
@@ -515,6 +597,7 @@ relay_flush(struct relay *r)
 {
 	uint64_t age;
 
+	relay_collect(r);
 	if (r->kick) {
 		r->kick = false;
 		relay_deliver_new(r);
@@ -530,8 +613,16 @@ relay_flush(struct relay *r)
 }
 
 void
+relay_stop(struct relay *r)
+{
+	relay_drain(r);
+	relay_poll(r);
+}
+
+void
 relay_poll(struct relay *r)
 {
+	relay_collect(r);
 	relay_commit(r);
 	relay_deliver_new(r);
 }

@@ -38,6 +38,8 @@ struct relay_io {
 	void	*arg;
 	/* The connection has queued output: ask for a writable callback. */
 	void	(*want_write)(void *arg, void *cookie);
+	/* From another thread: a verified event waits; run relay_flush. */
+	void	(*wake)(void *arg);
 };
 
 /* Frames are queued with this much free space in front (lws needs it). */
@@ -80,6 +82,8 @@ int		relay_flush(struct relay *);
  * post) stored.  Call from a timer.
  */
 void		relay_poll(struct relay *);
+/* Before shutting down: stores what is being verified, commits, answers. */
+void		relay_stop(struct relay *);
 /* Bytes queued for all connections. */
 size_t		relay_queued_total(const struct relay *);
 /* Connections open now. */

@@ -9,6 +9,7 @@
 #include "hex.h"
 #include "message.h"
 #include "relay.h"
+#include "vpool.h"
 
 struct frame {
 	struct frame	*next;
@@ -59,6 +60,7 @@ struct relay {
 	struct pending	*oks;		/* OKs waiting for the commit */
 	size_t		 noks, okcap;
 	int64_t		 last_eid;	/* newest stored event delivered */
+	struct vpool	*pool;		/* signature checks on other cores */
 	bool		 backlog;	/* a reading client is far behind */
 	bool		 kick;		/* it caught up: deliver again */
 };
@@ -81,6 +83,7 @@ bool		 relay_take_token(struct relay *, struct rconn *, double *);
 uint64_t	 relay_now_ms(void);
 void		 relay_commit(struct relay *);
 void		 relay_abort_tx(struct relay *, enum err);
+void		 relay_drain(struct relay *);
 
 /* relay_sub.c */
 void		 relay_on_req(struct relay *, struct rconn *, const struct msg *);

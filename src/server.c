@@ -61,6 +61,15 @@ want_write(void *arg, void *cookie)
 	lws_callback_on_writable((struct lws *)cookie);
 }
 
+/* From a verify thread: make lws_service return so the loop collects. */
+static void
+wake(void *arg)
+{
+	struct server *s = arg;
+
+	lws_cancel_service(s->ctx);
+}
+
 static void
 poll_timer(lws_sorted_usec_list_t *sul)
 {
@@ -289,6 +298,7 @@ server_run(const struct server_opts *o, struct store *st,
 	server_ctx = s.ctx;
 	io.arg = &s;
 	io.want_write = want_write;
+	io.wake = wake;
 	if (relay_new(&s.relay, st, lim, &io) != ERR_OK)
 		goto done;
 
@@ -311,7 +321,7 @@ server_run(const struct server_opts *o, struct store *st,
 	log_info("stopping: committing and answering what is pending");
 	lws_sul_cancel(&s.poll_sul);
 	lws_sul_cancel(&s.commit_sul);
-	relay_poll(s.relay);
+	relay_stop(s.relay);
 	/* Up to a second more, so queued OKs reach their clients. */
 	for (i = 0; i < 100 && relay_queued_total(s.relay) > 0; i++) {
 		lws_cancel_service(s.ctx);
