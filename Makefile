@@ -116,19 +116,34 @@ interop: $(S)/samizdat $(S)/tools/canon
 relay: $(S)/samizdat $(B)/tools/gen
 	@sh test/relay/run.sh $(S)/samizdat $(B)/tools/gen
 
-# libFuzzer builds (clang), bounded: FUZZ_SECONDS per target.
+# libFuzzer builds (clang), bounded: FUZZ_SECONDS per target.  New inputs
+# go to a scratch corpus under build/; crashes are kept in fuzz/corpus/ so
+# that make check replays them from then on.
 FUZZ_SECONDS ?= 60
+FZ	 = build/libfuzzer
+FZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined
+
+$(FZ)/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	clang $(FZ_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(FZ)/libsamizdat.a: $(patsubst src/%.c,$(FZ)/obj/%.o,$(LIBSRCS))
+	rm -f $@ && ar rcs $@ $^
+
+$(FZ)/fuzz-%: fuzz/fuzz-%.c $(FZ)/libsamizdat.a
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	    $(PKG_CFLAGS) -Isrc -o $@ $< $(FZ)/libsamizdat.a $(LDLIBS)
+
 fuzz:
 	@sh scripts/deps.sh fuzz
-	@mkdir -p $(B)/libfuzzer
+	@$(MAKE) --no-print-directory $(addprefix $(FZ)/,$(FUZZ))
 	@for f in $(FUZZ); do \
 		n=$${f#fuzz-}; \
-		clang -std=c11 -D_GNU_SOURCE -g -O1 \
-		    -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc \
-		    -o $(B)/libfuzzer/$$f fuzz/$$f.c $(LIBSRCS) $(LDLIBS) || exit 1; \
-		mkdir -p fuzz/corpus/$$n; \
-		$(B)/libfuzzer/$$f -max_total_time=$(FUZZ_SECONDS) \
-		    -artifact_prefix=fuzz/corpus/$$n/crash- fuzz/corpus/$$n || exit 1; \
+		mkdir -p $(FZ)/corpus/$$n; \
+		cp fuzz/corpus/$$n/* $(FZ)/corpus/$$n/ 2>/dev/null; \
+		$(FZ)/$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+		    -artifact_prefix=fuzz/corpus/$$n/ \
+		    $(FZ)/corpus/$$n || exit 1; \
 	done
 
 valgrind: all

@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "ingest.h"
+#include "json.h"
 #include "ingest_batch.h"
 #include "log.h"
 #include "progress.h"
@@ -185,9 +186,7 @@ cmd_verify(struct cmd_env *env, int argc, char **argv)
 	progress_init(&s.prog);
 	while ((n = getline(&line, &cap, s.in)) != -1) {
 		seq++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
-		    line[n - 1] == ' ' || line[n - 1] == '\t'))
-			n--;
+		n = (ssize_t)json_rtrim(line, (size_t)n);
 		if (n == 0)
 			continue;
 		if ((e = ingest_parse(&ctx, &pol, line, (size_t)n, &ev)) ==

@@ -1,11 +1,12 @@
 /*
- * config.c: the samizdat.conf parser, printer and man page writer, all
- * driven by the CONFIG_MAP table of config.h.  The parser takes bytes
+ * config.c: the samizdat.conf parser, driven by the CONFIG_MAP table of
+ * config.h (config_doc.c prints the config, the NIP-11 limitation object
+ * and the man page from the same table).  The parser takes bytes
  * (config_load_buf) and treats them as hostile: every value is checked for
  * length, range and form before anything is written, errors name the file
  * and line as httpd's parse.y does, and the result is all or nothing.
  * config_load is the only function that touches the file system.  Callers:
- * main.c and serve.c (samizdat serve, --check-config), test/unit/test-config.c,
+ * main.c and cmd_serve.c (samizdat serve, --check-config), test/unit/test-config.c,
  * fuzz/fuzz-config.c and test/tools/confdoc.c.
  */
 #include <sys/types.h>
@@ -22,44 +23,12 @@
 
 #include "buf.h"
 #include "config.h"
+#include "config_int.h"
 #include "json.h"
 #include "log.h"
 
 /* Longest value the file parser decodes; every key's limit is below it. */
 #define CONFIG_VALUE_MAX	4096
-
-enum config_type {
-	CONFIG_T_UINT,
-	CONFIG_T_BOOL,
-	CONFIG_T_STR,
-	CONFIG_T_ADDR,
-	CONFIG_T_PUBKEY,
-	CONFIG_T_LIST
-};
-
-enum config_key {
-#define CONFIG_KEY(name, type, dflt, min, max, nip11, doc) CONFIG_KEY_##name,
-	CONFIG_MAP(CONFIG_KEY)
-#undef CONFIG_KEY
-	CONFIG_KEY__COUNT
-};
-
-/*
- * One row per key, from CONFIG_MAP.  off is where the field lives in
- * struct config; countoff is where a LIST key keeps its count (0 for the
- * other types).
- */
-struct config_row {
-	const char		*name;
-	enum config_type	 type;
-	const char		*dflt;
-	uint64_t		 min;
-	uint64_t		 max;
-	bool			 nip11;
-	const char		*doc;
-	size_t			 off;
-	size_t			 countoff;
-};
 
 #define CONFIG_COUNTOFF_UINT(key)	0
 #define CONFIG_COUNTOFF_BOOL(key)	0
@@ -68,7 +37,7 @@ struct config_row {
 #define CONFIG_COUNTOFF_PUBKEY(key)	0
 #define CONFIG_COUNTOFF_LIST(key)	offsetof(struct config, n##key)
 
-static const struct config_row config_rows[] = {
+const struct config_row config_rows[CONFIG_KEY__COUNT] = {
 #define CONFIG_ROW(name, type, dflt, min, max, nip11, doc)		\
 	{ #name, CONFIG_T_##type, dflt, min, max, nip11, doc,		\
 	    offsetof(struct config, name), CONFIG_COUNTOFF_##type(name) },
@@ -104,9 +73,6 @@ static int	 set_value(struct config *, const struct config_row *,
 		    const char *, size_t, char *, size_t);
 static int	 load_line(struct config *, size_t *, size_t, const char *,
 		    const char *, char *, char *, size_t);
-static void	 put_quoted(FILE *, const char *);
-static void	 describe(const struct config_row *, char *, size_t);
-static void	 man_text(FILE *, const char *);
 
 /* Field access by row: the only casts into struct config. */
 static uint64_t *
@@ -115,8 +81,8 @@ uint_field(struct config *c, const struct config_row *r)
 	return (uint64_t *)(void *)((char *)c + r->off);
 }
 
-static uint64_t
-uint_value(const struct config *c, const struct config_row *r)
+uint64_t
+config_uint_value(const struct config *c, const struct config_row *r)
 {
 	uint64_t v;
 
@@ -130,8 +96,8 @@ bool_field(struct config *c, const struct config_row *r)
 	return (bool *)(void *)((char *)c + r->off);
 }
 
-static bool
-bool_value(const struct config *c, const struct config_row *r)
+bool
+config_bool_value(const struct config *c, const struct config_row *r)
 {
 	return *((const char *)c + r->off) != 0;
 }
@@ -143,8 +109,8 @@ str_field(struct config *c, const struct config_row *r, size_t i)
 	return (char *)c + r->off + i * (r->max + 1);
 }
 
-static const char *
-str_value(const struct config *c, const struct config_row *r, size_t i)
+const char *
+config_str_value(const struct config *c, const struct config_row *r, size_t i)
 {
 	return (const char *)c + r->off + i * (r->max + 1);
 }
@@ -156,8 +122,8 @@ count_field(struct config *c, const struct config_row *r)
 }
 
 /* Returns: how many strings a row holds: the count for LIST, else 1. */
-static size_t
-count_value(const struct config *c, const struct config_row *r)
+size_t
+config_count_value(const struct config *c, const struct config_row *r)
 {
 	size_t	 n;
 
@@ -482,14 +448,14 @@ set_value(struct config *c, const struct config_row *r, const char *v,
 			    "or an absolute path", r->name);
 			return -1;
 		}
-		if ((slot = count_value(c, r)) >= CONFIG_LIST_MAX) {
+		if ((slot = config_count_value(c, r)) >= CONFIG_LIST_MAX) {
 			seterr(msg, msgsz, "%s is given more than %d times",
 			    r->name, CONFIG_LIST_MAX);
 			return -1;
 		}
 		for (i = 0; i < slot; i++)
-			if (strlen(str_value(c, r, i)) == n &&
-			    memcmp(str_value(c, r, i), v, n) == 0) {
+			if (strlen(config_str_value(c, r, i)) == n &&
+			    memcmp(config_str_value(c, r, i), v, n) == 0) {
 				seterr(msg, msgsz, "%s '%s' is given twice",
 				    r->name, show(v, n, sh, sizeof(sh)));
 				return -1;
@@ -742,19 +708,19 @@ config_equal(const struct config *a, const struct config *b)
 	for (r = config_rows; r < config_rows + CONFIG_KEY__COUNT; r++) {
 		switch (r->type) {
 		case CONFIG_T_UINT:
-			if (uint_value(a, r) != uint_value(b, r))
+			if (config_uint_value(a, r) != config_uint_value(b, r))
 				return false;
 			break;
 		case CONFIG_T_BOOL:
-			if (bool_value(a, r) != bool_value(b, r))
+			if (config_bool_value(a, r) != config_bool_value(b, r))
 				return false;
 			break;
 		default:
-			if ((n = count_value(a, r)) != count_value(b, r))
+			if ((n = config_count_value(a, r)) != config_count_value(b, r))
 				return false;
 			for (i = 0; i < n; i++)
-				if (strcmp(str_value(a, r, i),
-				    str_value(b, r, i)) != 0)
+				if (strcmp(config_str_value(a, r, i),
+				    config_str_value(b, r, i)) != 0)
 					return false;
 			break;
 		}
@@ -762,310 +728,3 @@ config_equal(const struct config *a, const struct config *b)
 	return true;
 }
 
-/* Writes s in double quotes with the two escapes the parser knows. */
-static void
-put_quoted(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-/* The type, range and default of a row in words, for config_print. */
-static void
-describe(const struct config_row *r, char *out, size_t outsz)
-{
-	const char *nip11 = r->nip11 ? "; in NIP-11 limitation" : "";
-
-	switch (r->type) {
-	case CONFIG_T_UINT:
-		snprintf(out, outsz, "number from %" PRIu64 " to %" PRIu64
-		    "; default %s%s", r->min, r->max, r->dflt, nip11);
-		break;
-	case CONFIG_T_BOOL:
-		snprintf(out, outsz, "true or false; default %s", r->dflt);
-		break;
-	case CONFIG_T_STR:
-	case CONFIG_T_ADDR:
-		snprintf(out, outsz, "%s of at most %" PRIu64 " bytes; "
-		    "default %s%s%s", r->type == CONFIG_T_ADDR ? "host:port" :
-		    "text", r->max, r->dflt[0] ? "\"" : "empty", r->dflt,
-		    r->dflt[0] ? "\"" : "");
-		break;
-	case CONFIG_T_PUBKEY:
-		snprintf(out, outsz, "64 lowercase hex characters or empty; "
-		    "default empty");
-		break;
-	case CONFIG_T_LIST:
-		snprintf(out, outsz, "text of at most %" PRIu64 " bytes; may "
-		    "be given up to %d times; default none", r->max,
-		    CONFIG_LIST_MAX);
-		break;
-	}
-}
-
-int
-config_print(const struct config *cfg, FILE *f)
-{
-	const struct config_row *r;
-	char	 desc[256];
-	size_t	 i, n;
-
-	fputs("# samizdat.conf: the effective configuration; "
-	    "see samizdat.conf(5).\n", f);
-	for (r = config_rows; r < config_rows + CONFIG_KEY__COUNT; r++) {
-		describe(r, desc, sizeof(desc));
-		fprintf(f, "\n# %s\n# %s\n", r->doc, desc);
-		switch (r->type) {
-		case CONFIG_T_UINT:
-			fprintf(f, "%s = %" PRIu64 "\n", r->name,
-			    uint_value(cfg, r));
-			break;
-		case CONFIG_T_BOOL:
-			fprintf(f, "%s = %s\n", r->name,
-			    bool_value(cfg, r) ? "true" : "false");
-			break;
-		default:
-			if ((n = count_value(cfg, r)) == 0)
-				fprintf(f, "# (no %s is set)\n", r->name);
-			for (i = 0; i < n; i++) {
-				fprintf(f, "%s = ", r->name);
-				put_quoted(f, str_value(cfg, r, i));
-				fputc('\n', f);
-			}
-			break;
-		}
-	}
-	if (fflush(f) == EOF || ferror(f))
-		return -1;
-	return 0;
-}
-
-void
-config_nip11_limitation(const struct config *cfg, struct buf *b)
-{
-	const struct config_row *r;
-	bool	 first = true;
-
-	buf_putc(b, '{');
-	for (r = config_rows; r < config_rows + CONFIG_KEY__COUNT; r++) {
-		if (!r->nip11 || r->type != CONFIG_T_UINT ||
-		    uint_value(cfg, r) == 0)
-			continue;
-		if (!first)
-			buf_putc(b, ',');
-		first = false;
-		buf_json_str(b, r->name, strlen(r->name));
-		buf_putc(b, ':');
-		buf_u64(b, uint_value(cfg, r));
-	}
-	buf_putc(b, '}');
-}
-
-/*
- * The fixed parts of samizdat.conf(5).  The key list between them comes
- * from CONFIG_MAP; the syntax told here is what load_line accepts.
- */
-static const char *const man_head[] = {
-	".\\\" samizdat.conf.5: written by test/tools/confdoc from the key",
-	".\\\" table in src/config.h; change src/config.[ch], not this file.",
-	".Dd November 26, 2026",
-	".Dt SAMIZDAT.CONF 5",
-	".Os",
-	".Sh NAME",
-	".Nm samizdat.conf",
-	".Nd samizdat relay configuration file",
-	".Sh DESCRIPTION",
-	"The",
-	".Nm",
-	"file in the data directory configures the relay that the",
-	".Cm serve",
-	"command of",
-	".Xr samizdat 1",
-	"runs.",
-	"When the file is missing every key takes its default.",
-	"Command-line options such as",
-	".Fl -listen",
-	"override the file, and",
-	".Ic samizdat serve Fl -check-config",
-	"prints the configuration that results, in the syntax of this file, and exits.",
-	".Pp",
-	"Each line is empty, a comment, or a key followed by its value:",
-	".Bd -literal -offset indent",
-	"key = value",
-	"key value",
-	".Ed",
-	".Pp",
-	"The equals sign is optional.",
-	"Spaces and tabs around the key, the equals sign and the value are ignored,",
-	"and so is a carriage return before the newline.",
-	"A",
-	".Ql #",
-	"starts a comment that runs to the end of the line.",
-	"A value may be put in double quotes to keep a",
-	".Ql # ,",
-	"leading or trailing spaces, or nothing at all; inside the quotes",
-	".Ql \\e\\(dq",
-	"stands for a double quote and",
-	".Ql \\e\\e",
-	"for a backslash.",
-	".Pp",
-	"Numbers are decimal, without a sign or a unit.",
-	"A boolean is",
-	".Cm true , yes , on , false , no",
-	"or",
-	".Cm off .",
-	"Text must be valid UTF-8 without control characters.",
-	".Pp",
-	"Each key may be given once, except",
-	".Ic peer .",
-	"An unknown key, a key given twice, a malformed value, a value out of",
-	"range and a value that is too long are errors: the relay does not",
-	"start, and the message names the file and the line, as in",
-	".Bd -literal -offset indent",
-	"samizdat.conf:12: max_limit must be between 1 and 100000",
-	".Ed",
-	".Pp",
-	"The file may be at most 1048576 bytes long.",
-	"Keys said to be published in the NIP-11 document appear, under the",
-	"same name, in its",
-	".Cm limitation",
-	"object, unless they are 0.",
-	".Pp",
-	"The keys are:",
-	".Bl -tag -width Ds",
-	NULL
-};
-
-static const char *const man_tail[] = {
-	".El",
-	".Sh FILES",
-	".Bl -tag -width Ds",
-	".It Pa $XDG_DATA_HOME/samizdat/samizdat.conf",
-	"The configuration file in the default data directory.",
-	"The data directory is the one given with",
-	".Fl d ,",
-	"else",
-	".Ev SAMIZDAT_DIR ,",
-	"else",
-	".Pa $XDG_DATA_HOME/samizdat ,",
-	"else",
-	".Pa ~/.local/share/samizdat .",
-	".El",
-	".Sh EXAMPLES",
-	"A relay for a reading room, with a name and two peers:",
-	".Bd -literal -offset indent",
-	"# samizdat.conf",
-	"listen = 0.0.0.0:4848",
-	"name = \"Library relay\"",
-	"description = \"Notes for the reading room\"",
-	"contact = mailto:librarian@example.org",
-	"max_connections = 256",
-	"sync_full = yes",
-	"peer = wss://relay.example.org",
-	"peer = /media/usb/samizdat",
-	".Ed",
-	".Pp",
-	"Accepting clients from this machine only, over IPv6:",
-	".Bd -literal -offset indent",
-	"listen = [::1]:4848",
-	".Ed",
-	".Sh SEE ALSO",
-	".Xr samizdat 1",
-	NULL
-};
-
-/*
- * Writes s as roff text lines of at most about 72 bytes, broken at spaces,
- * with backslashes escaped and a leading dot or quote made harmless.
- */
-static void
-man_text(FILE *f, const char *s)
-{
-	size_t	 col = 0, w;
-
-	while (*s != '\0') {
-		w = strcspn(s, " ");
-		if (col > 0 && col + 1 + w > 72) {
-			fputc('\n', f);
-			col = 0;
-		} else if (col > 0) {
-			fputc(' ', f);
-			col++;
-		}
-		if (col == 0 && (*s == '.' || *s == '\''))
-			fputs("\\&", f);
-		for (; w > 0; w--, s++, col++)
-			if (*s == '\\')
-				fputs("\\e", f);
-			else
-				fputc(*s, f);
-		while (*s == ' ')
-			s++;
-	}
-	fputc('\n', f);
-}
-
-int
-config_write_man(FILE *f)
-{
-	static const char *const arg[] = {
-		[CONFIG_T_UINT] = "Ar number",
-		[CONFIG_T_BOOL] = "Ar boolean",
-		[CONFIG_T_STR] = "Ar string",
-		[CONFIG_T_ADDR] = "Ar host : Ns Ar port",
-		[CONFIG_T_PUBKEY] = "Ar hex",
-		[CONFIG_T_LIST] = "Ar string",
-	};
-	const struct config_row *r;
-	const char *const *l;
-	char	 line[256];
-
-	for (l = man_head; *l != NULL; l++)
-		fprintf(f, "%s\n", *l);
-	for (r = config_rows; r < config_rows + CONFIG_KEY__COUNT; r++) {
-		fprintf(f, ".It Ic %s %s\n", r->name, arg[r->type]);
-		man_text(f, r->doc);
-		switch (r->type) {
-		case CONFIG_T_UINT:
-			snprintf(line, sizeof(line), "From %" PRIu64 " to %"
-			    PRIu64 "; the default is %s.", r->min, r->max,
-			    r->dflt);
-			break;
-		case CONFIG_T_BOOL:
-			snprintf(line, sizeof(line), "The default is %s.",
-			    r->dflt);
-			break;
-		case CONFIG_T_STR:
-		case CONFIG_T_ADDR:
-			if (r->dflt[0] == '\0')
-				snprintf(line, sizeof(line), "At most %" PRIu64
-				    " bytes; empty by default.", r->max);
-			else
-				snprintf(line, sizeof(line), "At most %" PRIu64
-				    " bytes; the default is \"%s\".", r->max,
-				    r->dflt);
-			break;
-		case CONFIG_T_PUBKEY:
-			snprintf(line, sizeof(line), "Empty by default.");
-			break;
-		case CONFIG_T_LIST:
-			snprintf(line, sizeof(line), "At most %" PRIu64
-			    " bytes; may be given up to %d times; none by "
-			    "default.", r->max, CONFIG_LIST_MAX);
-			break;
-		}
-		man_text(f, line);
-		if (r->nip11)
-			fputs("Published in the NIP-11 document.\n", f);
-	}
-	for (l = man_tail; *l != NULL; l++)
-		fprintf(f, "%s\n", *l);
-	if (fflush(f) == EOF || ferror(f))
-		return -1;
-	return 0;
-}

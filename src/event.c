@@ -88,20 +88,27 @@ parse_str(const char *p, const char *end, struct scratch *sc, struct str *out,
 	return json_str(p, end, dst, &out->p, &out->n, NULL, next);
 }
 
+/* Skips white space, noting in *ws that there was some. */
+static const char *
+ws_track(const char *p, const char *end, bool *ws)
+{
+	const char *q = json_ws(p, end);
+
+	*ws |= q != p;
+	return q;
+}
+
 /* Pass 1 over the tags value: shape check and counts. */
 static enum err
 count_tags(const char *p, const char *end, size_t *ntags, size_t *nelems,
     bool *ws)
 {
-	const char *q;
 	size_t	 nt = 0, ne = 0, inner;
 	enum err e;
 
 	if (p >= end || *p != '[')
 		return ERR_TAGS;
-	q = json_ws(p + 1, end);
-	*ws |= q != p + 1;
-	p = q;
+	p = ws_track(p + 1, end, ws);
 	if (p < end && *p == ']') {
 		*ntags = *nelems = 0;
 		return ERR_OK;
@@ -109,9 +116,7 @@ count_tags(const char *p, const char *end, size_t *ntags, size_t *nelems,
 	for (;;) {
 		if (p >= end || *p != '[')
 			return ERR_TAGS;
-		q = json_ws(p + 1, end);
-		*ws |= q != p + 1;
-		p = q;
+		p = ws_track(p + 1, end, ws);
 		inner = 0;
 		if (p < end && *p == ']')
 			return ERR_TAGS;		/* empty tag */
@@ -122,29 +127,21 @@ count_tags(const char *p, const char *end, size_t *ntags, size_t *nelems,
 			    &p)) != ERR_OK)
 				return e;
 			inner++;
-			q = json_ws(p, end);
-			*ws |= q != p;
-			p = q;
+			p = ws_track(p, end, ws);
 			if (p < end && *p == ']')
 				break;
 			if (p >= end || *p != ',')
 				return ERR_TAGS;
-			q = json_ws(p + 1, end);
-			*ws |= q != p + 1;
-			p = q;
+			p = ws_track(p + 1, end, ws);
 		}
 		nt++;
 		ne += inner;
-		q = json_ws(p + 1, end);
-		*ws |= q != p + 1;
-		p = q;
+		p = ws_track(p + 1, end, ws);
 		if (p < end && *p == ']')
 			break;
 		if (p >= end || *p != ',')
 			return ERR_TAGS;
-		q = json_ws(p + 1, end);
-		*ws |= q != p + 1;
-		p = q;
+		p = ws_track(p + 1, end, ws);
 	}
 	*ntags = nt;
 	*nelems = ne;
@@ -201,7 +198,8 @@ parse_hex_field(const char *p, const char *end, uint8_t *out, size_t n,
 		return bad;
 	if ((e = json_str(p, end, NULL, NULL, &sl, NULL, next)) != ERR_OK)
 		return e;
-	if (sl > sizeof(tmp))
+	/* Decoded bytes never outnumber raw ones: bound by the raw length. */
+	if ((size_t)(*next - p) - 2 > sizeof(tmp))
 		return bad;
 	if ((e = json_str(p, end, tmp, &s, &sl, &esc, next)) != ERR_OK)
 		return e;
@@ -296,22 +294,16 @@ event_parse(const char *json, size_t len, const struct event_limits *lim,
 	sc.lo = scratch;
 	sc.hi = (char *)scratch + scratchsz;
 
-	q = json_ws(p + 1, end);
-	ws |= q != p + 1;
-	p = q;
+	p = ws_track(p + 1, end, &ws);
 	if (p < end && *p == '}')
 		return ERR_FIELD_MISSING;
 	for (;;) {
 		if ((e = parse_key(p, end, key, sizeof(key), &klen, &p)))
 			return e;
-		q = json_ws(p, end);
-		ws |= q != p;
-		p = q;
+		p = ws_track(p, end, &ws);
 		if (p >= end || *p != ':')
 			return ERR_JSON;
-		q = json_ws(p + 1, end);
-		ws |= q != p + 1;
-		p = q;
+		p = ws_track(p + 1, end, &ws);
 		f = field_of(key, klen);
 		if (f != 0 && (seen & f))
 			return ERR_FIELD_DUP;
@@ -364,16 +356,12 @@ event_parse(const char *json, size_t len, const struct event_limits *lim,
 		}
 		if (e != ERR_OK)
 			return e;
-		q = json_ws(p, end);
-		ws |= q != p;
-		p = q;
+		p = ws_track(p, end, &ws);
 		if (p < end && *p == '}')
 			break;
 		if (p >= end || *p != ',')
 			return ERR_JSON;
-		q = json_ws(p + 1, end);
-		ws |= q != p + 1;
-		p = q;
+		p = ws_track(p + 1, end, &ws);
 	}
 	ev.raw = obj;
 	ev.rawlen = (size_t)(p + 1 - obj);

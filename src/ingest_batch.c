@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ingest_batch.h"
+#include "json.h"
 #include "log.h"
 
 #define RING_SLOTS	512
@@ -65,9 +66,7 @@ reader_main(void *arg)
 		if (n < 0)
 			break;
 		seq++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
-		    line[n - 1] == ' ' || line[n - 1] == '\t'))
-			n--;
+		n = (ssize_t)json_rtrim(line, (size_t)n);
 		if (n == 0)
 			continue;
 		pthread_mutex_lock(&p->mu);

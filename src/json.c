@@ -11,6 +11,15 @@
 static enum err json_skip_depth(const char *, const char *, int, bool,
     const char **);
 
+size_t
+json_rtrim(const char *p, size_t n)
+{
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r' ||
+	    p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
 const char *
 json_ws(const char *p, const char *end)
 {
@@ -174,10 +183,9 @@ json_str(const char *p, const char *end, char *out, const char **outp,
 		s += l;
 	}
 	/* Slow path: copy what was scanned, then decode escapes. */
-	if (out != NULL) {
-		o = (size_t)((const char *)s - (p + 1));
+	o = (size_t)((const char *)s - (p + 1));
+	if (out != NULL)
 		memcpy(out, p + 1, o);
-	}
 	while (s < e) {
 		if (*s == '"') {
 			if (outp != NULL)

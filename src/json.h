@@ -19,6 +19,8 @@
 
 #define JSON_MAX_DEPTH	64
 
+/* Returns: the length of [p, p+n) without trailing white space or newline. */
+size_t		 json_rtrim(const char *p, size_t n);
 /* Returns: the first position at or after p that is not JSON white space. */
 const char	*json_ws(const char *p, const char *end);
 /*
