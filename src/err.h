@@ -60,6 +60,7 @@
 	X(SLOW,		"error",	"too slow reading events; disconnecting") \
 	X(NO_AUTH,	"unsupported",	"this relay does not use NIP-42 AUTH")	\
 	X(NO_NEG,	"unsupported",	"NIP-77 negentropy is not available on this relay yet") \
+	X(NEG,		"invalid",	"malformed negentropy message")		\
 	X(NOMEM,	"error",	"out of memory")			\
 	X(DB,		"error",	"database error")			\
 	X(DB_BUSY,	"error",	"database is locked by another process")	\

@@ -1,0 +1,453 @@
+/*
+ * negentropy.c: Negentropy v1 (negentropy.h), following the reference
+ * implementation step by step so that messages match it byte for byte.
+ *
+ * Wire format: a version byte, then ranges of (upper bound, mode,
+ * payload).  A bound is a timestamp -- 0 for infinity, else 1 + the
+ * difference from the previous timestamp in the same message -- and an id
+ * prefix.  Modes: 0 skip, 1 fingerprint (16 bytes), 2 id list.
+ * A fingerprint is sha256(sum of ids as 256-bit little-endian integers,
+ * then varint(count)), cut to 16 bytes.  Pure.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "negentropy.h"
+
+#define BUCKETS		16
+#define MODE_SKIP	0
+#define MODE_FP		1
+#define MODE_IDLIST	2
+#define TS_INF		UINT64_MAX
+
+struct bound {
+	uint64_t	 ts;
+	uint8_t		 id[32];	/* prefix, zero padded */
+	size_t		 len;		/* prefix length */
+};
+
+/* A bounds-checked reader over a message. */
+struct rd {
+	const uint8_t	*p, *end;
+	bool		 bad;
+};
+
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct neg_item *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return memcmp(x->id, y->id, 32);
+}
+
+void
+neg_sort(struct neg_item *items, size_t n)
+{
+	qsort(items, n, sizeof(*items), item_cmp);
+}
+
+static void
+put_varint(struct buf *b, uint64_t v)
+{
+	uint8_t	 tmp[10];
+	size_t	 i = sizeof(tmp);
+
+	tmp[--i] = v & 0x7f;
+	while ((v >>= 7) != 0)
+		tmp[--i] = 0x80 | (v & 0x7f);
+	buf_append(b, tmp + i, sizeof(tmp) - i);
+}
+
+static uint64_t
+get_varint(struct rd *r)
+{
+	uint64_t v = 0;
+	int	 n = 0;
+
+	for (;;) {
+		if (r->p >= r->end || ++n > 10) {
+			r->bad = true;
+			return 0;
+		}
+		if (v > (UINT64_MAX >> 7)) {
+			r->bad = true;
+			return 0;
+		}
+		v = v << 7 | (*r->p & 0x7f);
+		if (!(*r->p++ & 0x80))
+			return v;
+	}
+}
+
+static const uint8_t *
+get_bytes(struct rd *r, size_t n)
+{
+	const uint8_t *p = r->p;
+
+	if ((size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		return NULL;
+	}
+	r->p += n;
+	return p;
+}
+
+void
+neg_fingerprint(const struct neg_item *it, size_t n, uint8_t out[16])
+{
+	uint8_t	 acc[32 + 10], h[32];
+	struct buf cnt;
+	size_t	 i, k;
+
+	memset(acc, 0, 32);
+	for (i = 0; i < n; i++) {
+		unsigned carry = 0;
+
+		for (k = 0; k < 32; k++) {
+			carry += (unsigned)acc[k] + it[i].id[k];
+			acc[k] = (uint8_t)carry;
+			carry >>= 8;
+		}
+	}
+	buf_init(&cnt, 16);
+	put_varint(&cnt, n);
+	memcpy(acc + 32, cnt.p, cnt.len);
+	crypto_sha256(acc, 32 + cnt.len, h);
+	buf_free(&cnt);
+	memcpy(out, h, NEG_FINGERPRINT);
+}
+
+enum err
+neg_init(struct neg *ng, const struct neg_item *items, size_t n,
+    size_t frame_limit)
+{
+	if (frame_limit != 0 && frame_limit < NEG_MIN_FRAME)
+		return ERR_USAGE;
+	memset(ng, 0, sizeof(*ng));
+	ng->items = items;
+	ng->n = n;
+	ng->frame_limit = frame_limit;
+	return ERR_OK;
+}
+
+static bool
+over_limit(const struct neg *ng, size_t n)
+{
+	return ng->frame_limit != 0 && n > ng->frame_limit - 200;
+}
+
+static void
+put_bound(struct neg *ng, struct buf *b, const struct bound *bd)
+{
+	if (bd->ts == TS_INF) {
+		ng->last_out = TS_INF;
+		put_varint(b, 0);
+	} else {
+		put_varint(b, bd->ts - ng->last_out + 1);
+		ng->last_out = bd->ts;
+	}
+	put_varint(b, bd->len);
+	buf_append(b, bd->id, bd->len);
+}
+
+static bool
+get_bound(struct neg *ng, struct rd *r, struct bound *bd)
+{
+	uint64_t ts = get_varint(r), len;
+	const uint8_t *id;
+
+	if (ts == 0 || ng->last_in == TS_INF)
+		ts = TS_INF;
+	else if (ts - 1 > TS_INF - ng->last_in)
+		ts = TS_INF;		/* saturate */
+	else
+		ts = ts - 1 + ng->last_in;
+	ng->last_in = ts;
+	len = get_varint(r);
+	if (r->bad || len > 32 || (id = get_bytes(r, (size_t)len)) == NULL) {
+		r->bad = true;
+		return false;
+	}
+	memset(bd, 0, sizeof(*bd));
+	bd->ts = ts;
+	bd->len = (size_t)len;
+	memcpy(bd->id, id, (size_t)len);
+	return true;
+}
+
+/* The first index in [lo, hi) whose item is not below the bound. */
+static size_t
+lower_bound(const struct neg *ng, size_t lo, size_t hi, const struct bound *bd)
+{
+	while (lo < hi) {
+		size_t	 mid = lo + (hi - lo) / 2;
+		const struct neg_item *it = &ng->items[mid];
+		int	 c;
+
+		if (it->ts != bd->ts)
+			c = it->ts < bd->ts ? -1 : 1;
+		else
+			c = memcmp(it->id, bd->id, 32);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+item_bound(const struct neg_item *it, struct bound *bd)
+{
+	memset(bd, 0, sizeof(*bd));
+	bd->ts = it->ts;
+	memcpy(bd->id, it->id, 32);
+	bd->len = 32;
+}
+
+/* The shortest bound that sorts after prev and not after curr. */
+static void
+minimal_bound(const struct neg_item *prev, const struct neg_item *curr,
+    struct bound *bd)
+{
+	size_t	 shared = 0;
+
+	memset(bd, 0, sizeof(*bd));
+	bd->ts = curr->ts;
+	if (curr->ts != prev->ts)
+		return;
+	while (shared < 32 && curr->id[shared] == prev->id[shared])
+		shared++;
+	bd->len = shared + 1 > 32 ? 32 : shared + 1;
+	memcpy(bd->id, curr->id, bd->len);
+}
+
+static void
+split_range(struct neg *ng, size_t lo, size_t hi, const struct bound *upper,
+    struct buf *o)
+{
+	size_t	 n = hi - lo, per, extra, i, curr = lo, size;
+	uint8_t	 fp[NEG_FINGERPRINT];
+	struct bound next;
+
+	if (n < BUCKETS * 2) {
+		put_bound(ng, o, upper);
+		put_varint(o, MODE_IDLIST);
+		put_varint(o, n);
+		for (i = lo; i < hi; i++)
+			buf_append(o, ng->items[i].id, 32);
+		return;
+	}
+	per = n / BUCKETS;
+	extra = n % BUCKETS;
+	for (i = 0; i < BUCKETS; i++) {
+		size = per + (i < extra ? 1 : 0);
+		neg_fingerprint(&ng->items[curr], size, fp);
+		curr += size;
+		if (curr == hi)
+			next = *upper;
+		else
+			minimal_bound(&ng->items[curr - 1], &ng->items[curr],
+			    &next);
+		put_bound(ng, o, &next);
+		put_varint(o, MODE_FP);
+		buf_append(o, fp, sizeof(fp));
+	}
+}
+
+enum err
+neg_initiate(struct neg *ng, struct buf *out)
+{
+	struct bound inf;
+
+	memset(&inf, 0, sizeof(inf));
+	inf.ts = TS_INF;
+	ng->initiator = true;
+	ng->last_out = 0;
+	buf_putc(out, NEG_VERSION);
+	split_range(ng, 0, ng->n, &inf, out);
+	return out->err ? ERR_NOMEM : ERR_OK;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 32);
+}
+
+/*
+ * The initiator's side of an id list: reports our ids in [lower, upper)
+ * that the list lacks (have) and the list's ids we lack (need).  The list
+ * is sorted by id in a copy so each look-up is a binary search.
+ */
+static enum err
+compare_ids(struct neg *ng, size_t lower, size_t upper, const uint8_t *list,
+    size_t count, neg_id_cb cb, void *arg)
+{
+	uint8_t	(*ids)[33];
+	uint8_t	*hit;
+	size_t	 i;
+
+	if ((ids = malloc((count ? count : 1) * sizeof(*ids))) == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < count; i++) {
+		memcpy(ids[i], list + 32 * i, 32);
+		ids[i][32] = 0;			/* seen */
+	}
+	qsort(ids, count, sizeof(*ids), id_cmp);
+	for (i = lower; i < upper; i++) {
+		hit = bsearch(ng->items[i].id, ids, count, sizeof(*ids), id_cmp);
+		if (hit != NULL)
+			hit[32] = 1;
+		else if (cb != NULL)
+			cb(arg, ng->items[i].id, true);
+	}
+	for (i = 0; i < count; i++)
+		if (!ids[i][32] && cb != NULL)
+			cb(arg, ids[i], false);
+	free(ids);
+	return ERR_OK;
+}
+
+enum err
+neg_reconcile(struct neg *ng, const uint8_t *msg, size_t len,
+    struct buf *out, neg_id_cb cb, void *arg, bool *done)
+{
+	struct rd r = { msg, msg + len, false };
+	struct buf full, o;
+	struct bound prev, curr, endb, inf;
+	size_t	 prev_index = 0, lower, upper, i, count;
+	uint64_t mode;
+	uint8_t	 fp[NEG_FINGERPRINT];
+	const uint8_t *theirs, *list;
+	bool	 skip = false;
+	enum err e = ERR_OK;
+
+	*done = false;
+	ng->last_in = ng->last_out = 0;
+	memset(&prev, 0, sizeof(prev));
+	memset(&inf, 0, sizeof(inf));
+	inf.ts = TS_INF;
+	if (len < 1 || msg[0] < 0x60 || msg[0] > 0x6f)
+		return ERR_NEG;
+	buf_init(&full, 0);
+	buf_init(&o, 0);
+	buf_putc(&full, NEG_VERSION);
+	if (msg[0] != NEG_VERSION) {
+		if (ng->initiator) {
+			e = ERR_NEG;
+			goto done;
+		}
+		goto reply;		/* "I speak v1": a bare version byte */
+	}
+	r.p++;
+	while (r.p < r.end) {
+		buf_reset(&o);
+		if (!get_bound(ng, &r, &curr))
+			break;
+		mode = get_varint(&r);
+		if (r.bad)
+			break;
+		lower = prev_index;
+		upper = lower_bound(ng, prev_index, ng->n, &curr);
+		switch (mode) {
+		case MODE_SKIP:
+			skip = true;
+			break;
+		case MODE_FP:
+			if ((theirs = get_bytes(&r, NEG_FINGERPRINT)) == NULL)
+				break;
+			neg_fingerprint(&ng->items[lower], upper - lower, fp);
+			if (memcmp(theirs, fp, NEG_FINGERPRINT) == 0) {
+				skip = true;
+				break;
+			}
+			if (skip) {
+				skip = false;
+				put_bound(ng, &o, &prev);
+				put_varint(&o, MODE_SKIP);
+			}
+			split_range(ng, lower, upper, &curr, &o);
+			break;
+		case MODE_IDLIST:
+			count = (size_t)get_varint(&r);
+			if (r.bad || count > (size_t)(r.end - r.p) / 32) {
+				r.bad = true;
+				break;
+			}
+			list = get_bytes(&r, count * 32);
+			if (ng->initiator) {
+				skip = true;
+				if ((e = compare_ids(ng, lower, upper, list, count,
+				    cb, arg)) != ERR_OK)
+					goto done;
+				break;
+			}
+			if (skip) {
+				skip = false;
+				put_bound(ng, &o, &prev);
+				put_varint(&o, MODE_SKIP);
+			}
+			{
+				struct buf ids;
+				size_t	 nids = 0;
+
+				buf_init(&ids, 0);
+				endb = curr;
+				for (i = lower; i < upper; i++) {
+					if (over_limit(ng, full.len + ids.len)) {
+						item_bound(&ng->items[i], &endb);
+						upper = i;
+						break;
+					}
+					buf_append(&ids, ng->items[i].id, 32);
+					nids++;
+				}
+				put_bound(ng, &o, &endb);
+				put_varint(&o, MODE_IDLIST);
+				put_varint(&o, nids);
+				buf_append(&o, ids.p, ids.len);
+				buf_free(&ids);
+				buf_append(&full, o.p, o.len);
+				buf_reset(&o);
+			}
+			break;
+		default:
+			r.bad = true;
+			break;
+		}
+		if (r.bad)
+			break;
+		if (over_limit(ng, full.len + o.len)) {
+			/* Out of room: one fingerprint for all that is left. */
+			neg_fingerprint(&ng->items[upper], ng->n - upper, fp);
+			put_bound(ng, &full, &inf);
+			put_varint(&full, MODE_FP);
+			buf_append(&full, fp, sizeof(fp));
+			break;
+		}
+		buf_append(&full, o.p, o.len);
+		prev_index = upper;
+		prev = curr;
+	}
+	if (r.bad) {
+		e = ERR_NEG;
+		goto done;
+	}
+reply:
+	if (full.err || o.err) {
+		e = ERR_NOMEM;
+		goto done;
+	}
+	if (ng->initiator && full.len == 1)
+		*done = true;
+	else
+		buf_append(out, full.p, full.len);
+done:
+	buf_free(&full);
+	buf_free(&o);
+	return e;
+}
