@@ -73,6 +73,10 @@
 	    "How many seconds in the future a published event's created_at may lie; 0 for no limit.") \
 	X(events_per_minute, UINT, "600", 0, 1000000, 0,		\
 	    "Events one connection may publish per minute; 0 for no limit.") \
+	X(max_negentropy_sessions, UINT, "8", 1, 256, 0,		\
+	    "NIP-77 sync sessions open at once on one connection.")	\
+	X(max_sync_events, UINT, "1000000", 1, 100000000, 0,		\
+	    "Most events one NIP-77 sync session may cover; larger sets are refused and should be split by time.") \
 	X(max_output_buffer, UINT, "4194304", 65536, 1073741824, 0,	\
 	    "Bytes queued for a slow reader before its connection is closed.") \
 	X(max_connections, UINT, "1024", 1, 65536, 0,			\

@@ -59,8 +59,10 @@
 	X(RATE_REQ,	"rate-limited",	"too many requests; slow down")		\
 	X(SLOW,		"error",	"too slow reading events; disconnecting") \
 	X(NO_AUTH,	"unsupported",	"this relay does not use NIP-42 AUTH")	\
-	X(NO_NEG,	"unsupported",	"NIP-77 negentropy is not available on this relay yet") \
 	X(NEG,		"invalid",	"malformed negentropy message")		\
+	X(NEG_UNKNOWN,	"closed",	"unknown negentropy session")		\
+	X(NEG_TOO_BIG,	"blocked",	"too many events match; narrow the filter, e.g. by time") \
+	X(NEG_SESSIONS,	"blocked",	"too many open negentropy sessions; NEG-CLOSE one first") \
 	X(NOMEM,	"error",	"out of memory")			\
 	X(DB,		"error",	"database error")			\
 	X(DB_BUSY,	"error",	"database is locked by another process")	\

@@ -141,6 +141,7 @@ relay_conn_close(struct relay *r, uint64_t id)
 	c = r->conns[i];
 	r->conns[i] = r->conns[--r->nconns];
 	relay_subs_free(c);
+	relay_negs_free(c);
 	while ((f = c->head) != NULL) {
 		c->head = f->next;
 		free(f);
@@ -548,7 +549,7 @@ dispatch(struct relay *r, struct rconn *c, const char *data, size_t len)
 		relay_notice_err(r, c, ERR_NO_AUTH, NULL);
 		break;
 	default:
-		relay_notice_err(r, c, ERR_NO_NEG, NULL);
+		relay_on_neg(r, c, &m);
 		break;
 	}
 done:

@@ -23,6 +23,8 @@ struct sub {
 	size_t		 nf;
 };
 
+struct negsess;
+
 struct rconn {
 	uint64_t	 id;
 	void		*cookie;	/* the transport's handle */
@@ -35,6 +37,8 @@ struct rconn {
 	bool		 closing;
 	struct sub	*subs;
 	size_t		 nsubs;
+	struct negsess	*negs;		/* NIP-77 sessions */
+	size_t		 nnegs;
 	double		 tokens;	/* EVENTs */
 	double		 qtokens;	/* REQ and COUNT */
 	uint64_t	 last_refill;
@@ -93,5 +97,9 @@ void		 relay_sub_remove(struct rconn *, const char *subid);
 void		 relay_subs_free(struct rconn *);
 void		 relay_fanout(struct relay *, const struct event *);
 void		 relay_deliver_new(struct relay *);
+
+/* relay_neg.c */
+void		 relay_on_neg(struct relay *, struct rconn *, const struct msg *);
+void		 relay_negs_free(struct rconn *);
 
 #endif

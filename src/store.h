@@ -65,6 +65,15 @@ enum err	store_query(struct store *, const struct filter *, size_t n,
 /* NIP-45: the number of distinct events the filters match (limits ignored). */
 enum err	store_count(struct store *, const struct filter *, size_t n,
 		    uint64_t now, uint64_t *count);
+/*
+ * NIP-77: the (created_at, id) of every event the filter matches, as a
+ * REQ would serve them but without its limit, into a malloc'd array the
+ * caller frees.  Returns: ERR_OK, ERR_NEG_TOO_BIG past max items, or a
+ * database error.
+ */
+struct neg_item;
+enum err	store_ids(struct store *, const struct filter *, uint64_t now,
+		    size_t max, struct neg_item **items, size_t *n);
 /* NIP-40: removes events whose expiration has passed.  *n: how many. */
 enum err	store_purge_expired(struct store *, uint64_t now, uint64_t *n);
 /*

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "negentropy.h"
 #include "store_int.h"
 
 #define SEARCH_WINDOW	5000	/* newest matches ranked per search */
@@ -217,9 +218,11 @@ driving_tag(const struct filter *f)
  * BY or LIMIT.  *ranked is set when it is a search (ORDER BY rank then).
  * Returns: false if the filter can match nothing.
  */
+enum cols { COLS_ROW, COLS_EID, COLS_IDS };
+
 static bool
 q_filter(struct query *q, const struct filter *f, uint64_t now, bool *ranked,
-    bool eid_only)
+    enum cols cols)
 {
 	const struct filter_tag *drive = NULL;
 	char	*expr = NULL;
@@ -236,8 +239,10 @@ q_filter(struct query *q, const struct filter *f, uint64_t now, bool *ranked,
 	buf_puts(&q->sql, "SELECT ");
 	if (drive != NULL && drive->nvals > 1)
 		buf_puts(&q->sql, "DISTINCT ");
-	if (eid_only)
+	if (cols == COLS_EID)
 		buf_puts(&q->sql, "e.eid");
+	else if (cols == COLS_IDS)
+		buf_puts(&q->sql, "e.created_at, e.id");
 	else if (drive != NULL)
 		buf_puts(&q->sql, "e.eid, t.created_at AS created_at, e.id AS id,"
 		    " e.json");
@@ -394,7 +399,7 @@ store_query(struct store *s, const struct filter *f, size_t n, uint64_t now,
 		if (parts > 0)
 			buf_puts(&q.sql, " UNION ");
 		buf_puts(&q.sql, "SELECT * FROM (");
-		if (!q_filter(&q, &f[i], now, &r, false)) {
+		if (!q_filter(&q, &f[i], now, &r, COLS_ROW)) {
 			/* Matches nothing: take the text back out. */
 			while (q.nb > bmark)
 				free(q.b[--q.nb].owned);
@@ -454,7 +459,7 @@ store_count(struct store *s, const struct filter *f, size_t n, uint64_t now,
 
 		if (parts > 0)
 			buf_puts(&q.sql, " UNION ");
-		if (!q_filter(&q, &f[i], now, &r, true)) {
+		if (!q_filter(&q, &f[i], now, &r, COLS_EID)) {
 			while (q.nb > bmark)
 				free(q.b[--q.nb].owned);
 			q.sql.len = mark;
@@ -523,4 +528,65 @@ store_last_eid(struct store *s, int64_t *eid)
 		*eid = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? ERR_OK : store_sqlerr(s, rc, "store: last");
+}
+
+enum err
+store_ids(struct store *s, const struct filter *f, uint64_t now, size_t max,
+    struct neg_item **items, size_t *n)
+{
+	struct query q;
+	struct filter all;
+	struct neg_item *it = NULL, *ni;
+	sqlite3_stmt *st = NULL;
+	size_t	 cnt = 0, cap = 0;
+	bool	 r;
+	int	 rc;
+	enum err e;
+
+	memset(&q, 0, sizeof(q));
+	buf_init(&q.sql, 1 << 20);
+	all = *f;
+	all.has_limit = false;	/* NIP-77 covers the whole set */
+	if (!q_filter(&q, &all, now, &r, COLS_IDS)) {
+		q_free(&q);
+		*items = NULL;
+		*n = 0;
+		return ERR_OK;
+	}
+	if ((e = q_prepare(s, &q, &st)) != ERR_OK)
+		goto done;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == max) {
+			e = ERR_NEG_TOO_BIG;
+			break;
+		}
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 1024;
+			if ((ni = realloc(it, cap * sizeof(*it))) == NULL) {
+				e = ERR_NOMEM;
+				break;
+			}
+			it = ni;
+		}
+		it[cnt].ts = (uint64_t)sqlite3_column_int64(st, 0);
+		if (sqlite3_column_bytes(st, 1) != 32) {
+			e = ERR_DB_CORRUPT;
+			break;
+		}
+		memcpy(it[cnt].id, sqlite3_column_blob(st, 1), 32);
+		cnt++;
+	}
+	if (e == ERR_OK && rc != SQLITE_DONE)
+		e = rc == SQLITE_ERROR && f->search != NULL ? ERR_SEARCH :
+		    store_sqlerr(s, rc, "store: ids");
+done:
+	sqlite3_finalize(st);
+	q_free(&q);
+	if (e != ERR_OK) {
+		free(it);
+		return e;
+	}
+	*items = it;
+	*n = cnt;
+	return ERR_OK;
 }

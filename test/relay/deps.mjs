@@ -53,6 +53,9 @@ const relayMod = await load('nostr-tools/relay');
 const pureMod = await load('nostr-tools/pure');
 const wasmMod = await load('nostr-tools/wasm');
 const nostrWasmMod = await load('nostr-wasm');
+// nip77 is not in nostr-tools' export map: load its ES module by path.
+const nip77Mod = await import(pathToFileURL(join(INTEROP,
+    'node_modules/nostr-tools/lib/esm/nip77.js')).href);
 
 export const WebSocket = wsMod.default;
 export const { Relay, useWebSocketImplementation } = relayMod;
@@ -60,3 +63,5 @@ export const { finalizeEvent, generateSecretKey, getPublicKey, verifyEvent,
     getEventHash } = pureMod;
 export const wasm = wasmMod;
 export const { initNostrWasm } = nostrWasmMod;
+export const { Negentropy, NegentropySync, NegentropyStorageVector } =
+    nip77Mod;

@@ -1,0 +1,175 @@
+/*
+ * relay_neg.c: NIP-77 on the relay side -- NEG-OPEN, NEG-MSG, NEG-CLOSE,
+ * answered with NEG-MSG or NEG-ERR.  A session takes a snapshot of the
+ * (created_at, id) set its filter matches when it opens and keeps it to
+ * the end, so the set cannot change between rounds; the engine is
+ * negentropy.c.  Session ids have their own namespace, apart from REQ's.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "negentropy.h"
+#include "relay_int.h"
+
+/* Largest reply we send: hex doubles it on the wire. */
+#define NEG_FRAME	(256u << 10)
+
+struct negsess {
+	char		 id[MSG_MAX_SUBID * 4 + 1];
+	struct neg_item	*items;
+	size_t		 n;
+	struct neg	 ng;
+};
+
+static void
+neg_err(struct relay *r, struct rconn *c, const char *subid, enum err e)
+{
+	char	 why[200];
+
+	buf_reset(&r->out);
+	buf_puts(&r->out, "[\"NEG-ERR\",");
+	buf_json_str(&r->out, subid, strlen(subid));
+	buf_putc(&r->out, ',');
+	err_reason(e, why, sizeof(why));
+	buf_json_str(&r->out, why, strlen(why));
+	buf_putc(&r->out, ']');
+	relay_send_buf(r, c, true);
+}
+
+static struct negsess *
+sess_find(struct rconn *c, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nnegs; i++)
+		if (strcmp(c->negs[i].id, id) == 0)
+			return &c->negs[i];
+	return NULL;
+}
+
+static void
+sess_remove(struct rconn *c, const char *id)
+{
+	struct negsess *s = sess_find(c, id);
+
+	if (s == NULL)
+		return;
+	free(s->items);
+	*s = c->negs[--c->nnegs];
+}
+
+void
+relay_negs_free(struct rconn *c)
+{
+	while (c->nnegs > 0)
+		sess_remove(c, c->negs[c->nnegs - 1].id);
+	free(c->negs);
+	c->negs = NULL;
+}
+
+/* Runs one round for s on the hex message and sends the reply. */
+static void
+round_trip(struct relay *r, struct rconn *c, struct negsess *s,
+    const json_t *hex)
+{
+	const char *h = json_string_value(hex);
+	size_t	 hl = json_string_length(hex);
+	uint8_t	*bin = NULL;
+	struct buf reply;
+	bool	 done;
+	enum err e = ERR_NEG;
+
+	buf_init(&reply, 0);
+	if (h == NULL || hl % 2 != 0 || (bin = malloc(hl / 2 + 1)) == NULL ||
+	    !hex_decode(h, hl, bin, hl / 2))
+		goto fail;
+	if ((e = neg_reconcile(&s->ng, bin, hl / 2, &reply, NULL, NULL,
+	    &done)) != ERR_OK)
+		goto fail;
+	buf_reset(&r->out);
+	buf_puts(&r->out, "[\"NEG-MSG\",");
+	buf_json_str(&r->out, s->id, strlen(s->id));
+	buf_puts(&r->out, ",\"");
+	buf_hex(&r->out, (const uint8_t *)reply.p, reply.len);
+	buf_puts(&r->out, "\"]");
+	relay_send_buf(r, c, true);
+	free(bin);
+	buf_free(&reply);
+	return;
+fail:
+	free(bin);
+	buf_free(&reply);
+	neg_err(r, c, s->id, e);
+	sess_remove(c, s->id);
+}
+
+void
+relay_on_neg(struct relay *r, struct rconn *c, const struct msg *m)
+{
+	struct negsess *s, *ns;
+	struct filter f;
+	size_t	 nargs = json_array_size(m->root);
+	enum err e;
+
+	switch (m->verb) {
+	case MSG_NEG_CLOSE:
+		sess_remove(c, m->subid);
+		return;
+	case MSG_NEG_MSG:
+		if ((s = sess_find(c, m->subid)) == NULL) {
+			neg_err(r, c, m->subid, ERR_NEG_UNKNOWN);
+			return;
+		}
+		if (nargs != 3) {
+			neg_err(r, c, m->subid, ERR_NEG);
+			sess_remove(c, m->subid);
+			return;
+		}
+		round_trip(r, c, s, json_array_get(m->root, 2));
+		return;
+	default:
+		break;
+	}
+	/* NEG-OPEN: re-opening a live id closes the old session first. */
+	sess_remove(c, m->subid);
+	if (nargs != 4 || !json_is_string(json_array_get(m->root, 3))) {
+		neg_err(r, c, m->subid, ERR_NEG);
+		return;
+	}
+	if (c->nnegs >= r->lim.max_neg_sessions) {
+		neg_err(r, c, m->subid, ERR_NEG_SESSIONS);
+		return;
+	}
+	if (!relay_take_token(r, c, &c->qtokens)) {
+		neg_err(r, c, m->subid, ERR_RATE_REQ);
+		return;
+	}
+	if ((e = filter_parse_json(json_array_get(m->root, 2), &f)) != ERR_OK) {
+		neg_err(r, c, m->subid, e);
+		return;
+	}
+	if ((ns = realloc(c->negs, (c->nnegs + 1) * sizeof(*ns))) == NULL) {
+		filter_free(&f);
+		neg_err(r, c, m->subid, ERR_NOMEM);
+		return;
+	}
+	c->negs = ns;
+	s = &c->negs[c->nnegs];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->id, sizeof(s->id), "%s", m->subid);
+	relay_commit(r);
+	e = store_ids(r->store, &f, (uint64_t)time(NULL),
+	    r->lim.max_sync_events, &s->items, &s->n);
+	filter_free(&f);
+	if (e != ERR_OK) {
+		neg_err(r, c, m->subid, e);
+		return;
+	}
+	neg_sort(s->items, s->n);
+	neg_init(&s->ng, s->items, s->n, NEG_FRAME);
+	c->nnegs++;
+	log_debug("%s: negentropy session over %zu events", c->peer, s->n);
+	round_trip(r, c, s, json_array_get(m->root, 3));
+}
