@@ -37,6 +37,7 @@ int	cmd_export(struct cmd_env *, int, char **);
 int	cmd_query(struct cmd_env *, int, char **);
 int	cmd_verify(struct cmd_env *, int, char **);
 int	cmd_serve(struct cmd_env *, int, char **);
+int	cmd_sync(struct cmd_env *, int, char **);
 
 /* Shared helpers (cmd_util.c). */
 /* Prints the command's usage line to stderr; returns EXIT_USAGE. */

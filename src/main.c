@@ -27,6 +27,8 @@ const struct cmd cmd_table[] = {
 	    "print the stored events that match NIP-01 filters" },
 	{ "verify", cmd_verify, "verify [file | -]",
 	    "check ids and signatures of JSON-lines events; store nothing" },
+	{ "sync", cmd_sync, "sync [--up | --down] [--filter json] datadir",
+	    "exchange missing events with another data dir (a USB stick)" },
 	{ "serve", cmd_serve,
 	    "serve [-n] [--listen addr:port] [-o key=value]...",
 	    "run the relay and the phone page (default port 4848)" },

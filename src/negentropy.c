@@ -46,7 +46,8 @@ item_cmp(const void *a, const void *b)
 void
 neg_sort(struct neg_item *items, size_t n)
 {
-	qsort(items, n, sizeof(*items), item_cmp);
+	if (n > 1)
+		qsort(items, n, sizeof(*items), item_cmp);
 }
 
 static void

@@ -42,7 +42,7 @@ expect_in err.txt "usage: samizdat"
 expect_exit 2 $S -d $D post -k 70000 x
 expect_in err.txt "kind must be"
 expect_exit 2 $S -d $D post -t novalue x
-for c in init key post import export query verify; do
+for c in init key post import export query verify sync serve; do
 	expect_exit 0 $S $c --help
 	expect_in out.txt "usage: samizdat [-d dir] $c"
 done

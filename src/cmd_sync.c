@@ -1,0 +1,326 @@
+/*
+ * cmd_sync.c: `samizdat sync TARGET`: make this node and TARGET hold the
+ * same events, moving only what each lacks.  TARGET is another data dir
+ * (a USB stick carried between districts); the two sets are reconciled
+ * in-process with the same NIP-77 negentropy engine the relay speaks,
+ * then the missing events are copied through the one ingest path, so a
+ * forged event on a stick is rejected and counted like any other.
+ * ws:// and wss:// targets are not done yet.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+#include "filter.h"
+#include "hex.h"
+#include "ingest_batch.h"
+#include "log.h"
+#include "negentropy.h"
+#include "progress.h"
+
+#define SYNC_MAX_EVENTS	50000000	/* per side, per run */
+#define SYNC_CHUNK	2000		/* events copied per batch */
+
+struct idlist {
+	uint8_t		(*ids)[32];
+	size_t		 n, cap;
+};
+
+struct sync_stats {
+	uint64_t	 accepted, duplicate, rejected;
+};
+
+static void
+on_id(void *arg, const uint8_t id[32], bool have)
+{
+	struct idlist *l = &((struct idlist *)arg)[have ? 0 : 1];
+	uint8_t	(*n)[32];
+
+	if (l->n == l->cap) {
+		size_t	 ncap = l->cap ? l->cap * 2 : 1024;
+
+		if ((n = realloc(l->ids, ncap * 32)) == NULL)
+			return;		/* counted short; the next run catches up */
+		l->ids = n;
+		l->cap = ncap;
+	}
+	memcpy(l->ids[l->n++], id, 32);
+}
+
+/* A chunk of events read from one store, fed as lines to the other. */
+struct chunk {
+	char		**json;
+	size_t		 n, next;
+};
+
+static int
+chunk_add(const char *json, size_t len, void *arg)
+{
+	struct chunk *c = arg;
+
+	if ((c->json[c->n] = strndup(json, len)) == NULL)
+		return 1;
+	c->n++;
+	return 0;
+}
+
+static ssize_t
+chunk_read(void *arg, char **line, size_t *cap)
+{
+	struct chunk *c = arg;
+	size_t	 len;
+
+	if (c->next == c->n)
+		return -1;
+	len = strlen(c->json[c->next]);
+	if (*cap < len + 1) {
+		char	*nl = realloc(*line, len + 1);
+
+		if (nl == NULL)
+			return -1;
+		*line = nl;
+		*cap = len + 1;
+	}
+	memcpy(*line, c->json[c->next++], len + 1);
+	return (ssize_t)len;
+}
+
+struct copy_state {
+	struct sync_stats *st;
+	const char	*from;
+	struct progress	*prog;
+	uint64_t	 done;
+	const char	*what;
+};
+
+static void
+copy_result(void *arg, uint64_t seq, enum err e, const struct event *ev)
+{
+	struct copy_state *cs = arg;
+	char	 reason[200];
+
+	cs->done++;
+	if (e == ERR_OK)
+		cs->st->accepted++;
+	else if (ingest_accepted(e) || e == ERR_DELETED)
+		cs->st->duplicate++;
+	else {
+		cs->st->rejected++;
+		progress_end(cs->prog);
+		log_warnx("%s: an event was rejected: %s", cs->from,
+		    err_reason(e, reason, sizeof(reason)));
+	}
+	progress_update(cs->prog, cs->what, cs->done, "events", NULL);
+}
+
+/*
+ * Copies the events with the given ids from src to dst through the
+ * ingest pipeline.  Returns: ERR_OK or the store error that stopped it.
+ */
+static enum err
+copy_ids(struct store *src, struct store *dst, const char *dst_path,
+    const char *from, const struct idlist *l, uint64_t now,
+    struct sync_stats *st, struct progress *prog, const char *what,
+    uint64_t *bytes)
+{
+	struct ingest_policy pol;
+	struct batch_opts o;
+	struct batch_stats bs;
+	struct copy_state cs;
+	struct filter f;
+	struct chunk c;
+	size_t	 i, k, take;
+	enum err e = ERR_OK;
+
+	memset(&pol, 0, sizeof(pol));	/* mesh rule: any created_at */
+	memset(&cs, 0, sizeof(cs));
+	cs.st = st;
+	cs.from = from;
+	cs.prog = prog;
+	cs.what = what;
+	if ((c.json = calloc(SYNC_CHUNK, sizeof(*c.json))) == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < l->n && e == ERR_OK; i += take) {
+		take = l->n - i < SYNC_CHUNK ? l->n - i : SYNC_CHUNK;
+		memset(&f, 0, sizeof(f));
+		f.until = UINT64_MAX;
+		f.ids = &l->ids[i];
+		f.nids = take;
+		c.n = c.next = 0;
+		e = store_query(src, &f, 1, now, 0, chunk_add, &c);
+		for (k = 0; k < c.n; k++)
+			*bytes += strlen(c.json[k]);
+		if (e == ERR_OK) {
+			memset(&o, 0, sizeof(o));
+			o.pol = &pol;
+			o.store = dst;
+			o.store_path = dst_path;
+			o.now = now;
+			e = ingest_batch(&o, chunk_read, &c, copy_result, &cs,
+			    &bs);
+		}
+		for (k = 0; k < c.n; k++)
+			free(c.json[k]);
+	}
+	free(c.json);
+	return e;
+}
+
+/*
+ * Reconciles the two sets in-process.  l[0] gets the ids only we have,
+ * l[1] those only the target has.
+ */
+static enum err
+reconcile(struct store *local, struct store *remote, const struct filter *f,
+    uint64_t now, struct idlist l[2], unsigned *rounds, uint64_t *bytes)
+{
+	struct neg_item *li = NULL, *ri = NULL;
+	size_t	 ln, rn;
+	struct neg client, server;
+	struct buf a, b;
+	bool	 done = false;
+	enum err e;
+
+	if ((e = store_ids(local, f, now, SYNC_MAX_EVENTS, &li, &ln)) !=
+	    ERR_OK)
+		return e;
+	if ((e = store_ids(remote, f, now, SYNC_MAX_EVENTS, &ri, &rn)) !=
+	    ERR_OK) {
+		free(li);
+		return e;
+	}
+	neg_sort(li, ln);
+	neg_sort(ri, rn);
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	neg_init(&client, li, ln, 0);
+	neg_init(&server, ri, rn, 0);
+	e = neg_initiate(&client, &a);
+	while (e == ERR_OK && !done && *rounds < 1000) {
+		(*rounds)++;
+		*bytes += a.len;
+		buf_reset(&b);
+		if ((e = neg_reconcile(&server, (uint8_t *)a.p, a.len, &b, NULL,
+		    NULL, &done)) != ERR_OK)
+			break;
+		*bytes += b.len;
+		buf_reset(&a);
+		e = neg_reconcile(&client, (uint8_t *)b.p, b.len, &a, on_id, l,
+		    &done);
+	}
+	buf_free(&a);
+	buf_free(&b);
+	free(li);
+	free(ri);
+	return e;
+}
+
+int
+cmd_sync(struct cmd_env *env, int argc, char **argv)
+{
+	struct cmd_env tenv;
+	struct filter f;
+	struct store *local = NULL, *remote = NULL;
+	struct idlist l[2];
+	struct sync_stats down, up;
+	struct progress prog;
+	char	 lpath[4096], rpath[4096];
+	const char *target = NULL, *fjson = NULL;
+	bool	 do_up = true, do_down = true;
+	unsigned rounds = 0;
+	uint64_t bytes = 0;
+	int	 i, rc = 1;
+	enum err e;
+
+	if (cmd_wants_help("sync", argc, argv))
+		return 0;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--up") == 0)
+			do_down = false;
+		else if (strcmp(argv[i], "--down") == 0)
+			do_up = false;
+		else if (strcmp(argv[i], "--filter") == 0 && i + 1 < argc)
+			fjson = argv[++i];
+		else if (argv[i][0] != '-' && target == NULL)
+			target = argv[i];
+		else
+			return cmd_usage("sync");
+	}
+	if (target == NULL || (!do_up && !do_down))
+		return cmd_usage("sync");
+	if (strncmp(target, "ws://", 5) == 0 || strncmp(target, "wss://", 6) == 0) {
+		fprintf(stderr, "samizdat: sync with a relay (%s) is not "
+		    "available yet; sync with a data dir, or use export and "
+		    "import\n", target);
+		return 1;
+	}
+	memset(&f, 0, sizeof(f));
+	f.until = UINT64_MAX;
+	if (fjson != NULL && (e = filter_parse(fjson, strlen(fjson), &f)) !=
+	    ERR_OK) {
+		cmd_err("--filter", e);
+		return EXIT_USAGE;
+	}
+	memset(l, 0, sizeof(l));
+	memset(&down, 0, sizeof(down));
+	memset(&up, 0, sizeof(up));
+	tenv = *env;
+	tenv.datadir = target;
+	cmd_path(&tenv, "events.db", rpath, sizeof(rpath));
+	cmd_path(env, "events.db", lpath, sizeof(lpath));
+	if (access(rpath, F_OK) == -1) {
+		fprintf(stderr, "samizdat: %s holds no samizdat store; to start "
+		    "one there, run 'samizdat -d %s init'\n", target, target);
+		goto done;
+	}
+	if (cmd_store_open(env, 0, true, &local) != ERR_OK ||
+	    cmd_store_open(&tenv, do_up ? 0 : STORE_RDONLY, false,
+	    &remote) != ERR_OK)
+		goto done;
+	progress_init(&prog);
+	if ((e = reconcile(local, remote, &f, env->now, l, &rounds, &bytes)) !=
+	    ERR_OK) {
+		cmd_err("sync: reconciling", e);
+		goto done;
+	}
+	if (do_down && l[1].n > 0 && (e = copy_ids(remote, local, lpath,
+	    target, &l[1], env->now, &down, &prog, "sync down", &bytes)) !=
+	    ERR_OK) {
+		cmd_err("sync: copying from the target", e);
+		goto report;
+	}
+	if (do_up && l[0].n > 0 && (e = copy_ids(local, remote, rpath,
+	    env->datadir, &l[0], env->now, &up, &prog, "sync up", &bytes)) !=
+	    ERR_OK) {
+		cmd_err("sync: copying to the target", e);
+		goto report;
+	}
+	rc = 0;
+report:
+	progress_end(&prog);
+	fprintf(stderr, "sync %s: have %zu, need %zu; down: %llu accepted, "
+	    "%llu already here, %llu rejected; up: %llu accepted, %llu "
+	    "already there, %llu rejected; %llu bytes, %u rounds, %.1f s\n",
+	    target, l[0].n, l[1].n,
+	    (unsigned long long)down.accepted,
+	    (unsigned long long)down.duplicate,
+	    (unsigned long long)down.rejected,
+	    (unsigned long long)up.accepted,
+	    (unsigned long long)up.duplicate,
+	    (unsigned long long)up.rejected,
+	    (unsigned long long)bytes, rounds, progress_elapsed(&prog));
+	if (rc != 0)
+		fprintf(stderr, "samizdat: run the same sync again to finish; "
+		    "what was copied is kept\n");
+done:
+	free(l[0].ids);
+	free(l[1].ids);
+	filter_free(&f);
+	store_close(remote);
+	store_close(local);
+	return rc;
+}

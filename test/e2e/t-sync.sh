@@ -1,0 +1,63 @@
+# t-sync.sh: sync with a data dir (a USB stick): both directions converge,
+# a second run moves nothing, --up and --down move one way only, and a
+# stick carrying forged events gets them rejected and counted while the
+# rest goes through.
+. "$(dirname "$0")/lib.sh"
+$GEN 3000 11 > all.jsonl
+head -n 2000 all.jsonl > a.jsonl
+tail -n 1500 all.jsonl > b.jsonl
+$S -d A import a.jsonl 2>/dev/null
+$S -d B import b.jsonl 2>/dev/null
+
+expect_exit 0 $S -d A sync B
+expect_in err.txt "sync B: have "
+$S -d A export | sort > A.s
+$S -d B export | sort > B.s
+cmp A.s B.s || die "A and B differ after sync"
+# The same set a single import of everything gives.
+$S -d C import all.jsonl 2>/dev/null
+$S -d C export | sort > C.s
+cmp A.s C.s || die "synced set differs from importing everything"
+$S verify A.s 2>/dev/null || die "a synced event does not verify"
+
+# Idempotent: nothing left to move.
+expect_exit 0 $S -d A sync B
+expect_in err.txt "have 0, need 0"
+
+# One way only.
+$GEN 200 12 > more.jsonl
+$S -d D import more.jsonl 2>/dev/null
+expect_exit 0 $S -d A sync --down D
+expect_in err.txt "up: 0 accepted"
+[ "$($S -d D export | wc -l)" = 200 ] || die "--down wrote to the target"
+expect_exit 0 $S -d E init
+expect_exit 0 $S -d A sync --up E
+[ "$($S -d A export | wc -l)" = "$($S -d E export | wc -l)" ] ||
+    die "--up did not fill the empty stick"
+
+# A hostile stick: rows whose JSON is forged (content changed after
+# signing, a broken signature) sit beside good ones.
+$S -d H import more.jsonl 2>/dev/null
+$GEN 5 99 > victims.jsonl
+sed -n 1p victims.jsonl | sed 's/"content":"/"content":"FORGED /' > forged1.json
+sed -n 2p victims.jsonl | sed 's/"sig":"\(.\)/"sig":"\1\1/; s/"sig":"\(.\{128\}\)./"sig":"\1/' > forged2.json
+for f in forged1.json forged2.json; do
+	id=$(sed 's/.*"id":"\([0-9a-f]*\)".*/\1/' $f)
+	json=$(sed "s/'/''/g" $f)
+	sqlite3 H/events.db "INSERT INTO events(id, created_at, kind, aid, json)
+	    VALUES (X'$id', 1641168000, 1, 1, '$json')"
+done
+expect_exit 0 $S -d F sync --down H
+expect_in err.txt "down: 200 accepted"
+expect_in err.txt "2 rejected"
+expect_in err.txt "an event was rejected: invalid:"
+[ "$($S -d F export | wc -l)" = 200 ] || die "forged events were stored"
+
+# Bad targets say what to do.
+expect_exit 1 $S -d A sync "$TMP/nowhere"
+expect_in err.txt "samizdat -d $TMP/nowhere init"
+expect_exit 1 $S -d A sync ws://127.0.0.1:1/
+expect_in err.txt "not available yet"
+expect_exit 2 $S -d A sync
+expect_exit 2 $S -d A sync --up --down B
+echo ok
