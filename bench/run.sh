@@ -364,6 +364,12 @@ else
 	echo "  skipped: run make check once first (it installs the node test packages)"
 fi
 
+# --- sync ----------------------------------------------------------------
+echo
+echo "== sync: two stores differing by 1% each way, data dir to data dir (NIP-77 in-process)"
+sh "$(dirname "$0")/sync.sh" "$B" "$N" || echo "  sync benchmark failed"
+echo "  (1,000,000 each with 1,000 differences: BENCH_SYNC_DIFF=500 sh bench/sync.sh $B 1000000)"
+
 # --- summary -------------------------------------------------------------
 echo
 echo "== summary: $(fmt "$N") events"

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -174,10 +175,21 @@ copy_ids(struct store *src, struct store *dst, const char *dst_path,
  * Reconciles the two sets in-process.  l[0] gets the ids only we have,
  * l[1] those only the target has.
  */
+static double
+secs_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static enum err
 reconcile(struct store *local, struct store *remote, const struct filter *f,
-    uint64_t now, struct idlist l[2], unsigned *rounds, uint64_t *bytes)
+    uint64_t now, struct idlist l[2], unsigned *rounds, uint64_t *bytes,
+    double *t_read, double *t_neg)
 {
+	double	 t0 = secs_now(), t1;
 	struct neg_item *li = NULL, *ri = NULL;
 	size_t	 ln, rn;
 	struct neg client, server;
@@ -195,6 +207,8 @@ reconcile(struct store *local, struct store *remote, const struct filter *f,
 	}
 	neg_sort(li, ln);
 	neg_sort(ri, rn);
+	t1 = secs_now();
+	*t_read = t1 - t0;
 	buf_init(&a, 0);
 	buf_init(&b, 0);
 	neg_init(&client, li, ln, 0);
@@ -212,6 +226,7 @@ reconcile(struct store *local, struct store *remote, const struct filter *f,
 		e = neg_reconcile(&client, (uint8_t *)b.p, b.len, &a, on_id, l,
 		    &done);
 	}
+	*t_neg = secs_now() - t1;
 	buf_free(&a);
 	buf_free(&b);
 	free(li);
@@ -232,7 +247,8 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 	const char *target = NULL, *fjson = NULL;
 	bool	 do_up = true, do_down = true;
 	unsigned rounds = 0;
-	uint64_t bytes = 0;
+	uint64_t bytes = 0, neg_bytes = 0;
+	double	 t_read = 0, t_neg = 0;
 	int	 i, rc = 1;
 	enum err e;
 
@@ -282,11 +298,12 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 	    &remote) != ERR_OK)
 		goto done;
 	progress_init(&prog);
-	if ((e = reconcile(local, remote, &f, env->now, l, &rounds, &bytes)) !=
-	    ERR_OK) {
+	if ((e = reconcile(local, remote, &f, env->now, l, &rounds, &bytes,
+	    &t_read, &t_neg)) != ERR_OK) {
 		cmd_err("sync: reconciling", e);
 		goto done;
 	}
+	neg_bytes = bytes;
 	if (do_down && l[1].n > 0 && (e = copy_ids(remote, local, lpath,
 	    target, &l[1], env->now, &down, &prog, "sync down", &bytes)) !=
 	    ERR_OK) {
@@ -304,7 +321,8 @@ report:
 	progress_end(&prog);
 	fprintf(stderr, "sync %s: have %zu, need %zu; down: %llu accepted, "
 	    "%llu already here, %llu rejected; up: %llu accepted, %llu "
-	    "already there, %llu rejected; %llu bytes, %u rounds, %.1f s\n",
+	    "already there, %llu rejected; %llu bytes (%llu negentropy), "
+	    "%u rounds, %.1f s (ids read in %.3f s, reconciled in %.3f s)\n",
 	    target, l[0].n, l[1].n,
 	    (unsigned long long)down.accepted,
 	    (unsigned long long)down.duplicate,
@@ -312,7 +330,8 @@ report:
 	    (unsigned long long)up.accepted,
 	    (unsigned long long)up.duplicate,
 	    (unsigned long long)up.rejected,
-	    (unsigned long long)bytes, rounds, progress_elapsed(&prog));
+	    (unsigned long long)bytes, (unsigned long long)neg_bytes, rounds,
+	    progress_elapsed(&prog), t_read, t_neg);
 	if (rc != 0)
 		fprintf(stderr, "samizdat: run the same sync again to finish; "
 		    "what was copied is kept\n");
