@@ -41,8 +41,9 @@ nip11_document(const struct config *cfg, size_t *len)
 		buf_puts(&b, ",\"contact\":");
 		buf_json_str(&b, cfg->contact, strlen(cfg->contact));
 	}
-	buf_puts(&b, ",\"supported_nips\":[1,9,11,40,45,50,77]"
-	    ",\"software\":\"samizdat\",\"version\":\"" SAMIZDAT_VERSION "\","
+	buf_puts(&b, cfg->negentropy ? ",\"supported_nips\":[1,9,11,40,45,50,77]" :
+	    ",\"supported_nips\":[1,9,11,40,45,50]");
+	buf_puts(&b, ",\"software\":\"samizdat\",\"version\":\"" SAMIZDAT_VERSION "\","
 	    "\"limitation\":");
 	config_nip11_limitation(cfg, &b);
 	buf_putc(&b, '}');
@@ -66,6 +67,7 @@ relay_limits_from(const struct config *cfg, struct relay_limits *l)
 	l->max_subid_length = (size_t)cfg->max_subid_length;
 	l->events_per_minute = (unsigned)cfg->events_per_minute;
 	l->max_output_buffer = (size_t)cfg->max_output_buffer;
+	l->negentropy = cfg->negentropy;
 	l->max_neg_sessions = (size_t)cfg->max_negentropy_sessions;
 	l->max_sync_events = (size_t)cfg->max_sync_events;
 	l->pol.lim.max_size = (size_t)cfg->max_event_size;

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "negentropy.h"
 #include "progress.h"
+#include "sync_ws.h"
 
 #define SYNC_MAX_EVENTS	50000000	/* per side, per run */
 #define SYNC_CHUNK	2000		/* events copied per batch */
@@ -234,6 +235,36 @@ reconcile(struct store *local, struct store *remote, const struct filter *f,
 	return e;
 }
 
+static int
+sync_relay(struct cmd_env *env, const char *url, const char *fjson, bool up,
+    bool down)
+{
+	struct store *st = NULL;
+	struct sync_report rep;
+	struct progress prog;
+	int	 rc;
+
+	if (cmd_store_open(env, 0, true, &st) != ERR_OK)
+		return 1;
+	progress_init(&prog);
+	rc = sync_ws(st, url, fjson ? fjson : "{}", up, down, 30, &rep);
+	fprintf(stderr, "sync %s%s: have %llu, need %llu; down: %llu accepted, "
+	    "%llu already here, %llu rejected; up: %llu accepted, %llu "
+	    "already there, %llu rejected; %llu bytes, %u rounds, %.1f s\n",
+	    url, rep.fallback ? " (no NIP-77: REQ and EVENT)" : "",
+	    (unsigned long long)rep.have, (unsigned long long)rep.need,
+	    (unsigned long long)rep.down_ok, (unsigned long long)rep.down_dup,
+	    (unsigned long long)rep.down_bad, (unsigned long long)rep.up_ok,
+	    (unsigned long long)rep.up_dup, (unsigned long long)rep.up_bad,
+	    (unsigned long long)rep.bytes, rep.rounds,
+	    progress_elapsed(&prog));
+	if (rc != 0)
+		fprintf(stderr, "samizdat: run the same sync again to finish; "
+		    "what was copied is kept\n");
+	store_close(st);
+	return rc == 0 ? 0 : 1;
+}
+
 int
 cmd_sync(struct cmd_env *env, int argc, char **argv)
 {
@@ -268,12 +299,8 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 	}
 	if (target == NULL || (!do_up && !do_down))
 		return cmd_usage("sync");
-	if (strncmp(target, "ws://", 5) == 0 || strncmp(target, "wss://", 6) == 0) {
-		fprintf(stderr, "samizdat: sync with a relay (%s) is not "
-		    "available yet; sync with a data dir, or use export and "
-		    "import\n", target);
-		return 1;
-	}
+	if (strncmp(target, "ws://", 5) == 0 || strncmp(target, "wss://", 6) == 0)
+		return sync_relay(env, target, fjson, do_up, do_down);
 	memset(&f, 0, sizeof(f));
 	f.until = UINT64_MAX;
 	if (fjson != NULL && (e = filter_parse(fjson, strlen(fjson), &f)) !=

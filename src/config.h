@@ -73,6 +73,8 @@
 	    "How many seconds in the future a published event's created_at may lie; 0 for no limit.") \
 	X(events_per_minute, UINT, "600", 0, 1000000, 0,		\
 	    "Events one connection may publish per minute; 0 for no limit.") \
+	X(negentropy, BOOL, "true", 0, 1, 0,				\
+	    "Answer NIP-77 negentropy sync (NEG-OPEN); false makes peers fall back to REQ and EVENT.") \
 	X(max_negentropy_sessions, UINT, "8", 1, 256, 0,		\
 	    "NIP-77 sync sessions open at once on one connection.")	\
 	X(max_sync_events, UINT, "1000000", 1, 100000000, 0,		\

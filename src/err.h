@@ -61,6 +61,7 @@
 	X(NO_AUTH,	"unsupported",	"this relay does not use NIP-42 AUTH")	\
 	X(NEG,		"invalid",	"malformed negentropy message")		\
 	X(NEG_UNKNOWN,	"closed",	"unknown negentropy session")		\
+	X(NEG_OFF,	"unsupported",	"NIP-77 negentropy is turned off on this relay") \
 	X(NEG_TOO_BIG,	"blocked",	"too many events match; narrow the filter, e.g. by time") \
 	X(NEG_SESSIONS,	"blocked",	"too many open negentropy sessions; NEG-CLOSE one first") \
 	X(NOMEM,	"error",	"out of memory")			\

@@ -549,7 +549,10 @@ dispatch(struct relay *r, struct rconn *c, const char *data, size_t len)
 		relay_notice_err(r, c, ERR_NO_AUTH, NULL);
 		break;
 	default:
-		relay_on_neg(r, c, &m);
+		if (r->lim.negentropy)
+			relay_on_neg(r, c, &m);
+		else
+			relay_notice_err(r, c, ERR_NEG_OFF, NULL);
 		break;
 	}
 done:

@@ -30,6 +30,7 @@ struct relay_limits {
 	size_t		 max_subid_length;
 	unsigned	 events_per_minute;	/* 0: unlimited */
 	size_t		 max_output_buffer;
+	bool		 negentropy;		/* NIP-77 answered at all */
 	size_t		 max_neg_sessions;	/* NIP-77, per connection */
 	size_t		 max_sync_events;	/* NIP-77, per session */
 	struct ingest_policy pol;		/* sizes, created_at window */

@@ -57,7 +57,7 @@ expect_in err.txt "an event was rejected: invalid:"
 expect_exit 1 $S -d A sync "$TMP/nowhere"
 expect_in err.txt "samizdat -d $TMP/nowhere init"
 expect_exit 1 $S -d A sync ws://127.0.0.1:1/
-expect_in err.txt "not available yet"
+expect_in err.txt "failed: Unable to connect"
 expect_exit 2 $S -d A sync
 expect_exit 2 $S -d A sync --up --down B
 echo ok

@@ -1,0 +1,33 @@
+/*
+ * sync_ws.h: `samizdat sync ws://...`: NIP-77 with a relay over
+ * WebSocket (TLS for wss:// with the system's CA certificates), then
+ * REQ by ids to fetch what we lack and EVENT to push what the relay
+ * lacks.  A relay without NIP-77 (NOTICE, CLOSED, NEG-ERR or silence) is
+ * synced the old way: REQ by time windows down, every event up.  Every
+ * step has a timeout; everything received goes through the ingest path.
+ */
+#ifndef SAMIZDAT_SYNC_WS_H
+#define SAMIZDAT_SYNC_WS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store.h"
+
+struct sync_report {
+	uint64_t	 have, need;
+	uint64_t	 down_ok, down_dup, down_bad;
+	uint64_t	 up_ok, up_dup, up_bad;
+	uint64_t	 bytes;		/* both ways, on the wire */
+	unsigned	 rounds;
+	bool		 fallback;	/* the relay did not speak NIP-77 */
+};
+
+/*
+ * Syncs the store with the relay at url for the filter (JSON text).
+ * Returns: 0, or -1 after printing what failed (what was copied is kept).
+ */
+int	sync_ws(struct store *, const char *url, const char *filter_json,
+	    bool up, bool down, unsigned timeout_s, struct sync_report *);
+
+#endif
