@@ -110,7 +110,7 @@ fuzz-replay: $(addprefix $(S)/fuzz/,$(FUZZ))
 e2e: $(S)/samizdat $(B)/tools/gen
 	@sh test/e2e/run.sh $(S)/samizdat $(B)/tools/gen
 
-interop: $(S)/samizdat $(S)/tools/canon
+interop: $(S)/samizdat $(S)/tools/canon $(S)/tools/neg-harness
 	@sh test/interop/run.sh $(S)
 
 relay: $(S)/samizdat $(B)/tools/gen

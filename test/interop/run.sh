@@ -1,8 +1,9 @@
 #!/bin/sh
-# run.sh: the interop test -- samizdat's NIP-01 serialization and ids
-# against nostr-tools (see canon.mjs).  Installs the pinned test-only npm
-# dependencies from package-lock.json when node_modules is missing or older
-# than the lock file, then runs the node test on the canon tool.
+# run.sh: the interop tests against nostr-tools: samizdat's NIP-01
+# serialization and ids (canon.mjs) and its NIP-77 engine
+# (negentropy.mjs).  Installs the pinned test-only npm dependencies from
+# package-lock.json when node_modules is missing or older than the lock
+# file, then runs both on the tools built under BUILD_SAN_DIR.
 # Usage: sh test/interop/run.sh BUILD_SAN_DIR   (make interop does this)
 set -eu
 
@@ -30,4 +31,6 @@ stamp=node_modules/.package-lock.json
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
 	npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
-exec node canon.mjs "$tool"
+node canon.mjs "$tool"
+# The negentropy engine against nostr-tools' NIP-77 client.
+exec node negentropy.mjs "$(dirname "$tool")/neg-harness"
