@@ -237,7 +237,7 @@ reconcile(struct store *local, struct store *remote, const struct filter *f,
 
 static int
 sync_relay(struct cmd_env *env, const char *url, const char *fjson, bool up,
-    bool down)
+    bool down, unsigned timeout)
 {
 	struct store *st = NULL;
 	struct sync_report rep;
@@ -247,7 +247,7 @@ sync_relay(struct cmd_env *env, const char *url, const char *fjson, bool up,
 	if (cmd_store_open(env, 0, true, &st) != ERR_OK)
 		return 1;
 	progress_init(&prog);
-	rc = sync_ws(st, url, fjson ? fjson : "{}", up, down, 30, &rep);
+	rc = sync_ws(st, url, fjson ? fjson : "{}", up, down, timeout, &rep);
 	fprintf(stderr, "sync %s%s: have %llu, need %llu; down: %llu accepted, "
 	    "%llu already here, %llu rejected; up: %llu accepted, %llu "
 	    "already there, %llu rejected; %llu bytes, %u rounds, %.1f s\n",
@@ -277,6 +277,7 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 	char	 lpath[4096], rpath[4096];
 	const char *target = NULL, *fjson = NULL;
 	bool	 do_up = true, do_down = true;
+	unsigned timeout = 30;
 	unsigned rounds = 0;
 	uint64_t bytes = 0, neg_bytes = 0;
 	double	 t_read = 0, t_neg = 0;
@@ -292,6 +293,17 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 			do_up = false;
 		else if (strcmp(argv[i], "--filter") == 0 && i + 1 < argc)
 			fjson = argv[++i];
+		else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+			char	*end;
+			unsigned long t = strtoul(argv[++i], &end, 10);
+
+			if (*end != '\0' || t < 1 || t > 3600) {
+				fprintf(stderr, "samizdat: sync: --timeout takes "
+				    "1 to 3600 seconds\n");
+				return EXIT_USAGE;
+			}
+			timeout = (unsigned)t;
+		}
 		else if (argv[i][0] != '-' && target == NULL)
 			target = argv[i];
 		else
@@ -300,7 +312,7 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 	if (target == NULL || (!do_up && !do_down))
 		return cmd_usage("sync");
 	if (strncmp(target, "ws://", 5) == 0 || strncmp(target, "wss://", 6) == 0)
-		return sync_relay(env, target, fjson, do_up, do_down);
+		return sync_relay(env, target, fjson, do_up, do_down, timeout);
 	memset(&f, 0, sizeof(f));
 	f.until = UINT64_MAX;
 	if (fjson != NULL && (e = filter_parse(fjson, strlen(fjson), &f)) !=

@@ -28,7 +28,8 @@ const struct cmd cmd_table[] = {
 	{ "verify", cmd_verify, "verify [file | -]",
 	    "check ids and signatures of JSON-lines events; store nothing" },
 	{ "sync", cmd_sync,
-	    "sync [--up | --down] [--filter json] datadir | ws://relay",
+	    "sync [--up | --down] [--filter json] [--timeout s] "
+	    "datadir | ws://relay",
 	    "exchange missing events with a relay or a data dir (a USB stick)" },
 	{ "serve", cmd_serve,
 	    "serve [-n] [--listen addr:port] [-o key=value]...",

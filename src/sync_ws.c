@@ -27,6 +27,7 @@
 #include "json.h"
 #include "log.h"
 #include "negentropy.h"
+#include "progress.h"
 #include "sync_ws.h"
 
 #define BATCH		500		/* ids per REQ, events per upload batch */
@@ -77,8 +78,18 @@ struct wsync {
 	struct ingest_ctx ictx;
 	struct ingest_policy pol;
 	struct sync_report *rep;
+	struct progress	 prog;
 	char		 err[256];
 };
+
+static void
+show_progress(struct wsync *w)
+{
+	const struct sync_report *r = w->rep;
+
+	progress_update(&w->prog, "sync", r->down_ok + r->down_dup +
+	    r->down_bad + r->up_ok + r->up_dup + r->up_bad, "events", NULL);
+}
 
 static void	next_step(struct wsync *);
 
@@ -454,6 +465,7 @@ on_event(struct wsync *w, const char *raw, size_t len)
 	}
 	if (w->phase == P_FB_DOWN && ev.created_at < w->fb_min)
 		w->fb_min = ev.created_at;
+	show_progress(w);
 	arm(w);
 }
 
@@ -487,6 +499,7 @@ on_ok(struct wsync *w, json_t *m)
 	} else if (w->rep->up_bad++ < 10)
 		log_warnx("sync: the relay refused an event: %s",
 		    why ? why : "(no reason)");
+	show_progress(w);
 	if (w->pending_ok > 0 && --w->pending_ok == 0)
 		next_step(w);
 	else
@@ -635,6 +648,7 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 	w.timeout = timeout_s;
 	w.filter_json = filter_json;
 	ingest_ctx_init(&w.ictx);
+	progress_init(&w.prog);
 	buf_init(&w.rx, 16u << 20);
 	if ((e = filter_parse(filter_json, strlen(filter_json), &w.filter)) !=
 	    ERR_OK) {
@@ -688,11 +702,13 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 	while (w.phase != P_DONE && w.phase != P_FAIL)
 		if (lws_service(w.ctx, 0) < 0)
 			break;
+	progress_end(&w.prog);
 	if (w.phase == P_DONE)
 		rc = 0;
 	else
 		fprintf(stderr, "samizdat: sync with %s failed: %s\n", url,
 		    w.err[0] ? w.err : "the connection broke");
+	progress_end(&w.prog);
 	lws_sul_cancel(&w.sul);
 	lws_context_destroy(w.ctx);
 done:

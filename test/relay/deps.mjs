@@ -58,6 +58,7 @@ const nip77Mod = await import(pathToFileURL(join(INTEROP,
     'node_modules/nostr-tools/lib/esm/nip77.js')).href);
 
 export const WebSocket = wsMod.default;
+export const WebSocketServer = wsMod.WebSocketServer;
 export const { Relay, useWebSocketImplementation } = relayMod;
 export const { finalizeEvent, generateSecretKey, getPublicKey, verifyEvent,
     getEventHash } = pureMod;
