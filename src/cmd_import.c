@@ -89,6 +89,7 @@ cmd_import(struct cmd_env *env, int argc, char **argv)
 	struct store *st = NULL;
 	char	 path[4096], *end;
 	long	 workers = 0;
+	uint64_t n;
 	int	 ch, rc = 1;
 	enum err e;
 
@@ -125,6 +126,7 @@ cmd_import(struct cmd_env *env, int argc, char **argv)
 	o.store_path = path;
 	o.workers = (int)workers;
 	o.now = env->now;
+	o.store_empty = store_event_count(st, &n) == ERR_OK && n == 0;
 	progress_init(&s.prog);
 	e = ingest_batch(&o, read_line, &s, on_result, &s, &bs);
 	progress_end(&s.prog);

@@ -136,7 +136,11 @@ worker_main(void *arg)
 	struct pipe *p = arg;
 	struct store *ro = NULL;
 
-	if (p->o->store_path != NULL &&
+	/*
+	 * Duplicates are checked here to spare their signatures; into an
+	 * empty store nothing can be a duplicate but what the writer sees.
+	 */
+	if (p->o->store_path != NULL && !p->o->store_empty &&
 	    store_open(&ro, p->o->store_path, STORE_RDONLY | STORE_HELPER) !=
 	    ERR_OK)
 		ro = NULL;	/* only an optimisation: the writer dedups too */

@@ -29,6 +29,7 @@ struct batch_opts {
 	const struct ingest_policy *pol;
 	struct store	*store;		/* written by the calling thread */
 	const char	*store_path;	/* workers open it read-only */
+	bool		 store_empty;	/* no duplicate probes needed */
 	int		 workers;	/* 0: one per online CPU */
 	unsigned	 batch;		/* events per commit; 0: 2000 */
 	uint64_t	 now;
