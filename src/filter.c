@@ -11,22 +11,34 @@
 #include "filter.h"
 #include "hex.h"
 
+/*
+ * Checks a filter list: an array of at most FILTER_MAX_VALUES.  An empty
+ * one sets *empty: the filter then matches nothing (NIP-01 wants lists
+ * non-empty; treating [] as "no condition" would widen the query).
+ */
+static enum err
+list_len(const json_t *arr, size_t *cnt, bool *empty)
+{
+	if (!json_is_array(arr))
+		return ERR_FILTER;
+	*cnt = json_array_size(arr);
+	if (*cnt > FILTER_MAX_VALUES)
+		return ERR_FILTER_SIZE;
+	if (*cnt == 0)
+		*empty = true;
+	return ERR_OK;
+}
+
 static enum err
 parse_hex_list(const json_t *arr, uint8_t (**out)[32], size_t *n, bool *empty)
 {
 	size_t	 i, cnt;
+	enum err e;
 	const json_t *v;
 	uint8_t	(*a)[32];
 
-	if (!json_is_array(arr))
-		return ERR_FILTER;
-	cnt = json_array_size(arr);
-	if (cnt > FILTER_MAX_VALUES)
-		return ERR_FILTER_SIZE;
-	if (cnt == 0) {
-		*empty = true;
-		return ERR_OK;
-	}
+	if ((e = list_len(arr, &cnt, empty)) != ERR_OK || cnt == 0)
+		return e;
 	if ((a = calloc(cnt, 32)) == NULL)
 		return ERR_NOMEM;
 	json_array_foreach(arr, i, v) {
@@ -45,17 +57,11 @@ static enum err
 parse_kinds(const json_t *arr, struct filter *f)
 {
 	size_t	 i, cnt;
+	enum err e;
 	const json_t *v;
 
-	if (!json_is_array(arr))
-		return ERR_FILTER;
-	cnt = json_array_size(arr);
-	if (cnt > FILTER_MAX_VALUES)
-		return ERR_FILTER_SIZE;
-	if (cnt == 0) {
-		f->empty = true;
-		return ERR_OK;
-	}
+	if ((e = list_len(arr, &cnt, &f->empty)) != ERR_OK || cnt == 0)
+		return e;
 	if ((f->kinds = calloc(cnt, sizeof(*f->kinds))) == NULL)
 		return ERR_NOMEM;
 	json_array_foreach(arr, i, v) {
@@ -75,16 +81,10 @@ parse_tag(char name, const json_t *arr, struct filter *f)
 	const json_t *v;
 	size_t	 i, cnt;
 	char	*copy;
+	enum err e;
 
-	if (!json_is_array(arr))
-		return ERR_FILTER;
-	cnt = json_array_size(arr);
-	if (cnt > FILTER_MAX_VALUES)
-		return ERR_FILTER_SIZE;
-	if (cnt == 0) {
-		f->empty = true;
-		return ERR_OK;
-	}
+	if ((e = list_len(arr, &cnt, &f->empty)) != ERR_OK || cnt == 0)
+		return e;
 	if (f->ntags >= FILTER_MAX_TAGKEYS)
 		return ERR_FILTER_SIZE;
 	t = &f->tags[f->ntags];

@@ -426,6 +426,32 @@ json_skip_loose(const char *p, const char *end, const char **next)
 	return json_skip_depth(p, end, 0, false, next);
 }
 
+enum err
+json_array_at(const char *p, const char *end, size_t i, const char **start,
+    const char **stop)
+{
+	const char *q;
+	size_t	 k;
+
+	p = json_ws(p, end);
+	if (p >= end || *p != '[')
+		return ERR_JSON;
+	p = json_ws(p + 1, end);
+	for (k = 0;; k++) {
+		if (json_skip_loose(p, end, &q) != ERR_OK)
+			return ERR_JSON;
+		if (k == i) {
+			*start = p;
+			*stop = q;
+			return ERR_OK;
+		}
+		p = json_ws(q, end);
+		if (p >= end || *p != ',')
+			return ERR_JSON;
+		p = json_ws(p + 1, end);
+	}
+}
+
 bool
 json_find_hex_field(const char *p, const char *end, const char *key,
     uint8_t *out, size_t n)

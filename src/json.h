@@ -55,6 +55,12 @@ enum err	 json_u64(const char *p, const char *end, uint64_t max,
 enum err	 json_skip_loose(const char *p, const char *end,
 		    const char **next);
 /*
+ * In the array at p, finds element i (from 0) without judging what is in
+ * it.  Returns: ERR_OK and its bytes as [*start, *stop), or ERR_JSON.
+ */
+enum err	 json_array_at(const char *p, const char *end, size_t i,
+		    const char **start, const char **stop);
+/*
  * In the object at p, finds the top-level key and reads its value if it
  * is a string of exactly 2*n lowercase hex digits; tolerant of anything
  * else wrong in the object.  Used to answer a broken event with its id.

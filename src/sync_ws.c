@@ -429,26 +429,13 @@ on_neg_msg(struct wsync *w, json_t *m)
 static void
 on_event(struct wsync *w, const char *raw, size_t len)
 {
-	const char *p = raw, *end = raw + len, *q;
+	const char *p, *q;
 	struct event ev;
 	enum err e;
 
-	/* ["EVENT","sub",{...}]: find the object's bytes. */
+	/* ["EVENT","sub",{...}]: the object's bytes, as they came. */
 	ev.created_at = UINT64_MAX;	/* stays so if it does not parse */
-	p = json_ws(p + 1, end);
-	if (json_skip_loose(p, end, &q) != ERR_OK)
-		return;
-	p = json_ws(q, end);
-	if (p >= end || *p != ',')
-		return;
-	p = json_ws(p + 1, end);
-	if (json_skip_loose(p, end, &q) != ERR_OK)
-		return;
-	p = json_ws(q, end);
-	if (p >= end || *p != ',')
-		return;
-	p = json_ws(p + 1, end);
-	if (json_skip_loose(p, end, &q) != ERR_OK)
+	if (json_array_at(raw, raw + len, 2, &p, &q) != ERR_OK)
 		return;
 	w->batch_got++;
 	e = ingest_one(&w->ictx, &w->pol, w->st, p, (size_t)(q - p),
