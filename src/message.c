@@ -191,6 +191,19 @@ msg_count(struct buf *b, const char *subid, uint64_t n)
 	buf_puts(b, "}]");
 }
 
+void
+msg_count_hll(struct buf *b, const char *subid, uint64_t n,
+    const uint8_t reg[256])
+{
+	buf_puts(b, "[\"COUNT\",");
+	buf_json_str(b, subid, strlen(subid));
+	buf_puts(b, ",{\"count\":");
+	buf_u64(b, n);
+	buf_puts(b, ",\"hll\":\"");
+	buf_hex(b, reg, 256);
+	buf_puts(b, "\"}]");
+}
+
 const char *
 msg_reason(enum err e, char *buf, size_t sz)
 {

@@ -68,6 +68,9 @@ void	msg_eose(struct buf *b, const char *subid);
 void	msg_closed(struct buf *b, const char *subid, const char *reason);
 void	msg_notice(struct buf *b, const char *text);
 void	msg_count(struct buf *b, const char *subid, uint64_t n);
+/* NIP-45 with the 256 HyperLogLog registers as 512 hex characters. */
+void	msg_count_hll(struct buf *b, const char *subid, uint64_t n,
+	    const uint8_t reg[256]);
 /* "prefix: text" for an err code, written to buf of size sz. */
 const char *msg_reason(enum err e, char *buf, size_t sz);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hll.h"
 #include "log.h"
 #include "relay_int.h"
 
@@ -196,17 +197,36 @@ relay_on_count(struct relay *r, struct rconn *c, const struct msg *m)
 	uint64_t n;
 	enum err e;
 
+	uint8_t	 reg[HLL_REGISTERS];
+	bool	 hll;
+
 	if ((f = parse_filters(r, c, m)) == NULL)
 		return;
 	relay_commit(r);
-	e = store_count(r->store, f, m->nfilters, (uint64_t)time(NULL), &n);
+	/*
+	 * HyperLogLog for the shapes clients merge across relays: one
+	 * filter, one kind, one tag key with one value (followers, reactions,
+	 * comments), as the Go library and nostr-tools do.
+	 */
+	hll = m->nfilters == 1 && f[0].nkinds == 1 && f[0].ntags == 1 &&
+	    f[0].tags[0].nvals == 1 && !f[0].empty;
+	if (hll)
+		e = store_count_hll(r->store, &f[0], (uint64_t)time(NULL),
+		    hll_offset(f[0].tags[0].vals[0].p, f[0].tags[0].vals[0].n),
+		    &n, reg);
+	else
+		e = store_count(r->store, f, m->nfilters, (uint64_t)time(NULL),
+		    &n);
 	filters_free(f, m->nfilters);
 	if (e != ERR_OK) {
 		relay_closed(r, c, m->subid, e, NULL);
 		return;
 	}
 	buf_reset(&r->out);
-	msg_count(&r->out, m->subid, n);
+	if (hll)
+		msg_count_hll(&r->out, m->subid, n, reg);
+	else
+		msg_count(&r->out, m->subid, n);
 	relay_send_buf(r, c, true);
 }
 

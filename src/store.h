@@ -62,6 +62,13 @@ typedef int	(*store_row_cb)(const char *json, size_t len, void *arg);
  */
 enum err	store_query(struct store *, const struct filter *, size_t n,
 		    uint64_t now, uint64_t max_limit, store_row_cb, void *arg);
+/*
+ * NIP-45 with HyperLogLog: the count for one filter and the registers of
+ * its events' authors at the given offset (hll.h).
+ */
+enum err	store_count_hll(struct store *, const struct filter *,
+		    uint64_t now, unsigned offset, uint64_t *count,
+		    uint8_t reg[256]);
 /* NIP-45: the number of distinct events the filters match (limits ignored). */
 enum err	store_count(struct store *, const struct filter *, size_t n,
 		    uint64_t now, uint64_t *count);

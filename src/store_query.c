@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hll.h"
 #include "log.h"
 #include "negentropy.h"
 #include "store_int.h"
@@ -218,7 +219,7 @@ driving_tag(const struct filter *f)
  * BY or LIMIT.  *ranked is set when it is a search (ORDER BY rank then).
  * Returns: false if the filter can match nothing.
  */
-enum cols { COLS_ROW, COLS_EID, COLS_IDS };
+enum cols { COLS_ROW, COLS_EID, COLS_IDS, COLS_PUBKEY };
 
 static bool
 q_filter(struct query *q, const struct filter *f, uint64_t now, bool *ranked,
@@ -243,6 +244,9 @@ q_filter(struct query *q, const struct filter *f, uint64_t now, bool *ranked,
 		buf_puts(&q->sql, "e.eid");
 	else if (cols == COLS_IDS)
 		buf_puts(&q->sql, "e.created_at, e.id");
+	else if (cols == COLS_PUBKEY)
+		buf_puts(&q->sql, "(SELECT pubkey FROM authors a"
+		    " WHERE a.aid = e.aid)");
 	else if (drive != NULL)
 		buf_puts(&q->sql, "e.eid, t.created_at AS created_at, e.id AS id,"
 		    " e.json");
@@ -589,4 +593,39 @@ done:
 	*items = it;
 	*n = cnt;
 	return ERR_OK;
+}
+
+enum err
+store_count_hll(struct store *s, const struct filter *f, uint64_t now,
+    unsigned offset, uint64_t *count, uint8_t reg[HLL_REGISTERS])
+{
+	struct query q;
+	sqlite3_stmt *st = NULL;
+	uint64_t n = 0;
+	bool	 r;
+	int	 rc;
+	enum err e;
+
+	memset(&q, 0, sizeof(q));
+	buf_init(&q.sql, 1 << 20);
+	memset(reg, 0, HLL_REGISTERS);
+	if (!q_filter(&q, f, now, &r, COLS_PUBKEY)) {
+		q_free(&q);
+		*count = 0;
+		return ERR_OK;
+	}
+	if ((e = q_prepare(s, &q, &st)) != ERR_OK)
+		goto done;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) == 32)
+			hll_add(reg, sqlite3_column_blob(st, 0), offset);
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		e = store_sqlerr(s, rc, "store: count");
+	*count = n;
+done:
+	sqlite3_finalize(st);
+	q_free(&q);
+	return e;
 }

@@ -66,3 +66,5 @@ export const wasm = wasmMod;
 export const { initNostrWasm } = nostrWasmMod;
 export const { Negentropy, NegentropySync, NegentropyStorageVector } =
     nip77Mod;
+export const nip45 = await import(pathToFileURL(join(INTEROP,
+    'node_modules/nostr-tools/lib/esm/nip45.js')).href);
