@@ -1,0 +1,152 @@
+#!/bin/sh
+# run.sh: the browser tests of the offline page.  Starts a fresh samizdat
+# node on a free loopback port in a temp data dir, drives the page it
+# serves at / in Debian's Chromium (headless, through playwright-core) with
+# node:test, then stops the node and removes the dir, whatever happened.
+# Installs what it needs when missing: chromium (apt-get, as root) and the
+# pinned npm packages of test/web/ and web/ (npm ci from their lock files).
+#
+# Usage: sh test/web/run.sh [BIN]     BIN defaults to build/samizdat
+# Environment:
+#   CHROMIUM   the browser (default /usr/bin/chromium)
+#   WEB_PAGE   a built page (node web/build.mjs OUT) to test instead of the
+#              one embedded in BIN: served by a small proxy in front of the
+#              node, for working on web/ without relinking
+# Screenshots go to build/test-artifacts/web-*.png.  Output ends with the
+# test runner's summary; the exit status is non-zero if any test failed.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+abs() {
+	case $1 in
+	/*)	printf '%s\n' "$1" ;;
+	*)	printf '%s/%s\n' "$(pwd)" "$1" ;;
+	esac
+}
+BIN=$(abs "${1:-build/samizdat}")
+if [ ! -x "$BIN" ]; then
+	echo "web: $BIN is missing; run make" >&2
+	exit 1
+fi
+if [ -n "${WEB_PAGE:-}" ]; then
+	WEB_PAGE=$(abs "$WEB_PAGE")
+	export WEB_PAGE
+fi
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$CHROMIUM" ]; then
+	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "web: installing chromium" >&2
+		apt-get install -y -qq chromium >/dev/null 2>&1 || {
+			apt-get update -qq >/dev/null 2>&1
+			apt-get install -y -qq chromium >/dev/null
+		}
+	fi
+	if [ ! -x "$CHROMIUM" ]; then
+		echo "web: $CHROMIUM is missing: apt-get install chromium" >&2
+		exit 1
+	fi
+fi
+for c in node npm; do
+	if ! command -v $c >/dev/null 2>&1; then
+		echo "web: $c is not installed (make deps-test)" >&2
+		exit 1
+	fi
+done
+need_ci() {
+	[ ! -f "$1/node_modules/.package-lock.json" ] ||
+	    [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]
+}
+# test/web: playwright-core; web/: nostr-tools, which plays a NIP-07
+# extension in one test.
+for d in "$here" "$root/web"; do
+	if need_ci "$d"; then
+		(cd "$d" && npm ci --no-audit --no-fund --loglevel=error \
+		    >/dev/null)
+	fi
+done
+
+art=$root/build/test-artifacts
+mkdir -p "$art"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/samizdat-web.XXXXXX")
+pid=
+cleanup() {
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# A free port: bind port 0 and close; retried below if the node loses it.
+free_port() {
+	node -e '
+	    const s = require("net").createServer();
+	    s.listen(0, "127.0.0.1", () => {
+		console.log(s.address().port);
+		s.close();
+	    });'
+}
+# True once the relay answers a NIP-11 request on port $1.
+answers() {
+	node -e '
+	    require("http").get({ host: "127.0.0.1", port: process.argv[1],
+		headers: { accept: "application/nostr+json" } },
+		(r) => process.exit(r.statusCode === 200 ? 0 : 1))
+		.on("error", () => process.exit(1));' "$1" 2>/dev/null
+}
+noisy=
+if "$BIN" serve --help 2>&1 | grep -q -- --no-discovery; then
+	noisy=--no-discovery	# never announce on a real LAN from a test
+fi
+SAMIZDAT_DIR=$dir "$BIN" init >/dev/null
+tries=0
+while :; do
+	port=$(free_port)
+	# A small content limit so the refusal test can hit it.
+	cat > "$dir/samizdat.conf" <<CONF
+listen = 127.0.0.1:$port
+max_content_length = 500
+CONF
+	SAMIZDAT_DIR=$dir "$BIN" serve $noisy >"$dir/serve.log" 2>&1 &
+	pid=$!
+	up=0
+	for _ in $(seq 50); do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			break
+		fi
+		if answers "$port"; then
+			up=1
+			break
+		fi
+		sleep 0.1
+	done
+	[ $up -eq 1 ] && break
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	pid=
+	tries=$((tries + 1))
+	if [ $tries -ge 3 ]; then
+		echo "web: the node did not start:" >&2
+		cat "$dir/serve.log" >&2
+		exit 1
+	fi
+done
+
+status=0
+NODE_PORT=$port ARTIFACTS=$art CHROMIUM=$CHROMIUM \
+    timeout -k 5 170 node --test --test-concurrency=1 \
+    "$here/page.test.mjs" || status=$?
+
+kill "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+pid=
+san='ERROR: (Address|Leak)Sanitizer|runtime error|SUMMARY: [A-Za-z]*Sanitizer'
+if grep -Eq "$san" "$dir/serve.log"; then
+	echo "web: sanitizer report from the node:" >&2
+	cat "$dir/serve.log" >&2
+	status=1
+fi
+exit $status

@@ -1,0 +1,99 @@
+// build.mjs: builds the offline page into ONE self-contained HTML file:
+// src/index.html with src/style.css and the bundled, minified src/main.js
+// (with the parts of nostr-tools and qrcode-generator it uses) inlined.
+// A Content-Security-Policy meta allows exactly those two inline blocks by
+// their sha256 hashes and nothing from any other origin.  Prints the raw
+// and gzipped sizes and fails if the gzipped page is over the budget the
+// C side embeds (150 KB), or if the output would break out of its <script>
+// or name another origin.
+//
+// Usage: node web/build.mjs OUT   (after npm ci in web/)
+
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+import * as esbuild from 'esbuild';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const BUDGET = 150 * 1024;
+
+function fail(msg) {
+	console.error('build.mjs: ' + msg);
+	process.exit(1);
+}
+
+const out = process.argv[2];
+if (!out || process.argv.length > 3)
+	fail('usage: node web/build.mjs OUT');
+
+const src = (f) => readFileSync(join(HERE, 'src', f), 'utf8');
+const pkg = JSON.parse(readFileSync(join(HERE, 'package.json'), 'utf8'));
+
+const js = (await esbuild.build({
+	entryPoints: [join(HERE, 'src', 'main.js')],
+	bundle: true,
+	minify: true,
+	format: 'iife',
+	target: 'es2020',
+	charset: 'utf8',
+	legalComments: 'none',
+	write: false,
+	logLevel: 'warning',
+})).outputFiles[0].text.trim();
+
+const css = (await esbuild.transform(src('style.css'), {
+	loader: 'css',
+	minify: true,
+	target: ['chrome80', 'safari14', 'firefox78'],
+})).code.trim();
+
+for (const [name, text, close] of [['script', js, /<\/script|<!--/i],
+    ['style', css, /<\/style/i]])
+	if (close.test(text))
+		fail(`the ${name} would end its inline block early`);
+
+const hash = (s) => "'sha256-" + createHash('sha256').update(s, 'utf8')
+    .digest('base64') + "'";
+// ws: and wss: because 'self' does not cover the same-origin WebSocket
+// in every browser still on phones; the page only ever opens its own host.
+const csp = [
+	"default-src 'none'",
+	`script-src ${hash(js)}`,
+	`style-src ${hash(css)}`,
+	"connect-src 'self' ws: wss:",
+	"img-src 'self' data:",
+	"base-uri 'none'",
+	"form-action 'none'",
+].join('; ');
+
+const fill = { CSP: csp, CSS: css, JS: js, VERSION: pkg.version };
+// Squeeze the template's own whitespace between tags first: the inlined
+// blocks must stay byte for byte what was hashed.
+const template = src('index.html').replace(/>\n+</g, '><')
+    .replace(/\n+/g, ' ').trim();
+const html = template.replace(/\{\{(\w+)\}\}/g, (m, k) => {
+	if (!(k in fill))
+		fail(`index.html: unknown slot ${m}`);
+	return fill[k];
+}) + '\n';
+if (!html.includes('<script>' + js + '</script>') ||
+    !html.includes('<style>' + css + '</style>'))
+	fail('the inlined blocks differ from what was hashed');
+
+// No other origin may be named outside the SVG namespace string.
+const urls = html.match(/\b(?:https?|wss?):\/\/[^\s"'`)<>]+/g) ?? [];
+const foreign = urls.filter((u) => !u.startsWith('http://www.w3.org/'));
+if (foreign.length > 0)
+	fail('the page names other origins: ' + [...new Set(foreign)].join(' '));
+
+const gz = gzipSync(Buffer.from(html, 'utf8'), { level: 9 });
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, html);
+const kb = (n) => (n / 1024).toFixed(1) + ' KB';
+console.log(`${out}: ${kb(Buffer.byteLength(html))} raw, ${kb(gz.length)} ` +
+    `gzip (budget ${kb(BUDGET)}); js ${kb(js.length)}, css ${kb(css.length)}`);
+if (gz.length > BUDGET)
+	fail(`gzipped page is ${gz.length} bytes, over the ${BUDGET} budget`);

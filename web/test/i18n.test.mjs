@@ -1,0 +1,96 @@
+// i18n.test.mjs: the three languages have the same keys and plural forms,
+// every key the page uses exists, slots match, and the language choice.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import test from 'node:test';
+
+import { LANGS, STRINGS, makeT, pickLang } from '../src/i18n.js';
+
+const SRC = new URL('../src/', import.meta.url);
+
+test('en, ru and kk have exactly the same keys', () => {
+	assert.deepEqual(Object.keys(STRINGS).sort(), [...LANGS].sort());
+	const en = Object.keys(STRINGS.en).sort();
+	for (const l of LANGS)
+		assert.deepEqual(Object.keys(STRINGS[l]).sort(), en, l);
+});
+
+test('same shape: plural objects with all four forms, non-empty strings',
+    () => {
+	for (const k of Object.keys(STRINGS.en)) {
+		const plural = typeof STRINGS.en[k] === 'object';
+		for (const l of LANGS) {
+			const v = STRINGS[l][k];
+			if (plural) {
+				assert.deepEqual(Object.keys(v).sort(), ['few', 'many',
+				    'one', 'other'], `${l} ${k}`);
+				for (const f of Object.values(v))
+					assert.ok(f.includes('{n}'), `${l} ${k}`);
+			} else {
+				assert.equal(typeof v, 'string', `${l} ${k}`);
+				assert.ok(v.trim().length > 0, `${l} ${k}`);
+			}
+		}
+	}
+});
+
+test('slots are the same in every language', () => {
+	const slots = (v) => JSON.stringify([...new Set((typeof v === 'object' ?
+	    Object.values(v).join(' ') : v).match(/\{\w+\}/g) ?? [])].sort());
+	for (const k of Object.keys(STRINGS.en))
+		for (const l of LANGS)
+			assert.equal(slots(STRINGS[l][k]), slots(STRINGS.en[k]),
+			    `${l} ${k}`);
+});
+
+test('ru and kk are translated, not copies of English', () => {
+	let same = 0;
+	for (const k of Object.keys(STRINGS.en))
+		for (const l of ['ru', 'kk'])
+			if (JSON.stringify(STRINGS[l][k]) === JSON.stringify(
+			    STRINGS.en[k]))
+				same++;
+	// Only strings such as the "e.g. v9zw" example may be alike.
+	assert.ok(same <= 2, `${same} strings left in English`);
+	assert.match(STRINGS.kk.compose_label, /[әғқңөұүһі]/i);
+});
+
+test('every key used by the page exists', () => {
+	const used = new Set();
+	for (const f of readdirSync(SRC)) {
+		const s = readFileSync(new URL(f, SRC), 'utf8');
+		for (const m of s.matchAll(/\bt\('([a-z_]+)'/g))
+			used.add(m[1]);
+		for (const m of s.matchAll(/data-i18n(?:-ph|-aria)?="([a-z_]+)"/g))
+			used.add(m[1]);
+		for (const m of s.matchAll(/KeyError\('([a-z_]+)'\)/g))
+			used.add(m[1]);
+		for (const m of s.matchAll(/composerError\('([a-z_]+)'/g))
+			used.add(m[1]);
+	}
+	assert.ok(used.size > 50);
+	for (const k of used)
+		assert.ok(k in STRINGS.en, `missing key ${k}`);
+});
+
+test('pickLang: saved choice, then browser languages, then English', () => {
+	assert.equal(pickLang('kk', ['ru-RU']), 'kk');
+	assert.equal(pickLang(null, ['de-DE', 'ru-KZ', 'en']), 'ru');
+	assert.equal(pickLang(null, ['kk-KZ']), 'kk');
+	assert.equal(pickLang('xx', ['KK']), 'kk');
+	assert.equal(pickLang(null, ['fr']), 'en');
+	assert.equal(pickLang(null, undefined), 'en');
+});
+
+test('t fills slots and picks plural forms', () => {
+	const en = makeT('en'), ru = makeT('ru'), kk = makeT('kk');
+	assert.equal(en('st_peers', { n: 1 }), 'seen by 1 other node');
+	assert.equal(en('st_peers', { n: 3 }), 'seen by 3 other nodes');
+	assert.match(ru('live_count', { n: 1 }), /^1 сообщение;/);
+	assert.match(ru('live_count', { n: 3 }), /^3 сообщения;/);
+	assert.match(ru('live_count', { n: 5 }), /^5 сообщений;/);
+	assert.match(ru('live_count', { n: 21 }), /^21 сообщение;/);
+	assert.match(kk('live_count', { n: 5 }), /^5 хабарлама;/);
+	assert.equal(en('node_said', { r: 'x: y' }), 'The node said: "x: y"');
+	assert.equal(en('no_such_key'), 'no_such_key');
+});

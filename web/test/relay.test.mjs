@@ -1,0 +1,124 @@
+// relay.test.mjs: the WebSocket client against a fake socket: REQ/CLOSE,
+// OK for a published event, AUTH ignored, reconnect with backoff that
+// re-sends subscriptions and unanswered events.
+import assert from 'node:assert/strict';
+import test from 'node:test';
+
+import { BACKOFF_MAX_MS, RelayClient, backoffDelay } from '../src/relay.js';
+
+class FakeWS {
+	static all = [];
+	constructor(url) {
+		this.url = url;
+		this.sent = [];
+		FakeWS.all.push(this);
+	}
+	send(s) {
+		this.sent.push(JSON.parse(s));
+	}
+	close() {
+		this.onclose?.();
+	}
+	open() {
+		this.onopen();
+	}
+	recv(m) {
+		this.onmessage({ data: typeof m === 'string' ? m :
+		    JSON.stringify(m) });
+	}
+}
+
+function client() {
+	FakeWS.all = [];
+	const timers = [];
+	const states = [];
+	const c = new RelayClient('ws://node/', {
+		WebSocket: FakeWS,
+		setTimeout: (f, ms) => {
+			timers.push({ f, ms });
+			return timers.length;
+		},
+		clearTimeout: () => {},
+		random: () => 0.5,
+		onState: (s, ms) => states.push(ms === undefined ? s :
+		    `${s} ${ms}`),
+	});
+	return { c, timers, states };
+}
+
+test('backoff doubles up to the cap, with jitter', () => {
+	assert.equal(backoffDelay(0, 0), 500);
+	assert.equal(backoffDelay(0, 0.999), 1000);
+	assert.equal(backoffDelay(3, 1), 8000);
+	assert.equal(backoffDelay(50, 1), BACKOFF_MAX_MS);
+});
+
+test('subscribe, events, EOSE, CLOSE; AUTH and junk ignored', () => {
+	const { c } = client();
+	const got = [];
+	c.connect();
+	c.subscribe('feed', [{ kinds: [1] }], {
+		onEvent: (e) => got.push(e.id),
+		onEose: () => got.push('eose'),
+	});
+	const ws = FakeWS.all[0];
+	assert.deepEqual(ws.sent, []);	// not open yet
+	ws.open();
+	assert.deepEqual(ws.sent, [['REQ', 'feed', { kinds: [1] }]]);
+	ws.recv(['AUTH', 'challenge']);
+	ws.recv('not json');
+	ws.recv({ not: 'an array' });
+	ws.recv(['EVENT', 'feed', { id: 'x' }]);
+	ws.recv(['EVENT', 'other', { id: 'y' }]);
+	ws.recv(['EOSE', 'feed']);
+	assert.deepEqual(got, ['x', 'eose']);
+	c.unsubscribe('feed');
+	assert.deepEqual(ws.sent.at(-1), ['CLOSE', 'feed']);
+	assert.equal(ws.sent.filter((m) => m[0] === 'AUTH').length, 0);
+});
+
+test('publish gets its OK; CLOSED ends a subscription', () => {
+	const { c } = client();
+	c.connect();
+	const ws = FakeWS.all[0];
+	ws.open();
+	const answers = [];
+	c.publish({ id: 'e1' }, (ok, r) => answers.push([ok, r]));
+	c.publish({ id: 'e2' }, (ok, r) => answers.push([ok, r]));
+	ws.recv(['OK', 'e2', false, 'invalid: too long']);
+	ws.recv(['OK', 'e1', true, '']);
+	ws.recv(['OK', 'e1', true, '']);	// answered once only
+	assert.deepEqual(answers, [[false, 'invalid: too long'], [true, '']]);
+	let closed = null;
+	c.subscribe('s', [{}], { onClosed: (r) => { closed = r; } });
+	ws.recv(['CLOSED', 's', 'error: shutting down']);
+	assert.equal(closed, 'error: shutting down');
+	assert.ok(!c.subs.has('s'));
+});
+
+test('reconnect re-sends subscriptions and unanswered events', () => {
+	const { c, timers, states } = client();
+	c.connect();
+	FakeWS.all[0].open();
+	c.subscribe('feed', [{ kinds: [1] }], {});
+	c.publish({ id: 'e1' }, () => {});
+	FakeWS.all[0].close();	// dropped before the OK
+	assert.equal(timers.length, 1);
+	assert.equal(timers[0].ms, 750);
+	timers[0].f();
+	const ws = FakeWS.all[1];
+	assert.ok(ws);
+	ws.close();	// a failed attempt: the delay grows
+	assert.equal(timers[1].ms, 1500);
+	timers[1].f();
+	const ws3 = FakeWS.all[2];
+	ws3.open();
+	assert.deepEqual(ws3.sent, [['REQ', 'feed', { kinds: [1] }],
+	    ['EVENT', { id: 'e1' }]]);
+	assert.deepEqual(states, ['connecting', 'open', 'waiting 750',
+	    'connecting', 'waiting 1500', 'connecting', 'open']);
+	ws3.close();	// after a good connection it starts again from 1 s
+	assert.equal(timers[2].ms, 750);
+	c.close();
+	assert.equal(c.state, 'closed');
+});
