@@ -1,11 +1,12 @@
 # samizdat: one Makefile.  `make` builds build/samizdat; `make check` builds
 # everything under ASan+UBSan and runs every test; `make run` starts a node.
-# Targets: all run check unit fuzz-replay e2e interop relay fuzz bench sanitize
+# Targets: all run check unit fuzz-replay e2e interop relay web fuzz bench sanitize
 # valgrind install man man-lint clean.
 
 PREFIX	?= /usr/local
 CC	?= cc
-PKGS	 = libsecp256k1 sqlite3 libcrypto jansson libwebsockets
+PKGS	 = libsecp256k1 sqlite3 libcrypto jansson libwebsockets avahi-core \
+	   libqrencode zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -28,8 +29,12 @@ FUZZ	 = $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz-*.c)))
 
 B	 = build
 S	 = build/san
+# The offline web page (web/), built with esbuild, embedded gzipped.
+WEBSRC	 = $(wildcard web/build.mjs web/package.json web/package-lock.json \
+	   web/src/* web/src/*/*)
+PAGE	 = $(B)/web/page.o
 
-.PHONY: all run check deps deps-test unit fuzz-replay e2e interop relay fuzz \
+.PHONY: all run check deps deps-test unit fuzz-replay e2e interop relay web fuzz \
 	bench sanitize valgrind install man man-lint clean
 
 # Package flags are read when make starts, so targets that may install
@@ -43,12 +48,19 @@ deps:
 deps-test:
 	@sh scripts/deps.sh test
 
+# --- the web page --------------------------------------------------------
+$(B)/web/index.html.gz: $(WEBSRC) scripts/web.sh
+	@sh scripts/web.sh $@
+
+$(PAGE): src/web_page.S $(B)/web/index.html.gz
+	$(CC) -I$(B)/web -c -o $@ src/web_page.S
+
 # --- release build -------------------------------------------------------
 $(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/libsamizdat.a: $(patsubst src/%.c,$(B)/obj/%.o,$(LIBSRCS))
+$(B)/libsamizdat.a: $(patsubst src/%.c,$(B)/obj/%.o,$(LIBSRCS)) $(PAGE)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/samizdat: $(B)/obj/main.o $(B)/libsamizdat.a
@@ -59,7 +71,7 @@ $(S)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) -c -o $@ $<
 
-$(S)/libsamizdat.a: $(patsubst src/%.c,$(S)/obj/%.o,$(LIBSRCS))
+$(S)/libsamizdat.a: $(patsubst src/%.c,$(S)/obj/%.o,$(LIBSRCS)) $(PAGE)
 	rm -f $@ && ar rcs $@ $^
 
 $(S)/samizdat: $(S)/obj/main.o $(S)/libsamizdat.a
@@ -92,7 +104,7 @@ run: all
 
 # --- tests ---------------------------------------------------------------
 check: deps-test
-	@$(MAKE) --no-print-directory unit fuzz-replay e2e interop relay
+	@$(MAKE) --no-print-directory unit fuzz-replay e2e interop relay web
 	@echo "make check: all test suites passed"
 
 unit: $(S)/samizdat $(addprefix $(S)/unit/,$(UNIT))
@@ -116,6 +128,11 @@ interop: $(S)/samizdat $(S)/tools/canon $(S)/tools/neg-harness
 relay: $(S)/samizdat $(B)/tools/gen
 	@sh test/relay/run.sh $(S)/samizdat $(B)/tools/gen
 
+# The page: its own logic in Node.js, then headless Chromium against a node.
+web: $(S)/samizdat
+	@echo "== web: page unit tests" && node --test web/test/
+	@sh test/web/run.sh $(S)/samizdat
+
 # libFuzzer builds (clang), bounded: FUZZ_SECONDS per target.  New inputs
 # go to a scratch corpus under build/; crashes are kept in fuzz/corpus/ so
 # that make check replays them from then on.
@@ -127,7 +144,7 @@ $(FZ)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
 	clang $(FZ_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-$(FZ)/libsamizdat.a: $(patsubst src/%.c,$(FZ)/obj/%.o,$(LIBSRCS))
+$(FZ)/libsamizdat.a: $(patsubst src/%.c,$(FZ)/obj/%.o,$(LIBSRCS)) $(PAGE)
 	rm -f $@ && ar rcs $@ $^
 
 $(FZ)/fuzz-%: fuzz/fuzz-%.c $(FZ)/libsamizdat.a

@@ -5,8 +5,9 @@
 set -eu
 
 build="build-essential pkg-config libsecp256k1-dev libsqlite3-dev libssl-dev
-libjansson-dev libwebsockets-dev"
-test_pkgs="libcmocka-dev nodejs npm sqlite3"
+libjansson-dev libwebsockets-dev libavahi-core-dev libqrencode-dev zlib1g-dev
+nodejs npm"
+test_pkgs="libcmocka-dev sqlite3"
 fuzz_pkgs="clang libclang-rt-14-dev"
 
 case "${1:-build}" in
@@ -23,7 +24,7 @@ done
 # A machine may have node and npm from elsewhere; accept those.
 case "$missing" in *nodejs*|*npm*)
 	if command -v node >/dev/null && command -v npm >/dev/null; then
-		missing=$(echo "$missing" | sed 's/ nodejs//; s/ npm//')
+		missing=$(echo "$missing" | sed 's/ nodejs//g; s/ npm//g')
 	fi;;
 esac
 [ -z "$missing" ] && exit 0

@@ -38,6 +38,8 @@ int	cmd_query(struct cmd_env *, int, char **);
 int	cmd_verify(struct cmd_env *, int, char **);
 int	cmd_serve(struct cmd_env *, int, char **);
 int	cmd_sync(struct cmd_env *, int, char **);
+int	cmd_peers(struct cmd_env *, int, char **);
+int	cmd_status(struct cmd_env *, int, char **);
 
 /* Shared helpers (cmd_util.c). */
 /* Prints the command's usage line to stderr; returns EXIT_USAGE. */
@@ -54,6 +56,8 @@ int	cmd_mkdatadir(const struct cmd_env *);
  */
 enum err cmd_store_open(const struct cmd_env *, int flags, bool create,
 	    struct store **);
+/* Makes the node's key if the data dir has none.  Returns: 0 or -1. */
+int	cmd_key_ensure(struct cmd_env *);
 /* Prints "samizdat: what: reason" for an err code to stderr. */
 void	cmd_err(const char *what, enum err e);
 

@@ -34,6 +34,12 @@ key_new(struct cmd_env *env, bool force, bool quiet_exists)
 	return e == ERR_OK ? 0 : -1;
 }
 
+int
+cmd_key_ensure(struct cmd_env *env)
+{
+	return key_new(env, false, true) < 0 ? -1 : 0;
+}
+
 static int
 key_show(struct cmd_env *env, bool secret)
 {

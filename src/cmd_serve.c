@@ -12,12 +12,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
+#include <qrencode.h>
+
 #include "cmd.h"
 #include "config.h"
+#include "key.h"
 #include "log.h"
+#include "mesh.h"
 #include "relay.h"
 #include "server.h"
 #include "version.h"
@@ -66,6 +71,7 @@ relay_limits_from(const struct config *cfg, struct relay_limits *l)
 	l->default_limit = cfg->default_limit;
 	l->max_subid_length = (size_t)cfg->max_subid_length;
 	l->events_per_minute = (unsigned)cfg->events_per_minute;
+	l->node_events_per_minute = (unsigned)cfg->node_events_per_minute;
 	l->max_output_buffer = (size_t)cfg->max_output_buffer;
 	l->negentropy = cfg->negentropy;
 	l->max_neg_sessions = (size_t)cfg->max_negentropy_sessions;
@@ -77,12 +83,44 @@ relay_limits_from(const struct config *cfg, struct relay_limits *l)
 	l->pol.max_future = cfg->created_at_upper_limit;
 }
 
+/*
+ * A QR code of text on the terminal, two modules per character cell with
+ * half blocks, dark on light with the quiet zone, so a phone can scan it
+ * off the screen.
+ */
+static void
+print_qr(const char *text)
+{
+	QRcode	*q;
+	int	 x, y, w;
+
+	if (!isatty(STDOUT_FILENO) ||
+	    (q = QRcode_encodeString(text, 0, QR_ECLEVEL_L, QR_MODE_8, 1)) ==
+	    NULL)
+		return;
+	w = q->width;
+	for (y = -2; y < w + 2; y += 2) {
+		for (x = -2; x < w + 2; x++) {
+			bool	 top = y >= 0 && y < w && x >= 0 && x < w &&
+			    (q->data[y * w + x] & 1);
+			bool	 bot = y + 1 >= 0 && y + 1 < w && x >= 0 &&
+			    x < w && (q->data[(y + 1) * w + x] & 1);
+
+			/* Light modules are drawn; dark ones are blank. */
+			fputs(top ? (bot ? " " : "\u2584") :
+			    (bot ? "\u2580" : "\u2588"), stdout);
+		}
+		putchar('\n');
+	}
+	QRcode_free(q);
+}
+
 /* Tells people where to point a phone: one URL per address of this node. */
 static void
 print_urls(const char *host, uint16_t port)
 {
 	struct ifaddrs *ifa, *i;
-	char	 a[INET6_ADDRSTRLEN];
+	char	 a[INET6_ADDRSTRLEN], url[128];
 	int	 n = 0;
 
 	if (host[0] != '\0' && strcmp(host, "0.0.0.0") != 0 &&
@@ -104,6 +142,8 @@ print_urls(const char *host, uint16_t port)
 		    i->ifa_addr)->sin_addr, a, sizeof(a));
 		printf("phones on %s: open http://%s:%u/  (relay ws://%s:%u/)\n",
 		    i->ifa_name, a, port, a, port);
+		snprintf(url, sizeof(url), "http://%s:%u/", a, port);
+		print_qr(url);
 		n++;
 	}
 	freeifaddrs(ifa);
@@ -119,7 +159,8 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	struct server_opts so;
 	struct relay_limits lim;
 	struct store *st = NULL;
-	char	 path[4096], err[512], *nip11 = NULL, *eq;
+	struct mesh_opts mo;
+	char	 path[4096], dbpath[4096], err[512], *nip11 = NULL, *eq;
 	bool	 check = false;
 	int	 i, rc = 1;
 
@@ -141,6 +182,10 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 			check = true;
 			continue;
 		}
+		if (strcmp(argv[i], "--no-discovery") == 0) {
+			key = "discovery";
+			val = "false";
+		} else
 		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
 			key = "listen";
 			val = argv[++i];
@@ -174,6 +219,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 		log_verbose = (int)cfg.log_level;
 
 	memset(&so, 0, sizeof(so));
+	memset(&mo, 0, sizeof(mo));
 	if (config_addr_split(cfg.listen, so.host, sizeof(so.host),
 	    &so.port) != 0) {
 		fprintf(stderr, "samizdat: listen: '%s' is not ADDR:PORT\n",
@@ -190,9 +236,33 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	so.purge_interval = (unsigned)cfg.purge_interval;
 	so.verbose = log_verbose;
 	relay_limits_from(&cfg, &lim);
+	cmd_path(env, "key", path, sizeof(path));
+	if (cmd_key_ensure(env) != 0 || key_load(path, mo.node_sk) != ERR_OK) {
+		fprintf(stderr, "samizdat: the node needs its key to link with "
+		    "peers: run 'samizdat init'\n");
+		goto done;
+	}
+	cmd_path(env, "events.db", dbpath, sizeof(dbpath));
+	mo.datadir = env->datadir;
+	mo.store_path = dbpath;
+	mo.port = so.port;
+	/* Announcing a node nobody else can reach helps nobody. */
+	mo.discovery = cfg.discovery && strncmp(so.host, "127.", 4) != 0 &&
+	    strcmp(so.host, "::1") != 0 && strcmp(so.host, "localhost") != 0;
+	if (cfg.discovery && !mo.discovery)
+		log_info("discovery is off: the node listens on loopback only");
+	mo.peers = (const char (*)[1024])cfg.peer;
+	mo.npeers = cfg.npeer;
+	mo.bridges = (const char (*)[1024])cfg.bridge;
+	mo.nbridges = cfg.nbridge;
+	mo.bridge_download = cfg.bridge_download;
+	mo.peer_sync_interval = (unsigned)cfg.peer_sync_interval;
+	mo.bridge_interval = (unsigned)cfg.bridge_interval;
+	so.mesh = &mo;
 	print_urls(so.host, so.port);
 	if (server_run(&so, st, &lim) == 0)
 		rc = 0;
+	explicit_bzero(mo.node_sk, sizeof(mo.node_sk));
 done:
 	free(nip11);
 	store_close(st);

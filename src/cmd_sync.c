@@ -247,7 +247,8 @@ sync_relay(struct cmd_env *env, const char *url, const char *fjson, bool up,
 	if (cmd_store_open(env, 0, true, &st) != ERR_OK)
 		return 1;
 	progress_init(&prog);
-	rc = sync_ws(st, url, fjson ? fjson : "{}", up, down, timeout, &rep);
+	rc = sync_ws(st, url, fjson ? fjson : "{}", up, down, timeout, &rep,
+	    NULL);
 	fprintf(stderr, "sync %s%s: have %llu, need %llu; down: %llu accepted, "
 	    "%llu already here, %llu rejected; up: %llu accepted, %llu "
 	    "already there, %llu rejected; %llu bytes, %u rounds, %.1f s\n",

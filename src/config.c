@@ -443,9 +443,11 @@ set_value(struct config *c, const struct config_row *r, const char *v,
 		}
 		break;
 	case CONFIG_T_LIST:
-		if (!peer_ok(v, n)) {
-			seterr(msg, msgsz, "%s must be a ws:// or wss:// URL "
-			    "or an absolute path", r->name);
+		if (!peer_ok(v, n) || (v[0] == '/' &&
+		    strcmp(r->name, "bridge") == 0)) {
+			seterr(msg, msgsz, "%s must be a ws:// or wss:// URL%s",
+			    r->name, strcmp(r->name, "bridge") == 0 ? "" :
+			    " or an absolute path");
 			return -1;
 		}
 		if ((slot = config_count_value(c, r)) >= CONFIG_LIST_MAX) {

@@ -73,6 +73,8 @@
 	    "How many seconds in the future a published event's created_at may lie; 0 for no limit.") \
 	X(events_per_minute, UINT, "600", 0, 1000000, 0,		\
 	    "Events one connection may publish per minute; 0 for no limit.") \
+	X(node_events_per_minute, UINT, "60000", 0, 10000000, 0,	\
+	    "Events one node connection (another samizdat, after NIP-42) may publish per minute; 0 for no limit.") \
 	X(negentropy, BOOL, "true", 0, 1, 0,				\
 	    "Answer NIP-77 negentropy sync (NEG-OPEN); false makes peers fall back to REQ and EVENT.") \
 	X(max_negentropy_sessions, UINT, "8", 1, 256, 0,		\
@@ -90,7 +92,17 @@
 	X(purge_interval, UINT, "3600", 0, 2592000, 0,			\
 	    "Seconds between purges of expired events (NIP-40); 0 never purges.") \
 	X(peer, LIST, "", 0, 1023, 0,					\
-	    "A peer to sync with: a ws:// or wss:// URL or the absolute path of another data directory.")
+	    "A peer to keep in sync with, besides those found on the local network: a ws:// or wss:// URL of another node, or the absolute path of a data directory (a mounted USB stick), synced whenever it is there.") \
+	X(discovery, BOOL, "true", 0, 1, 0,				\
+	    "Announce this node and find peers on the local network with mDNS/DNS-SD (service type _samizdat._tcp); serve --no-discovery turns it off.") \
+	X(peer_sync_interval, UINT, "300", 10, 86400, 0,		\
+	    "Seconds between full NIP-77 syncs with each peer; new events travel at once over the live link in between.") \
+	X(bridge, LIST, "", 0, 1023, 0,					\
+	    "A public relay (a wss:// URL) to upload to whenever the internet is reachable: this node's own reports first, then the newest.") \
+	X(bridge_download, STR, "", 0, 4095, 0,			\
+	    "A NIP-01 filter (JSON object) of events to fetch from the bridge relays, such as {\"#t\":[\"almaty\"]}; empty fetches nothing.") \
+	X(bridge_interval, UINT, "60", 5, 86400, 0,			\
+	    "Seconds between syncs with a reachable bridge relay; failed attempts are retried sooner, backing off up to this.")
 
 #define CONFIG_LIST_MAX		64		/* values of a LIST key */
 #define CONFIG_FILE_MAX		(1u << 20)	/* bytes of samizdat.conf */

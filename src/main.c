@@ -32,8 +32,12 @@ const struct cmd cmd_table[] = {
 	    "datadir | ws://relay",
 	    "exchange missing events with a relay or a data dir (a USB stick)" },
 	{ "serve", cmd_serve,
-	    "serve [-n] [--listen addr:port] [-o key=value]...",
+	    "serve [-n] [--listen addr:port] [--no-discovery] [-o key=value]...",
 	    "run the relay and the phone page (default port 4848)" },
+	{ "peers", cmd_peers, "peers",
+	    "list the peers and relays the node syncs with" },
+	{ "status", cmd_status, "status event-id",
+	    "say where an event is: here, which peers, which relays" },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -74,7 +74,7 @@ msg_parse(const char *buf, size_t len, size_t max_subid, struct msg *m)
 			m->verb = verbs[i].verb;
 	snprintf(m->verb_text, sizeof(m->verb_text), "%s", vbuf);
 
-	if (m->verb == MSG_EVENT) {
+	if (m->verb == MSG_EVENT || m->verb == MSG_AUTH) {
 		/* ["EVENT", {...}]: keep the object's bytes as they are. */
 		p = json_ws(q, end);
 		if (p >= end || *p != ',')
@@ -98,8 +98,6 @@ msg_parse(const char *buf, size_t len, size_t max_subid, struct msg *m)
 	}
 	if (m->verb == MSG_UNKNOWN)
 		return ERR_USAGE;
-	if (m->verb == MSG_AUTH)
-		return ERR_OK;
 	if (json_array_size(m->root) < 2 ||
 	    parse_subid(json_array_get(m->root, 1), max_subid, m) != ERR_OK)
 		return ERR_FILTER;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "json.h"
 #include "log.h"
 #include "message.h"
@@ -38,6 +39,9 @@ relay_new(struct relay **rp, struct store *st, const struct relay_limits *lim,
 	r->store = st;
 	r->lim = *lim;
 	r->io = *io;
+	r->meshpol = lim->pol;
+	r->meshpol.max_past = 0;
+	r->meshpol.max_future = 0;
 	ingest_ctx_init(&r->ictx);
 	buf_init(&r->out, 0);
 	if ((e = store_last_eid(st, &r->last_eid)) != ERR_OK) {
@@ -68,6 +72,7 @@ relay_free(struct relay *r)
 		relay_conn_close(r, r->conns[r->nconns - 1]->id);
 	free(r->conns);
 	free(r->oks);
+	free(r->origin);
 	ingest_ctx_free(&r->ictx);
 	buf_free(&r->out);
 	free(r);
@@ -274,10 +279,12 @@ bool
 relay_take_token(struct relay *r, struct rconn *c, double *bucket)
 {
 	uint64_t now = relay_now_ms();
-	double	 rate = (double)r->lim.events_per_minute / 60000.0;
-	double	 burst = (double)r->lim.events_per_minute / 6 + 10;
+	unsigned per_min = c->mesh ? r->lim.node_events_per_minute :
+	    r->lim.events_per_minute;
+	double	 rate = (double)per_min / 60000.0;
+	double	 burst = (double)per_min / 6 + 10;
 
-	if (r->lim.events_per_minute == 0)
+	if (per_min == 0)
 		return true;
 	c->tokens += (double)(now - c->last_refill) * rate;
 	c->qtokens += (double)(now - c->last_refill) * rate;
@@ -311,11 +318,34 @@ pending_ok(struct relay *r, struct rconn *c, const uint8_t id[32], enum err e)
 	r->noks++;
 }
 
+/* Remembers which node sent a stored event, so it is not echoed back. */
+static void
+origin_add(struct relay *r, struct rconn *c, const uint8_t id[32])
+{
+	struct pending *np;
+
+	if (r->norigin == r->origincap) {
+		size_t	 ncap = r->origincap ? r->origincap * 2 : 64;
+
+		if (ncap > 65536 || (np = realloc(r->origin,
+		    ncap * sizeof(*np))) == NULL)
+			return;		/* an echo costs a duplicate, no more */
+		r->origin = np;
+		r->origincap = ncap;
+	}
+	r->origin[r->norigin].conn = c->id;
+	memcpy(r->origin[r->norigin].id, id, 32);
+	r->norigin++;
+}
+
 void
 relay_ok(struct relay *r, struct rconn *c, const uint8_t id[32], enum err e)
 {
 	char	 reason[200];
 
+	if (c->mesh && r->io.seen != NULL)
+		r->io.seen(r->io.arg, c->id, c->authed ? c->pubkey : NULL, id,
+		    e);
 	buf_reset(&r->out);
 	if (e == ERR_OK || e == ERR_EPHEMERAL)
 		reason[0] = '\0';
@@ -364,6 +394,8 @@ accept_checked(struct relay *r, struct rconn *c, const struct event *ev,
 	if (e == ERR_OK) {
 		if (c != NULL)
 			pending_ok(r, c, ev->id, e);	/* after the commit */
+		if (c != NULL && c->mesh)
+			origin_add(r, c, ev->id);
 		return;
 	}
 	if (e == ERR_DB || e == ERR_DB_BUSY || e == ERR_DB_FULL ||
@@ -381,6 +413,7 @@ static void
 on_event(struct relay *r, struct rconn *c, const struct msg *m)
 {
 	struct ingest_ctx *ctx = &r->ictx;
+	const struct ingest_policy *pol;
 	struct vjob *j = NULL;
 	struct event ev;
 	const char *json = m->event;
@@ -407,7 +440,8 @@ on_event(struct relay *r, struct rconn *c, const struct msg *m)
 			ctx = &j->ctx;
 		}
 	}
-	e = ingest_parse(ctx, &r->lim.pol, json, m->eventlen, &ev);
+	pol = c->mesh ? &r->meshpol : &r->lim.pol;
+	e = ingest_parse(ctx, pol, json, m->eventlen, &ev);
 	if (e != ERR_OK && e != ERR_ID_MISMATCH) {
 		if (salvage_id(m->event, m->eventlen, id)) {
 			log_info("%s: refused an event: %s", c->peer,
@@ -422,7 +456,7 @@ on_event(struct relay *r, struct rconn *c, const struct msg *m)
 		e = ERR_RATE;
 	/* Policy first: an expired event is refused even if still stored. */
 	if (e == ERR_OK)
-		e = ingest_policy(&r->lim.pol, &ev, (uint64_t)time(NULL));
+		e = ingest_policy(pol, &ev, (uint64_t)time(NULL));
 	if (e == ERR_OK && store_has(r->store, ev.id))
 		e = ERR_DUPLICATE;
 	if (e != ERR_OK) {
@@ -504,6 +538,99 @@ relay_commit(struct relay *r)
 	r->noks = 0;
 }
 
+/* True if ev has a tag [name, value, ...] (value NULL: any value). */
+static bool
+has_tag(const struct event *ev, const char *name, const char *value)
+{
+	size_t	 i, nl = strlen(name);
+
+	for (i = 0; i < ev->ntags; i++) {
+		const struct tag *t = &ev->tags[i];
+
+		if (t->n < 2 || t->v[0].n != nl || memcmp(t->v[0].p, name, nl))
+			continue;
+		if (value == NULL || (t->v[1].n == strlen(value) &&
+		    memcmp(t->v[1].p, value, t->v[1].n) == 0))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * NIP-42, for nodes: a connection that asked to be treated as a node
+ * (relay_conn_challenge) proves its key; it then gets the mesh rules.
+ */
+static void
+relay_on_auth(struct relay *r, struct rconn *c, const struct msg *m)
+{
+	struct event ev;
+	uint8_t	 id[32];
+	uint64_t now = (uint64_t)time(NULL);
+	char	 reason[200];
+	enum err e;
+
+	if (c->challenge[0] == '\0') {
+		relay_notice_err(r, c, ERR_NO_AUTH, NULL);
+		return;
+	}
+	e = ingest_parse(&r->ictx, &r->meshpol, m->event, m->eventlen, &ev);
+	if (e != ERR_OK) {
+		if (salvage_id(m->event, m->eventlen, id)) {
+			buf_reset(&r->out);
+			msg_ok(&r->out, id, false, err_reason(e, reason,
+			    sizeof(reason)));
+			relay_send_buf(r, c, true);
+		} else
+			relay_notice_err(r, c, e, NULL);
+		return;
+	}
+	if (ev.kind != 22242 || !has_tag(&ev, "challenge", c->challenge) ||
+	    !has_tag(&ev, "relay", NULL) || ev.created_at + 600 < now ||
+	    ev.created_at > now + 600)
+		e = ERR_AUTH_BAD;
+	else
+		e = ingest_verify(&ev);
+	if (e == ERR_OK) {
+		c->authed = true;
+		c->mesh = true;
+		c->tokens = (double)r->lim.node_events_per_minute / 6 + 10;
+		memcpy(c->pubkey, ev.pubkey, 32);
+		if (r->io.authed != NULL)
+			r->io.authed(r->io.arg, c->id, c->pubkey, c->peer);
+	}
+	buf_reset(&r->out);
+	msg_ok(&r->out, ev.id, e == ERR_OK, e == ERR_OK ? "" :
+	    err_reason(e, reason, sizeof(reason)));
+	relay_send_buf(r, c, true);
+}
+
+void
+relay_conn_challenge(struct relay *r, uint64_t id)
+{
+	struct rconn *c = relay_conn_find(r, id);
+	uint8_t	 rnd[16];
+
+	if (c == NULL || crypto_random(rnd, sizeof(rnd)) != 0)
+		return;
+	hex_encode(rnd, sizeof(rnd), c->challenge);
+	buf_reset(&r->out);
+	buf_puts(&r->out, "[\"AUTH\",\"");
+	buf_puts(&r->out, c->challenge);
+	buf_puts(&r->out, "\"]");
+	relay_send_buf(r, c, true);
+}
+
+void
+relay_conn_set_mesh(struct relay *r, uint64_t id)
+{
+	struct rconn *c = relay_conn_find(r, id);
+
+	if (c != NULL) {
+		c->mesh = true;
+		c->tokens = (double)r->lim.node_events_per_minute / 6 + 10;
+	}
+}
+
 static void
 dispatch(struct relay *r, struct rconn *c, const char *data, size_t len)
 {
@@ -546,7 +673,7 @@ dispatch(struct relay *r, struct rconn *c, const char *data, size_t len)
 		relay_sub_remove(c, m.subid);
 		break;
 	case MSG_AUTH:
-		relay_notice_err(r, c, ERR_NO_AUTH, NULL);
+		relay_on_auth(r, c, &m);
 		break;
 	default:
 		if (r->lim.negentropy)

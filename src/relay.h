@@ -29,6 +29,7 @@ struct relay_limits {
 	uint64_t	 default_limit;
 	size_t		 max_subid_length;
 	unsigned	 events_per_minute;	/* 0: unlimited */
+	unsigned	 node_events_per_minute; /* the same for nodes */
 	size_t		 max_output_buffer;
 	bool		 negentropy;		/* NIP-77 answered at all */
 	size_t		 max_neg_sessions;	/* NIP-77, per connection */
@@ -43,6 +44,12 @@ struct relay_io {
 	void	(*want_write)(void *arg, void *cookie);
 	/* From another thread: a verified event waits; run relay_flush. */
 	void	(*wake)(void *arg);
+	/* Optional: a node connection authenticated (NIP-42) with pubkey. */
+	void	(*authed)(void *arg, uint64_t conn, const uint8_t pubkey[32],
+		    const char *peer);
+	/* Optional: the answer to an EVENT from a node connection. */
+	void	(*seen)(void *arg, uint64_t conn, const uint8_t *pubkey,
+		    const uint8_t id[32], enum err);
 };
 
 /* Frames are queued with this much free space in front (lws needs it). */
@@ -55,6 +62,14 @@ void		relay_free(struct relay *);
 /* A connection opened; cookie is the transport's handle.  Returns its id. */
 uint64_t	relay_conn_open(struct relay *, void *cookie, const char *peer);
 void		relay_conn_close(struct relay *, uint64_t id);
+/*
+ * Mesh: a connection that says it is a node gets a NIP-42 challenge; once
+ * it has authenticated, its events skip the created_at window (clocks of
+ * offline devices drift) and are not echoed back to it.  The mesh's own
+ * links are set as nodes directly.
+ */
+void		relay_conn_challenge(struct relay *, uint64_t id);
+void		relay_conn_set_mesh(struct relay *, uint64_t id);
 /*
  * Data of one websocket message; first/last mark its fragments.
  * Returns: false if the connection must be dropped at once.

@@ -39,6 +39,10 @@ struct rconn {
 	size_t		 nsubs;
 	struct negsess	*negs;		/* NIP-77 sessions */
 	size_t		 nnegs;
+	bool		 mesh;		/* a node: no clock window, no echo */
+	bool		 authed;	/* NIP-42 done: pubkey is known */
+	uint8_t		 pubkey[32];
+	char		 challenge[33];	/* NIP-42, "" when none was sent */
 	double		 tokens;	/* EVENTs */
 	double		 qtokens;	/* REQ and COUNT */
 	uint64_t	 last_refill;
@@ -67,6 +71,9 @@ struct relay {
 	struct vpool	*pool;		/* signature checks on other cores */
 	bool		 backlog;	/* a reading client is far behind */
 	bool		 kick;		/* it caught up: deliver again */
+	struct ingest_policy meshpol;	/* for nodes: no created_at window */
+	struct pending	*origin;	/* stored since the last delivery, by whom */
+	size_t		 norigin, origincap;
 };
 
 /* A client with output pending and no write for this long is not reading. */

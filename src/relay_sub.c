@@ -230,16 +230,34 @@ relay_on_count(struct relay *r, struct rconn *c, const struct msg *m)
 	relay_send_buf(r, c, true);
 }
 
-/* Sends ev (whose JSON is json) to every subscription it matches. */
+/* The connection (a node) that sent ev, when it is a node: 0 if none. */
+static uint64_t
+origin_of(const struct relay *r, const struct event *ev)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->norigin; i++)
+		if (memcmp(r->origin[i].id, ev->id, 32) == 0)
+			return r->origin[i].conn;
+	return 0;
+}
+
+/*
+ * Sends ev (whose JSON is json) to every subscription it matches, except
+ * back to the node it came from: nodes already have what they send.
+ */
 static void
 fanout_json(struct relay *r, const struct event *ev, const char *json,
     size_t len)
 {
+	uint64_t from = r->norigin > 0 ? origin_of(r, ev) : 0;
 	size_t	 i, j;
 
 	for (i = 0; i < r->nconns; i++) {
 		struct rconn *c = r->conns[i];
 
+		if (from != 0 && c->id == from)
+			continue;
 		for (j = 0; j < c->nsubs; j++) {
 			if (!filter_match_any(c->subs[j].f, c->subs[j].nf, ev))
 				continue;
@@ -330,4 +348,5 @@ relay_deliver_new(struct relay *r)
 		if (e != ERR_OK || r->backlog)
 			return;
 	} while (r->last_eid - last >= DELIVER_BATCH);
+	r->norigin = 0;
 }

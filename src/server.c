@@ -21,6 +21,7 @@
 #include "relay.h"
 #include "server.h"
 #include "server_http.h"
+#include "status.h"
 
 #define POLL_USEC	(500 * LWS_US_PER_MS)
 
@@ -28,7 +29,9 @@ _Static_assert(RELAY_HEADROOM >= LWS_PRE, "relay frames need LWS_PRE bytes");
 
 struct pss {
 	uint64_t	 id;		/* relay connection, 0 for HTTP */
-	enum http_kind	 http;
+	char		*body;		/* HTTP response being written */
+	size_t		 len, off;
+	bool		 owned;		/* body is malloc'd */
 };
 
 struct server {
@@ -38,6 +41,7 @@ struct server {
 	struct store	*store;
 	lws_sorted_usec_list_t poll_sul;
 	lws_sorted_usec_list_t commit_sul;
+	struct mesh	*mesh;
 	time_t		 last_purge;
 	size_t		 nconn;		/* TCP connections, HTTP included */
 };
@@ -78,6 +82,7 @@ poll_timer(lws_sorted_usec_list_t *sul)
 	time_t	 now = time(NULL);
 
 	relay_poll(s->relay);
+	mesh_tick(s->mesh);
 	if (s->o->purge_interval > 0 &&
 	    now - s->last_purge >= (time_t)s->o->purge_interval) {
 		s->last_purge = now;
@@ -108,27 +113,89 @@ server_flush(struct server *s)
 		    (lws_usec_t)(ms + 1) * LWS_US_PER_MS);
 }
 
+/* A response body: static (the page, NIP-11) or owned (inflated, JSON). */
+static void
+http_body_free(struct pss *pss)
+{
+	if (pss->owned)
+		free(pss->body);
+	pss->body = NULL;
+	pss->owned = false;
+	pss->len = pss->off = 0;
+}
+
 static int
 http_request(struct server *s, struct lws *wsi, struct pss *pss,
     const char *path)
 {
 	unsigned char hdr[LWS_PRE + 1024], *p = hdr + LWS_PRE,
 	    *end = hdr + sizeof(hdr) - 1;
-	char	 accept[512] = "";
-	const char *ctype, *body;
-	size_t	 len;
-	int	 status;
-	bool	 options;
+	char	 accept[512] = "", enc[256] = "";
+	const char *ctype = "text/plain", *cache = "no-cache";
+	uint8_t	 id[32];
+	struct buf b;
+	bool	 options, gz = false;
+	int	 status = 200;
 
+	http_body_free(pss);
 	options = lws_hdr_total_length(wsi, WSI_TOKEN_OPTIONS_URI) > 0;
 	if (lws_hdr_copy(wsi, accept, sizeof(accept), WSI_TOKEN_HTTP_ACCEPT) < 0)
 		accept[0] = '\0';
-	pss->http = http_route(options, path, accept);
-	body = http_body(pss->http, s->o->nip11, s->o->nip11_len, &len,
-	    &ctype, &status);
-	(void)body;
+	if (lws_hdr_copy(wsi, enc, sizeof(enc),
+	    WSI_TOKEN_HTTP_ACCEPT_ENCODING) < 0)
+		enc[0] = '\0';
+	switch (http_route(options, path, accept, id)) {
+	case HTTP_NIP11:
+		ctype = "application/nostr+json";
+		pss->body = (char *)(uintptr_t)s->o->nip11;
+		pss->len = s->o->nip11_len;
+		break;
+	case HTTP_PAGE:
+		ctype = "text/html; charset=utf-8";
+		if (http_accepts_gzip(enc)) {
+			pss->body = (char *)(uintptr_t)http_page_gz(&pss->len);
+			gz = true;
+		} else if ((pss->body = http_page_inflate(&pss->len)) != NULL) {
+			pss->owned = true;
+		} else {
+			status = 500;
+			pss->body = (char *)(uintptr_t)"cannot inflate the page\n";
+			pss->len = strlen(pss->body);
+		}
+		break;
+	case HTTP_STATUS:
+		ctype = "application/json";
+		buf_init(&b, 1 << 20);
+		if (status_json(s->store, id, &b) != ERR_OK || b.err) {
+			buf_free(&b);
+			status = 500;
+			pss->body = (char *)(uintptr_t)"{}";
+			pss->len = 2;
+		} else {
+			pss->body = b.p;
+			pss->len = b.len;
+			pss->owned = true;
+		}
+		break;
+	case HTTP_PREFLIGHT:
+		status = 204;
+		break;
+	case HTTP_NOT_FOUND:
+		status = 404;
+		pss->body = (char *)(uintptr_t)"not found\n";
+		pss->len = strlen(pss->body);
+		break;
+	}
 	if (lws_add_http_common_headers(wsi, (unsigned)status, ctype,
-	    (lws_filepos_t)len, &p, end) ||
+	    (lws_filepos_t)pss->len, &p, end) ||
+	    (gz && lws_add_http_header_by_name(wsi, (const unsigned char *)
+	    "content-encoding:", (const unsigned char *)"gzip", 4, &p, end)) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)
+	    "cache-control:", (const unsigned char *)cache,
+	    (int)strlen(cache), &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)
+	    "vary:", (const unsigned char *)"Accept, Accept-Encoding", 23,
+	    &p, end) ||
 	    lws_add_http_header_by_name(wsi, (const unsigned char *)
 	    "access-control-allow-origin:", (const unsigned char *)"*", 1,
 	    &p, end) ||
@@ -138,31 +205,42 @@ http_request(struct server *s, struct lws *wsi, struct pss *pss,
 	    lws_add_http_header_by_name(wsi, (const unsigned char *)
 	    "access-control-allow-methods:", (const unsigned char *)
 	    "GET, OPTIONS", 12, &p, end) ||
-	    lws_finalize_write_http_header(wsi, hdr + LWS_PRE, &p, end))
+	    lws_finalize_write_http_header(wsi, hdr + LWS_PRE, &p, end)) {
+		http_body_free(pss);
 		return -1;
-	if (len == 0)
+	}
+	if (pss->len == 0) {
+		http_body_free(pss);
 		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	}
 	lws_callback_on_writable(wsi);
 	return 0;
 }
 
+#define HTTP_CHUNK	16384
+
 static int
 http_body_write(struct server *s, struct lws *wsi, struct pss *pss)
 {
-	const char *ctype, *body;
-	unsigned char *buf;
-	size_t	 len;
-	int	 status, n;
+	unsigned char buf[LWS_PRE + HTTP_CHUNK];
+	size_t	 n = pss->len - pss->off;
+	bool	 last;
 
-	body = http_body(pss->http, s->o->nip11, s->o->nip11_len, &len,
-	    &ctype, &status);
-	if ((buf = malloc(LWS_PRE + len)) == NULL)
+	if (pss->body == NULL)
+		return 0;
+	if (n > HTTP_CHUNK)
+		n = HTTP_CHUNK;
+	last = pss->off + n == pss->len;
+	memcpy(buf + LWS_PRE, pss->body + pss->off, n);
+	if (lws_write(wsi, buf + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL :
+	    LWS_WRITE_HTTP) < (int)n)
 		return -1;
-	memcpy(buf + LWS_PRE, body, len);
-	n = lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_HTTP_FINAL);
-	free(buf);
-	if (n < (int)len)
-		return -1;
+	pss->off += n;
+	if (!last) {
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	http_body_free(pss);
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
@@ -195,7 +273,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 {
 	struct server *s = lws_context_user(lws_get_context(wsi));
 	struct pss *pss = user;
-	char	 peer[64];
+	char	 peer[64], args[256];
 
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
@@ -216,10 +294,20 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return http_request(s, wsi, pss, in ? (const char *)in : "/");
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		return http_body_write(s, wsi, pss);
+	case LWS_CALLBACK_CLOSED_HTTP:
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+		if (pss != NULL)
+			http_body_free(pss);
+		break;
 	case LWS_CALLBACK_ESTABLISHED:
 		lws_get_peer_simple(wsi, peer, sizeof(peer));
 		if ((pss->id = relay_conn_open(s->relay, wsi, peer)) == 0)
 			return -1;
+		/* A node asks to be one (mesh.c adds ?samizdat-node). */
+		if (lws_hdr_copy(wsi, args, sizeof(args),
+		    WSI_TOKEN_HTTP_URI_ARGS) > 0 &&
+		    strstr(args, "samizdat-node") != NULL)
+			relay_conn_challenge(s->relay, pss->id);
 		log_info("%s: connected (%zu open)", peer,
 		    relay_conn_count(s->relay));
 		break;
@@ -234,6 +322,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_CLOSED:
 		lws_get_peer_simple(wsi, peer, sizeof(peer));
 		relay_conn_close(s->relay, pss->id);
+		mesh_conn_closed(s->mesh, pss->id);
 		log_info("%s: disconnected", peer);
 		pss->id = 0;
 		break;
@@ -243,10 +332,28 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	return 0;
 }
 
-static const struct lws_protocols protocols[] = {
+static struct lws_protocols protocols[] = {
 	{ "nostr", callback, sizeof(struct pss), 4096, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 },	/* mesh_protocol */
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
+
+static void
+on_authed(void *arg, uint64_t conn, const uint8_t pk[32], const char *peer)
+{
+	struct server *s = arg;
+
+	mesh_authed(s->mesh, conn, pk, peer);
+}
+
+static void
+on_seen(void *arg, uint64_t conn, const uint8_t *pk, const uint8_t id[32],
+    enum err e)
+{
+	struct server *s = arg;
+
+	mesh_seen(s->mesh, conn, pk, id, e);
+}
 
 static void
 lws_log(int level, const char *line)
@@ -280,6 +387,7 @@ server_run(const struct server_opts *o, struct store *st,
 	info.port = o->port;
 	info.iface = o->host[0] != '\0' && strcmp(o->host, "0.0.0.0") != 0 ?
 	    o->host : NULL;
+	protocols[1] = mesh_protocol;
 	info.protocols = protocols;
 	info.gid = (gid_t)-1;
 	info.uid = (uid_t)-1;
@@ -299,8 +407,12 @@ server_run(const struct server_opts *o, struct store *st,
 	io.arg = &s;
 	io.want_write = want_write;
 	io.wake = wake;
+	io.authed = on_authed;
+	io.seen = on_seen;
 	if (relay_new(&s.relay, st, lim, &io) != ERR_OK)
 		goto done;
+	if (o->mesh != NULL && mesh_new(&s.mesh, o->mesh, s.ctx, s.relay) != 0)
+		s.mesh = NULL;	/* a relay alone is still useful */
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -336,6 +448,7 @@ done:
 	server_ctx = NULL;
 	/* Closing the context calls back for each connection: relay first. */
 	lws_context_destroy(s.ctx);
+	mesh_free(s.mesh);
 	relay_free(s.relay);
 	return rc;
 }

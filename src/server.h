@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mesh.h"
 #include "relay.h"
 #include "store.h"
 
@@ -21,6 +22,7 @@ struct server_opts {
 	const char	*nip11;		/* the NIP-11 document */
 	size_t		 nip11_len;
 	int		 verbose;
+	const struct mesh_opts *mesh;	/* NULL: a relay alone */
 };
 
 /*

@@ -3,45 +3,33 @@
  * for the relay information document on the WebSocket URL itself when the
  * Accept header names application/nostr+json (looked for as a token in a
  * list, not compared whole), with CORS so browser clients can read it.
- * Everything else at / gets the page.  Pure.
+ * / is the offline web page, built from web/ and embedded gzipped; the
+ * rare client that does not take gzip gets it inflated.  Pure.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <zlib.h>
+
+#include "hex.h"
 #include "server_http.h"
 
-static const char page[] =
-"<!doctype html>\n"
-"<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-"<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n"
-"<title>samizdat</title>\n"
-"<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;"
-"margin:1em auto;padding:0 1em}code{background:#eee;padding:0 .2em}</style>\n"
-"</head><body>\n"
-"<h1>samizdat</h1>\n"
-"<p>This is a samizdat node: a Nostr relay that keeps reports flowing on a "
-"local network when the internet is cut.</p>\n"
-"<p>Any Nostr app can use it: add this address as a relay: "
-"<code id=\"url\"></code></p>\n"
-"<script>document.getElementById('url').textContent="
-"(location.protocol==='https:'?'wss://':'ws://')+location.host+'/';</script>\n"
-"</body></html>\n";
+extern const char web_page_gz[], web_page_gz_end[];
 
-static const char not_found[] = "not found\n";
-
-/* True if the comma-separated Accept list names application/nostr+json. */
+/* True if the comma-separated list names tok (case-insensitive). */
 static bool
-accepts_nostr(const char *accept)
+list_has(const char *list, const char *tok)
 {
-	const char *p = accept;
-	static const char want[] = "application/nostr+json";
+	const char *p = list;
+	size_t	 n = strlen(tok);
 
-	if (accept == NULL)
+	if (list == NULL)
 		return false;
-	while ((p = strcasestr(p, want)) != NULL) {
-		const char *e = p + sizeof(want) - 1;
+	while ((p = strcasestr(p, tok)) != NULL) {
+		const char *e = p + n;
 
-		if ((p == accept || p[-1] == ',' || p[-1] == ' ' ||
+		if ((p == list || p[-1] == ',' || p[-1] == ' ' ||
 		    p[-1] == '\t') && (*e == '\0' || *e == ',' || *e == ';' ||
 		    *e == ' '))
 			return true;
@@ -51,40 +39,66 @@ accepts_nostr(const char *accept)
 }
 
 enum http_kind
-http_route(bool options, const char *path, const char *accept)
+http_route(bool options, const char *path, const char *accept,
+    uint8_t id[32])
 {
+	static const char api[] = "/api/status/";
+
 	if (options)
 		return HTTP_PREFLIGHT;
-	if (accepts_nostr(accept))
+	if (list_has(accept, "application/nostr+json"))
 		return HTTP_NIP11;
 	if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0)
 		return HTTP_PAGE;
+	if (strncmp(path, api, sizeof(api) - 1) == 0 &&
+	    strlen(path + sizeof(api) - 1) == 64 &&
+	    hex_decode(path + sizeof(api) - 1, 64, id, 32))
+		return HTTP_STATUS;
 	return HTTP_NOT_FOUND;
 }
 
-const char *
-http_body(enum http_kind k, const char *nip11, size_t nip11_len, size_t *len,
-    const char **ctype, int *status)
+bool
+http_accepts_gzip(const char *accept_encoding)
 {
-	*status = 200;
-	switch (k) {
-	case HTTP_NIP11:
-		*ctype = "application/nostr+json";
-		*len = nip11_len;
-		return nip11;
-	case HTTP_PAGE:
-		*ctype = "text/html; charset=utf-8";
-		*len = sizeof(page) - 1;
-		return page;
-	case HTTP_PREFLIGHT:
-		*status = 204;
-		*ctype = "text/plain";
-		*len = 0;
-		return "";
-	default:
-		*status = 404;
-		*ctype = "text/plain";
-		*len = sizeof(not_found) - 1;
-		return not_found;
+	/* "gzip;q=0" refuses it; nobody sends that, but be exact. */
+	if (accept_encoding != NULL && strstr(accept_encoding, "gzip;q=0") &&
+	    !strstr(accept_encoding, "gzip;q=0."))
+		return false;
+	return list_has(accept_encoding, "gzip");
+}
+
+const char *
+http_page_gz(size_t *len)
+{
+	*len = (size_t)(web_page_gz_end - web_page_gz);
+	return web_page_gz;
+}
+
+char *
+http_page_inflate(size_t *len)
+{
+	z_stream z;
+	size_t	 gzlen, cap = 1 << 20;
+	char	*out;
+	int	 rc;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return NULL;
+	if ((out = malloc(cap)) == NULL) {
+		inflateEnd(&z);
+		return NULL;
 	}
+	z.next_in = (Bytef *)(uintptr_t)http_page_gz(&gzlen);
+	z.avail_in = (uInt)gzlen;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	rc = inflate(&z, Z_FINISH);
+	*len = z.total_out;
+	inflateEnd(&z);
+	if (rc != Z_STREAM_END) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }

@@ -1,19 +1,29 @@
 /*
- * server_http.h: the HTTP answers of server.c, built as whole responses
- * (headers and body) so the loop only has to write them.
+ * server_http.h: what plain HTTP on the relay's port answers: NIP-11, the
+ * offline web page (embedded gzipped, web_page.S), the page's status API.
  */
 #ifndef SAMIZDAT_SERVER_HTTP_H
 #define SAMIZDAT_SERVER_HTTP_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-enum http_kind { HTTP_NIP11, HTTP_PAGE, HTTP_PREFLIGHT, HTTP_NOT_FOUND };
+enum http_kind {
+	HTTP_NIP11, HTTP_PAGE, HTTP_STATUS, HTTP_PREFLIGHT, HTTP_NOT_FOUND
+};
 
-/* Which answer a request gets, from its method, path and Accept header. */
-enum http_kind	http_route(bool options, const char *path, const char *accept);
-/* The body for an answer and its content type. */
-const char	*http_body(enum http_kind, const char *nip11, size_t nip11_len,
-		    size_t *len, const char **ctype, int *status);
+/*
+ * Which answer a request gets, from its method, path and Accept header.
+ * HTTP_STATUS (GET /api/status/<64 hex>) fills id.
+ */
+enum http_kind	http_route(bool options, const char *path, const char *accept,
+		    uint8_t id[32]);
+/* True if an Accept-Encoding header allows gzip. */
+bool		http_accepts_gzip(const char *accept_encoding);
+/* The page as embedded: gzip bytes. */
+const char	*http_page_gz(size_t *len);
+/* The page inflated into a malloc'd buffer, for clients without gzip. */
+char		*http_page_inflate(size_t *len);
 
 #endif

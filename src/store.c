@@ -17,7 +17,7 @@
 #include "log.h"
 #include "store_int.h"
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 #define STORE_STR2(x)		#x
 #define STORE_STR(x)		STORE_STR2(x)
 
@@ -60,7 +60,28 @@ static const char store_schema[] =
     " PRIMARY KEY(aid, kind, d)) WITHOUT ROWID;"
     "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(content,"
     " content='', detail=none,"
-    " tokenize='unicode61 remove_diacritics 2');";
+    " tokenize='unicode61 remove_diacritics 2');"
+    /* Version 2: the mesh's links and who holds which event (store_mesh.c). */
+    "CREATE TABLE IF NOT EXISTS links("
+    " lid INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE,"	/* URL, data dir, or npub (inbound) */
+    " kind INTEGER NOT NULL,"		/* enum link_kind */
+    " how TEXT NOT NULL,"		/* config, mdns, inbound */
+    " npub TEXT,"
+    " state TEXT NOT NULL DEFAULT '',"
+    " last_seen INTEGER NOT NULL DEFAULT 0,"
+    " last_sync INTEGER NOT NULL DEFAULT 0,"
+    " sent INTEGER NOT NULL DEFAULT 0,"
+    " received INTEGER NOT NULL DEFAULT 0,"
+    " refused INTEGER NOT NULL DEFAULT 0,"
+    " error TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE IF NOT EXISTS seen("
+    " eid INTEGER NOT NULL,"
+    " lid INTEGER NOT NULL,"
+    " how INTEGER NOT NULL,"		/* enum seen_how */
+    " at INTEGER NOT NULL,"
+    " reason TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY(eid, lid)) WITHOUT ROWID;";
 
 static const char *const store_sql[Q__COUNT] = {
 	[Q_HAS] = "SELECT 1 FROM events WHERE id = ?",

@@ -13,6 +13,7 @@
  * NEG is pending means a relay without NIP-77; anywhere else it fails the
  * sync, which can simply be run again.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,9 @@
 #include "json.h"
 #include "log.h"
 #include "negentropy.h"
+#include "nip42.h"
 #include "progress.h"
+#include "store_mesh.h"
 #include "sync_ws.h"
 
 #define BATCH		500		/* ids per REQ, events per upload batch */
@@ -80,6 +83,10 @@ struct wsync {
 	struct sync_report *rep;
 	struct progress	 prog;
 	char		 err[256];
+	struct sync_opts *o;		/* never NULL: defaults for the CLI */
+	char		 url[1024];
+	uint8_t		 auth_id[32];
+	bool		 auth_sent;
 };
 
 static void
@@ -87,11 +94,30 @@ show_progress(struct wsync *w)
 {
 	const struct sync_report *r = w->rep;
 
+	if (w->o->quiet)
+		return;
 	progress_update(&w->prog, "sync", r->down_ok + r->down_dup +
 	    r->down_bad + r->up_ok + r->up_dup + r->up_bad, "events", NULL);
 }
 
 static void	next_step(struct wsync *);
+
+/* Why the sync could not run: on stderr, or (quiet) in the options. */
+static void __attribute__((format(printf, 2, 3)))
+say(struct wsync *w, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	if (w->o->quiet)
+		vsnprintf(w->o->err, sizeof(w->o->err), fmt, ap);
+	else {
+		fputs("samizdat: ", stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+}
 
 static void
 fail(struct wsync *w, const char *why)
@@ -240,6 +266,83 @@ send_event(const char *json, size_t len, void *arg)
 	buf_free(&b);
 	w->pending_ok++;
 	return 0;
+}
+
+struct prio {
+	uint64_t	 created_at;
+	bool		 own;
+	uint8_t		 id[32];
+};
+
+static int
+prio_by_id(const void *a, const void *b)
+{
+	return memcmp(((const struct prio *)a)->id,
+	    ((const struct prio *)b)->id, 32);
+}
+
+static int
+prio_order(const void *a, const void *b)
+{
+	const struct prio *x = a, *y = b;
+
+	if (x->own != y->own)
+		return x->own ? -1 : 1;
+	if (x->created_at != y->created_at)
+		return x->created_at > y->created_at ? -1 : 1;
+	return memcmp(x->id, y->id, 32);
+}
+
+static int
+mark_own(const char *json, size_t len, void *arg)
+{
+	struct prio key, *hit, *v = ((struct prio **)arg)[0];
+	size_t	 n = *((size_t **)arg)[1];
+
+	if (!json_find_hex_field(json, json + len, "id", key.id, 32))
+		return 0;
+	if ((hit = bsearch(&key, v, n, sizeof(*v), prio_by_id)) != NULL)
+		hit->own = true;
+	return 0;
+}
+
+/*
+ * What the relay lacks goes up in the order that matters when the window
+ * may close at any moment: this node's own reports first, then the
+ * newest.
+ */
+static void
+prioritize(struct wsync *w)
+{
+	struct prio *v, key, *hit;
+	struct filter f;
+	void	*arg[2];
+	size_t	 i, n = w->have.n;
+
+	if (n < 2 || (v = calloc(n, sizeof(*v))) == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		memcpy(v[i].id, w->have.v[i], 32);
+	qsort(v, n, sizeof(*v), prio_by_id);
+	for (i = 0; i < w->nitems; i++) {
+		memcpy(key.id, w->items[i].id, 32);
+		if ((hit = bsearch(&key, v, n, sizeof(*v), prio_by_id)) != NULL)
+			hit->created_at = w->items[i].ts;
+	}
+	if (w->o->own != NULL) {
+		memset(&f, 0, sizeof(f));
+		f.until = UINT64_MAX;
+		f.authors = (uint8_t (*)[32])(uintptr_t)w->o->own;
+		f.nauthors = 1;
+		arg[0] = v;
+		arg[1] = &n;
+		store_query(w->st, &f, 1, (uint64_t)time(NULL), 0, mark_own,
+		    arg);
+	}
+	qsort(v, n, sizeof(*v), prio_order);
+	for (i = 0; i < n; i++)
+		memcpy(w->have.v[i], v[i].id, 32);
+	free(v);
 }
 
 /* Sends the next batch of events the relay lacks. */
@@ -416,6 +519,7 @@ on_neg_msg(struct wsync *w, json_t *m)
 		send_text(w, "[\"NEG-CLOSE\",\"sync\"]", 20);
 		w->rep->have = w->have.n;
 		w->rep->need = w->need.n;
+		prioritize(w);
 		next_step(w);
 	} else {
 		send_neg(w, "NEG-MSG", &out);
@@ -440,6 +544,9 @@ on_event(struct wsync *w, const char *raw, size_t len)
 	w->batch_got++;
 	e = ingest_one(&w->ictx, &w->pol, w->st, p, (size_t)(q - p),
 	    (uint64_t)time(NULL), &ev);
+	if (w->o->lid > 0 && ingest_accepted(e))
+		store_seen_put(w->st, ev.id, w->o->lid, SEEN_RECEIVED,
+		    (int64_t)time(NULL), NULL);
 	if (e == ERR_OK)
 		w->rep->down_ok++;
 	else if (ingest_accepted(e) || e == ERR_DELETED)
@@ -477,13 +584,27 @@ static void
 on_ok(struct wsync *w, json_t *m)
 {
 	const char *why = json_string_value(json_array_get(m, 3));
+	const char *h = json_string_value(json_array_get(m, 1));
+	bool	 ok = json_is_true(json_array_get(m, 2));
+	uint8_t	 id[32];
 
-	if (json_is_true(json_array_get(m, 2))) {
+	if (h == NULL || strlen(h) != 64 || !hex_decode(h, 64, id, 32))
+		memset(id, 0, sizeof(id));
+	if (w->auth_sent && memcmp(id, w->auth_id, 32) == 0) {
+		if (!ok)
+			log_info("sync: %s refused our AUTH: %s", w->url,
+			    why ? why : "");
+		return;
+	}
+	if (w->o->lid > 0)
+		store_seen_put(w->st, id, w->o->lid, ok ? SEEN_ACCEPTED :
+		    SEEN_REFUSED, (int64_t)time(NULL), why);
+	if (ok) {
 		if (why != NULL && strncmp(why, "duplicate:", 10) == 0)
 			w->rep->up_dup++;
 		else
 			w->rep->up_ok++;
-	} else if (w->rep->up_bad++ < 10)
+	} else if (w->rep->up_bad++ < 10 && !w->o->quiet)
 		log_warnx("sync: the relay refused an event: %s",
 		    why ? why : "(no reason)");
 	show_progress(w);
@@ -491,6 +612,23 @@ on_ok(struct wsync *w, json_t *m)
 		next_step(w);
 	else
 		arm(w);
+}
+
+/* NIP-42: a node proves its key when the relay asks. */
+static void
+on_auth(struct wsync *w, const char *challenge)
+{
+	struct buf b;
+
+	if (w->o->node_sk == NULL || challenge == NULL || w->auth_sent)
+		return;
+	buf_init(&b, 0);
+	if (nip42_auth(w->o->node_sk, challenge, w->url, (uint64_t)time(NULL),
+	    &b, w->auth_id) == ERR_OK) {
+		w->auth_sent = true;
+		send_text(w, b.p, b.len);
+	}
+	buf_free(&b);
 }
 
 static void
@@ -508,7 +646,9 @@ on_message(struct wsync *w, const char *p, size_t len)
 		json_decref(m);
 		return;
 	}
-	if (strcmp(verb, "NEG-MSG") == 0 && w->phase == P_NEG)
+	if (strcmp(verb, "AUTH") == 0)
+		on_auth(w, json_string_value(json_array_get(m, 1)));
+	else if (strcmp(verb, "NEG-MSG") == 0 && w->phase == P_NEG)
 		on_neg_msg(w, m);
 	else if ((strcmp(verb, "NEG-ERR") == 0 || strcmp(verb, "NOTICE") == 0 ||
 	    strcmp(verb, "CLOSED") == 0) && w->phase == P_NEG)
@@ -616,8 +756,10 @@ tick(lws_sorted_usec_list_t *sul)
 
 int
 sync_ws(struct store *st, const char *url, const char *filter_json,
-    bool up, bool down, unsigned timeout_s, struct sync_report *rep)
+    bool up, bool down, unsigned timeout_s, struct sync_report *rep,
+    struct sync_opts *o)
 {
+	static struct sync_opts plain;
 	struct lws_context_creation_info info;
 	struct lws_client_connect_info ci;
 	struct wsync w;
@@ -628,6 +770,8 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 
 	memset(&w, 0, sizeof(w));
 	memset(rep, 0, sizeof(*rep));
+	w.o = o != NULL ? o : &plain;
+	snprintf(w.url, sizeof(w.url), "%s", url);
 	w.rep = rep;
 	w.st = st;
 	w.up = up;
@@ -639,12 +783,12 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 	buf_init(&w.rx, 16u << 20);
 	if ((e = filter_parse(filter_json, strlen(filter_json), &w.filter)) !=
 	    ERR_OK) {
-		fprintf(stderr, "samizdat: sync: bad --filter\n");
+		say(&w, "sync: bad --filter");
 		goto done;
 	}
 	if ((e = store_ids(st, &w.filter, (uint64_t)time(NULL), 50000000,
 	    &w.items, &w.nitems)) != ERR_OK) {
-		fprintf(stderr, "samizdat: sync: reading the local store failed\n");
+		say(&w, "sync: reading the local store failed");
 		goto done;
 	}
 	neg_sort(w.items, w.nitems);
@@ -652,11 +796,11 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 	snprintf(u, sizeof(u), "%s", url);
 	if (lws_parse_uri(u, &prot, &host, &port, &p) != 0 ||
 	    (strcmp(prot, "ws") != 0 && strcmp(prot, "wss") != 0)) {
-		fprintf(stderr, "samizdat: sync: '%s' is not a ws:// or wss:// "
-		    "URL\n", url);
+		say(&w, "sync: '%s' is not a ws:// or wss:// URL", url);
 		goto done;
 	}
-	snprintf(path, sizeof(path), "/%s", p);
+	snprintf(path, sizeof(path), "/%s%s", p, !w.o->as_node ? "" :
+	    strchr(p, '?') ? "&samizdat-node" : "?samizdat-node");
 	lws_set_log_level(LLL_ERR, NULL);
 	memset(&info, 0, sizeof(info));
 	info.port = CONTEXT_PORT_NO_LISTEN;
@@ -667,8 +811,7 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.client_ssl_ca_filepath = "/etc/ssl/certs/ca-certificates.crt";
 	if ((w.ctx = lws_create_context(&info)) == NULL) {
-		fprintf(stderr, "samizdat: sync: cannot set up the WebSocket "
-		    "client\n");
+		say(&w, "sync: cannot set up the WebSocket client");
 		goto done;
 	}
 	memset(&ci, 0, sizeof(ci));
@@ -686,14 +829,19 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 	lws_sul_schedule(w.ctx, 0, &w.sul, tick, TICK_US);
 	if (lws_client_connect_via_info(&ci) == NULL && w.phase != P_FAIL)
 		fail(&w, "cannot connect");
-	while (w.phase != P_DONE && w.phase != P_FAIL)
+	while (w.phase != P_DONE && w.phase != P_FAIL) {
+		if (w.o->cancel != NULL && *w.o->cancel) {
+			fail(&w, "stopped");
+			break;
+		}
 		if (lws_service(w.ctx, 0) < 0)
 			break;
+	}
 	progress_end(&w.prog);
 	if (w.phase == P_DONE)
 		rc = 0;
 	else
-		fprintf(stderr, "samizdat: sync with %s failed: %s\n", url,
+		say(&w, "sync with %s failed: %s", url,
 		    w.err[0] ? w.err : "the connection broke");
 	progress_end(&w.prog);
 	lws_sul_cancel(&w.sul);

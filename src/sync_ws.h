@@ -23,11 +23,25 @@ struct sync_report {
 	bool		 fallback;	/* the relay did not speak NIP-77 */
 };
 
+/* What the daemon's mesh adds to a sync (NULL for the CLI's plain sync). */
+struct sync_opts {
+	const uint8_t	*node_sk;	/* answer AUTH challenges as this node */
+	bool		 as_node;	/* ask the relay to treat us as a node */
+	int64_t		 lid;		/* > 0: record who holds what (store_mesh.h) */
+	const uint8_t	*own;		/* this node's pubkey: its events go up first */
+	bool		 quiet;		/* no progress or messages: err gets why */
+	volatile int	*cancel;	/* set from another thread: give up */
+	char		 err[256];
+};
+
 /*
  * Syncs the store with the relay at url for the filter (JSON text).
- * Returns: 0, or -1 after printing what failed (what was copied is kept).
+ * Uploads go in priority order: the own key's events, then newest first.
+ * Returns: 0, or -1 after printing (or, quiet, recording) what failed;
+ * what was copied is kept.
  */
 int	sync_ws(struct store *, const char *url, const char *filter_json,
-	    bool up, bool down, unsigned timeout_s, struct sync_report *);
+	    bool up, bool down, unsigned timeout_s, struct sync_report *,
+	    struct sync_opts *);
 
 #endif

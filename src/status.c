@@ -1,0 +1,104 @@
+/*
+ * status.c: an event's whereabouts (status.h).
+ */
+#include <stdbool.h>
+#include <string.h>
+#include <time.h>
+
+#include "status.h"
+#include "store_mesh.h"
+
+struct jstate {
+	struct buf	*b;
+	bool		 relays;	/* this pass lists relays, else peers */
+	bool		 first;
+};
+
+static int
+json_row(const struct seen_row *r, void *arg)
+{
+	struct jstate *j = arg;
+	const struct link_row *l = r->link;
+	const char *name;
+
+	if ((l->kind == LINK_RELAY) != j->relays)
+		return 0;
+	if (!j->first)
+		buf_putc(j->b, ',');
+	j->first = false;
+	if (j->relays) {
+		buf_puts(j->b, "{\"url\":");
+		buf_json_str(j->b, l->name, strlen(l->name));
+		buf_printf(j->b, ",\"ok\":%s,\"reason\":",
+		    r->how == SEEN_REFUSED ? "false" : "true");
+		buf_json_str(j->b, r->reason, strlen(r->reason));
+	} else {
+		name = l->npub[0] != '\0' ? l->npub : l->name;
+		buf_puts(j->b, "{\"name\":");
+		buf_json_str(j->b, name, strlen(name));
+		buf_printf(j->b, ",\"how\":\"%s\"", r->how == SEEN_RECEIVED ?
+		    "received" : r->how == SEEN_ACCEPTED ? "accepted" :
+		    "refused");
+	}
+	buf_printf(j->b, ",\"at\":%lld}", (long long)r->at);
+	return 0;
+}
+
+enum err
+status_json(struct store *s, const uint8_t id[32], struct buf *b)
+{
+	struct jstate j = { b, false, true };
+	bool	 stored;
+	enum err e;
+
+	buf_puts(b, "{\"id\":\"");
+	buf_hex(b, id, 32);
+	buf_puts(b, "\",\"stored\":");
+	if ((e = store_seen(s, id, &stored, NULL, NULL)) != ERR_OK)
+		return e;
+	buf_puts(b, stored ? "true" : "false");
+	buf_puts(b, ",\"peers\":[");
+	if (stored && (e = store_seen(s, id, &stored, json_row, &j)) != ERR_OK)
+		return e;
+	buf_puts(b, "],\"relays\":[");
+	j.relays = true;
+	j.first = true;
+	if (stored && (e = store_seen(s, id, &stored, json_row, &j)) != ERR_OK)
+		return e;
+	buf_puts(b, "]}");
+	return b->err ? ERR_NOMEM : ERR_OK;
+}
+
+static int
+print_row(const struct seen_row *r, void *arg)
+{
+	FILE	*f = arg;
+	const struct link_row *l = r->link;
+	char	 when[32] = "";
+	time_t	 t = (time_t)r->at;
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) != NULL)
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
+	fprintf(f, "  %-13s %-5s %s%s%s  %s%s%s\n", seen_how_name(r->how),
+	    link_kind_name(l->kind), l->npub[0] ? l->npub : l->name,
+	    l->npub[0] && strcmp(l->npub, l->name) ? " at " : "",
+	    l->npub[0] && strcmp(l->npub, l->name) ? l->name : "", when,
+	    r->reason[0] ? "  " : "", r->reason);
+	return 0;
+}
+
+enum err
+status_print(struct store *s, const uint8_t id[32], FILE *f, bool *stored)
+{
+	enum err e;
+
+	if ((e = store_seen(s, id, stored, NULL, NULL)) != ERR_OK)
+		return e;
+	if (!*stored) {
+		fprintf(f, "not stored on this node\n");
+		return ERR_OK;
+	}
+	fprintf(f, "stored on this node\n");
+	return store_seen(s, id, stored, print_row, f);
+}

@@ -1,0 +1,14 @@
+/*
+ * web_page.S: the offline web page, built from web/ and gzipped by
+ * scripts/web.sh, embedded in the binary as read-only bytes
+ * (web_page_gz .. web_page_gz_end).  The Makefile passes -I build/web.
+ */
+	.section .rodata
+	.global	web_page_gz
+	.global	web_page_gz_end
+	.balign	16
+web_page_gz:
+	.incbin	"index.html.gz"
+web_page_gz_end:
+	.byte	0
+	.section .note.GNU-stack,"",@progbits

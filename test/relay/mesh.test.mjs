@@ -1,0 +1,144 @@
+// mesh.test.mjs: what a node connection gets from the relay, and two
+// nodes linked over loopback.  A connection that asks to be a node
+// (?samizdat-node) is challenged (NIP-42); once it proves a key its events
+// skip the created_at window and are not echoed back to it; ordinary
+// clients see no AUTH at all and keep the window.  Two relays with a
+// static peer line forward events both ways at once and record who holds
+// what (samizdat status, GET /api/status/ID, samizdat peers).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import {
+	Client, SAMIZDAT, assertPrefix, httpRequest, keys, now, run, sign,
+	startRelay, tempDir, removeDir, waitFor, finalizeEvent,
+} from './lib.mjs';
+
+const T = { timeout: 60000 };
+const YEAR = 365 * 86400;
+
+function authEvent(sk, challenge, url, created_at = now()) {
+	return finalizeEvent({ kind: 22242, created_at, content: '',
+	    tags: [['relay', url], ['challenge', challenge]] }, sk);
+}
+
+async function ownRelay(t, opts) {
+	const r = await startRelay({ opts });
+	t.after(() => r.cleanup());
+	return r;
+}
+
+test('clients get no AUTH and keep the created_at window', T, async (t) => {
+	const r = await ownRelay(t);
+	const c = await Client.connect(r.url);
+	t.after(() => c.close());
+	const { sk } = keys();
+	const old = sign(sk, { content: 'old', created_at: now() - 5 * YEAR });
+	c.send(['EVENT', old]);
+	const ok = await c.next((m) => m[0] === 'OK');
+	assert.equal(ok[2], false);
+	assertPrefix(ok[3], 'invalid');
+	// AUTH without a challenge is answered, not silently ignored.
+	c.send(['AUTH', authEvent(sk, 'x', r.url)]);
+	const n = await c.next((m) => m[0] === 'NOTICE' || m[0] === 'OK');
+	assert.ok(n[0] === 'NOTICE' || n[2] === false, JSON.stringify(n));
+	assert.equal(c.queue.filter((m) => m[0] === 'AUTH').length, 0);
+});
+
+test('a node is challenged, proves its key, then gets the mesh rules', T,
+    async (t) => {
+	const r = await ownRelay(t);
+	const node = await Client.connect(r.url + '?samizdat-node');
+	t.after(() => node.close());
+	const [, challenge] = await node.next((m) => m[0] === 'AUTH');
+	assert.match(challenge, /^[0-9a-f]{32}$/);
+	const { sk } = keys();
+
+	// Wrong challenge, stale time: refused, still not a node.
+	node.send(['AUTH', authEvent(sk, 'nope', r.url)]);
+	let ok = await node.next((m) => m[0] === 'OK');
+	assert.equal(ok[2], false);
+	assertPrefix(ok[3], 'invalid');
+	node.send(['AUTH', authEvent(sk, challenge, r.url, now() - 3600)]);
+	ok = await node.next((m) => m[0] === 'OK');
+	assert.equal(ok[2], false);
+	const old = sign(sk, { content: 'old report', created_at: now() - 5 * YEAR });
+	node.send(['EVENT', old]);
+	ok = await node.next((m) => m[0] === 'OK' && m[1] === old.id);
+	assert.equal(ok[2], false, 'the window applies before AUTH');
+
+	node.send(['AUTH', authEvent(sk, challenge, r.url)]);
+	ok = await node.next((m) => m[0] === 'OK');
+	assert.equal(ok[2], true, JSON.stringify(ok));
+
+	// Now: far past and far future are fine (drifting clocks).
+	const fut = sign(sk, { content: 'future', created_at: now() + 2 * YEAR });
+	const other = await Client.connect(r.url);
+	t.after(() => other.close());
+	other.send(['REQ', 'all', { limit: 0 }]);
+	await other.next((m) => m[0] === 'EOSE');
+	node.send(['REQ', 'live', { limit: 0 }]);
+	await node.next((m) => m[0] === 'EOSE');
+	node.send(['EVENT', old]);
+	node.send(['EVENT', fut]);
+	for (const e of [old, fut]) {
+		ok = await node.next((m) => m[0] === 'OK' && m[1] === e.id);
+		assert.equal(ok[2], true, JSON.stringify(ok));
+		// Others see it live; the node that sent it is not echoed.
+		await other.next((m) => m[0] === 'EVENT' && m[2].id === e.id);
+	}
+	const mine = sign(sk, { content: 'from a client' });
+	other.send(['EVENT', mine]);
+	await node.next((m) => m[0] === 'EVENT' && m[2].id === mine.id);
+	assert.equal(node.queue.filter((m) => m[0] === 'EVENT' &&
+	    (m[2].id === old.id || m[2].id === fut.id)).length, 0,
+	    'no echo to the node');
+});
+
+test('two linked nodes forward both ways and record where events are', T,
+    async (t) => {
+	const b = await ownRelay(t);
+	const a = await ownRelay(t, { peer: b.url });
+	const ca = await Client.connect(a.url);
+	const cb = await Client.connect(b.url);
+	t.after(() => { ca.close(); cb.close(); });
+	for (const c of [ca, cb]) {
+		c.send(['REQ', 's', { limit: 0 }]);
+		await c.next((m) => m[0] === 'EOSE');
+	}
+	const { sk } = keys();
+	// The link comes up within a couple of seconds of start.
+	const first = sign(sk, { content: 'first' });
+	ca.send(['EVENT', first]);
+	await ca.next((m) => m[0] === 'OK' && m[1] === first.id);
+	await cb.next((m) => m[0] === 'EVENT' && m[2].id === first.id,
+	    { timeout: 15000, what: 'a on b' });
+
+	const t0 = Date.now();
+	const back = sign(sk, { content: 'back' });
+	cb.send(['EVENT', back]);
+	await ca.next((m) => m[0] === 'EVENT' && m[2].id === back.id,
+	    { what: 'b on a' });
+	assert.ok(Date.now() - t0 < 2000, `b to a took ${Date.now() - t0} ms`);
+
+	// Where is "first"?  a's store knows b accepted it (after a moment).
+	await waitFor(async () => {
+		const res = await httpRequest(a.port,
+		    { path: `/api/status/${first.id}` });
+		const s = JSON.parse(res.body);
+		return s.stored && s.peers.some((p) => p.how === 'accepted');
+	}, { timeout: 10000, what: 'status on a' });
+	const st = await run(SAMIZDAT, ['-d', a.dir, 'status', first.id]);
+	assert.equal(st.code, 0);
+	assert.match(st.stdout, /stored on this node/);
+	assert.match(st.stdout, /accepted by +peer +ws:\/\/127\.0\.0\.1/);
+	const peers = await run(SAMIZDAT, ['-d', a.dir, 'peers']);
+	assert.match(peers.stdout, /peer ws:\/\/127\.0\.0\.1:\d+\//);
+	assert.match(peers.stdout, /state +live/);
+	const pb = await run(SAMIZDAT, ['-d', b.dir, 'peers']);
+	assert.match(pb.stdout, /found by +inbound/);
+	// Unknown id: not stored, exit 1.
+	const none = await run(SAMIZDAT, ['-d', a.dir, 'status', '0'.repeat(64)]);
+	assert.equal(none.code, 1);
+	assert.match(none.stdout, /not stored/);
+});
