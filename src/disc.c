@@ -52,7 +52,7 @@
 #define SVC_MAX		256	/* service instances followed at once */
 #define NPUB_LEN	63
 #define V6_HOLD_MS	1000	/* a v6-only peer is reported this late */
-#define ADDR_MAX	32	/* own addresses published */
+#define ADDR_MAX	64	/* own addresses published, at most */
 #define ADDR_POLL_MS	5000	/* how often they are checked */
 
 /* One of our addresses, published on its own interface only. */

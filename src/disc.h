@@ -4,7 +4,7 @@
  * browses for the others.  An embedded avahi-core responder (no system
  * daemon, no D-Bus) runs in a thread of its own; the daemon's loop only
  * takes results, which are hints: whoever answers must still prove the
- * npub.  mDNS is not done on the loopback interface.
+ * npub.  Nodes on one host find each other too, over lo (127.0.0.1).
  */
 #ifndef SAMIZDAT_DISC_H
 #define SAMIZDAT_DISC_H
@@ -18,9 +18,11 @@
 struct disc;
 
 /*
- * One result.  found: a peer answered at addr, port; a later result for
- * the same npub replaces an earlier one.  gone: the peer withdrew its
- * service (or it expired); only npub is set.
+ * One result.  found: a peer answered at addr, port, about a second after
+ * it started (IPv6-only peers a second later); a later result for the
+ * same npub replaces an earlier one.  gone: the peer withdrew its service
+ * (a second after it stopped), or went silent (about two minutes); only
+ * npub is set.  A peer that comes back is found again.
  */
 struct disc_peer {
 	char		 npub[64];	/* TXT "npub=", validated */
