@@ -11,7 +11,7 @@ import { test } from 'node:test';
 
 import {
 	Client, SAMIZDAT, assertPrefix, httpRequest, keys, now, run, sign,
-	startRelay, tempDir, removeDir, waitFor, finalizeEvent,
+	startRelay, tempDir, removeDir, waitFor, finalizeEvent, RelayProcess,
 } from './lib.mjs';
 
 const T = { timeout: 60000 };
@@ -141,4 +141,89 @@ test('two linked nodes forward both ways and record where events are', T,
 	const none = await run(SAMIZDAT, ['-d', a.dir, 'status', '0'.repeat(64)]);
 	assert.equal(none.code, 1);
 	assert.match(none.stdout, /not stored/);
+});
+
+test('a bridge relay gets what it lacks: own reports first, then newest',
+    T, async (t) => {
+	const pub = await ownRelay(t);		// stands in for a public relay
+	const dir = tempDir();
+	t.after(() => removeDir(dir));
+	assert.equal((await run(SAMIZDAT, ['-d', dir, 'init'])).code, 0);
+	// Others' reports, old to new, and two of the node's own (older).
+	const { sk } = keys();
+	const others = [];
+	for (let i = 0; i < 6; i++)
+		others.push(sign(sk, { content: `other ${i}`,
+		    created_at: now() - 1000 + i * 100 }));
+	const lines = others.map((e) => JSON.stringify(e)).join('\n') + '\n';
+	assert.equal((await run(SAMIZDAT, ['-d', dir, 'import', '-'],
+	    { input: lines })).code, 0);
+	const own = [];
+	for (const text of ['own one', 'own two']) {
+		const p = await run(SAMIZDAT, ['-d', dir, 'post', text]);
+		own.push(JSON.parse(p.stdout));
+	}
+	// One the relay has already: not sent again.
+	const c = await Client.connect(pub.url);
+	t.after(() => c.close());
+	c.send(['EVENT', others[0]]);
+	await c.next((m) => m[0] === 'OK');
+	c.send(['REQ', 'watch', { limit: 0 }]);
+	await c.next((m) => m[0] === 'EOSE');
+
+	const node = await startRelay({ dir, opts: { bridge: pub.url } });
+	t.after(() => node.cleanup());
+	const got = [];
+	while (got.length < 7) {
+		const m = await c.next((x) => x[0] === 'EVENT',
+		    { timeout: 20000, what: `upload ${got.length + 1} of 7` });
+		got.push(m[2].id);
+	}
+	const newest = (a, b) => b.created_at - a.created_at ||
+	    (a.id < b.id ? -1 : 1);
+	const want = [...[...own].sort(newest).map((e) => e.id),
+	    ...others.slice(1).reverse().map((e) => e.id)];
+	assert.deepEqual(got, want, 'own first, then newest first');
+	// The node records each relay's OK.
+	await waitFor(async () => {
+		const s = JSON.parse((await httpRequest(node.port,
+		    { path: `/api/status/${own[0].id}` })).body);
+		return s.relays.length === 1 && s.relays[0].ok === true &&
+		    s.relays[0].url === pub.url;
+	}, { timeout: 10000, what: 'the relay\'s OK in status' });
+	// The link's counters land when the loop collects the round.
+	const pe = await waitFor(async () => {
+		const r = await run(SAMIZDAT, ['-d', dir, 'peers']);
+		return /7 sent/.test(r.stdout) && r;
+	}, { timeout: 10000, what: '7 sent in samizdat peers' });
+	assert.match(pe.stdout, /^relay ws:\/\/127\.0\.0\.1/m);
+	assert.match(pe.stdout, /state +synced/);
+});
+
+test('an unreachable bridge is retried with backoff until it answers', T,
+    async (t) => {
+	const port = 20000 + Math.floor(Math.random() * 40000);
+	const url = `ws://127.0.0.1:${port}/`;
+	const dir = tempDir();
+	t.after(() => removeDir(dir));
+	assert.equal((await run(SAMIZDAT, ['-d', dir, 'init'])).code, 0);
+	const post = await run(SAMIZDAT, ['-d', dir, 'post', 'waiting']);
+	const ev = JSON.parse(post.stdout);
+	const node = await startRelay({ dir, opts: { bridge: url } });
+	t.after(() => node.cleanup());
+	await waitFor(async () => {
+		const r = await run(SAMIZDAT, ['-d', dir, 'peers']);
+		return /state +unreachable/.test(r.stdout) &&
+		    /error +.+/.test(r.stdout);
+	}, { timeout: 10000, what: 'the bridge marked unreachable' });
+	// The internet comes back: the relay appears on that port.
+	const pubDir = tempDir();
+	const pub = new RelayProcess(pubDir, port, {}, true);
+	t.after(() => pub.cleanup());
+	assert.ok(await pub.ready(), 'the stand-in relay started');
+	await waitFor(async () => {
+		const s = JSON.parse((await httpRequest(node.port,
+		    { path: `/api/status/${ev.id}` })).body);
+		return s.relays.some((r) => r.ok);
+	}, { timeout: 20000, what: 'the upload after the backoff' });
 });
