@@ -293,21 +293,18 @@ disc_npub_valid(const char *s, size_t n)
 	return true;
 }
 
-/*
- * Fills npub and version from TXT: npub= is required, v= optional; a bad
- * or repeated value rejects the record.  Returns: whether it was good.
- */
-static bool
-disc_txt_parse(AvahiStringList *txt, struct disc_peer *p)
+bool
+disc_txt_check(const char *const *items, const size_t *lens, size_t nitems,
+    struct disc_peer *p)
 {
-	AvahiStringList	*l;
 	const char	*t;
-	size_t		 i, n;
+	size_t		 i, j, n;
 	bool		 have_v = false;
 
-	for (l = txt; l != NULL; l = avahi_string_list_get_next(l)) {
-		t = (const char *)avahi_string_list_get_text(l);
-		n = avahi_string_list_get_size(l);
+	p->npub[0] = p->version[0] = '\0';
+	for (j = 0; j < nitems; j++) {
+		t = items[j];
+		n = lens[j];
 		if (n >= 5 && memcmp(t, "npub=", 5) == 0) {
 			if (p->npub[0] != '\0' ||
 			    !disc_npub_valid(t + 5, n - 5))
@@ -326,6 +323,23 @@ disc_txt_parse(AvahiStringList *txt, struct disc_peer *p)
 		}
 	}
 	return p->npub[0] != '\0';
+}
+
+/* The TXT record as items for disc_txt_check; more than 32 is refused. */
+static bool
+disc_txt_parse(AvahiStringList *txt, struct disc_peer *p)
+{
+	AvahiStringList	*l;
+	const char	*items[32];
+	size_t		 lens[32], n = 0;
+
+	for (l = txt; l != NULL; l = avahi_string_list_get_next(l)) {
+		if (n == 32)
+			return false;
+		items[n] = (const char *)avahi_string_list_get_text(l);
+		lens[n++] = avahi_string_list_get_size(l);
+	}
+	return disc_txt_check(items, lens, n, p);
 }
 
 static bool

@@ -51,6 +51,14 @@ int	disc_start(struct disc **, const char *npub, const char *version,
  * Returns: how many were written.
  */
 size_t	disc_take(struct disc *, struct disc_peer *out, size_t max);
+/*
+ * A TXT record's items (not NUL-terminated, lens bytes each): npub= is
+ * required and must look like a bech32 npub, v= is optional printable
+ * ASCII; a bad or repeated value rejects the record.  Fills p's npub and
+ * version.  Pure.  Returns: whether the record is good.
+ */
+bool	disc_txt_check(const char *const *items, const size_t *lens,
+	    size_t nitems, struct disc_peer *p);
 /* Stops the thread, withdraws the service (goodbye packets), frees. */
 void	disc_stop(struct disc *);
 
