@@ -1,7 +1,7 @@
 # samizdat: one Makefile.  `make` builds build/samizdat; `make check` builds
 # everything under ASan+UBSan and runs every test; `make run` starts a node.
-# Targets: all run check unit fuzz-replay e2e interop relay web fuzz bench sanitize
-# valgrind install man man-lint clean.
+# Targets: all run check unit fuzz-replay e2e interop relay web mesh fuzz bench
+# sanitize valgrind install man man-lint clean.
 
 PREFIX	?= /usr/local
 CC	?= cc
@@ -34,8 +34,8 @@ WEBSRC	 = $(wildcard web/build.mjs web/package.json web/package-lock.json \
 	   web/src/* web/src/*/*)
 PAGE	 = $(B)/web/page.o
 
-.PHONY: all run check deps deps-test unit fuzz-replay e2e interop relay web fuzz \
-	bench sanitize valgrind install man man-lint clean
+.PHONY: all run check deps deps-test unit fuzz-replay e2e interop relay web \
+	mesh fuzz bench sanitize valgrind install man man-lint clean
 
 # Package flags are read when make starts, so targets that may install
 # packages first re-run make for the build itself.
@@ -104,7 +104,8 @@ run: all
 
 # --- tests ---------------------------------------------------------------
 check: deps-test
-	@$(MAKE) --no-print-directory unit fuzz-replay e2e interop relay web
+	@$(MAKE) --no-print-directory unit fuzz-replay e2e interop relay web \
+	    mesh
 	@echo "make check: all test suites passed"
 
 unit: $(S)/samizdat $(addprefix $(S)/unit/,$(UNIT))
@@ -127,6 +128,10 @@ interop: $(S)/samizdat $(S)/tools/canon $(S)/tools/neg-harness
 
 relay: $(S)/samizdat $(B)/tools/gen
 	@sh test/relay/run.sh $(S)/samizdat $(B)/tools/gen
+
+# Nodes in network namespaces: needs root (skipped otherwise, unless CI).
+mesh: $(S)/samizdat $(B)/tools/gen
+	@bash test/mesh/run.sh $(S)/samizdat $(B)/tools/gen
 
 # The page: its own logic in Node.js, then headless Chromium against a node.
 web: $(S)/samizdat
@@ -172,6 +177,8 @@ bench: all
 	@$(MAKE) --no-print-directory $(B)/tools/gen $(B)/tools/bench-verify \
 	    $(B)/tools/bench-query
 	@sh bench/run.sh $(B)
+	@if [ "$$(id -u)" = 0 ]; then bash bench/mesh.sh $(B)/samizdat; \
+	else echo "bench: the mesh figures need root (network namespaces)"; fi
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -45,6 +45,7 @@
 #define DISC_WAIT	15	/* s a higher npub waits for the lower to call */
 #define SYNC_TIMEOUT	30
 #define SEEN_MAX	65536	/* records waiting for the next write */
+#define SYNC_ECHO_S	10	/* s after a round its events may still pass */
 
 extern char **environ;
 
@@ -448,8 +449,7 @@ worker_tick(struct mesh *m, struct worker *w, bool bridges)
 			    m->o.peer_sync_interval);
 			l->next_sync = now + (time_t)l->sync_backoff;
 			link_set(l, l->live ? "live" : "unreachable", w->err);
-			log_debug("mesh: sync with %s failed: %s", l->url,
-			    w->err);
+			log_debug("mesh: %s", w->err);
 		}
 	}
 	if (!w->busy) {
@@ -635,6 +635,7 @@ link_tx(struct link *l)
 	char	*p;
 	size_t	 len;
 	bool	 close_after;
+	uint8_t	 id[32];
 	static const char ev[] = "[\"EVENT\",\"fwd\",";
 
 	while ((f = l->head) != NULL) {
@@ -657,6 +658,16 @@ link_tx(struct link *l)
 		if (close_after)
 			return -1;
 		if (len <= sizeof(ev) - 1 || memcmp(p, ev, sizeof(ev) - 1))
+			continue;
+		/*
+		 * Events a full sync just fetched from this peer reach the
+		 * relay from the worker's store handle, not this link, so
+		 * the relay cannot tell where they came from: ask the
+		 * records, while a round runs and shortly after.
+		 */
+		if ((l->syncing || now_s() - l->last_ok < SYNC_ECHO_S) &&
+		    json_find_hex_field(p + sizeof(ev) - 1, p + len, "id",
+		    id, 32) && store_seen_has(m->st, id, l->lid))
 			continue;
 		/* ["EVENT","fwd",{..}] -> ["EVENT",{..}], in place. */
 		p += 6;
@@ -858,8 +869,9 @@ on_found(struct mesh *m, const struct disc_peer *p)
 	l->gone = false;
 	l->found = now_s();
 	/* One link per pair: the lower npub calls, the higher waits a bit. */
-	if (strcmp(m->npub, p->npub) > 0 && !l->live)
-		l->next_try = now_s() + DISC_WAIT;
+	if (!l->live && l->wsi == NULL)
+		l->next_try = now_s() + (strcmp(m->npub, p->npub) > 0 ?
+		    DISC_WAIT : 0);
 }
 
 static void

@@ -18,6 +18,8 @@
 #include "message.h"
 #include "relay_int.h"
 
+#define LOG_REFUSED_MAX	5	/* per connection; then a count at close */
+
 uint64_t
 relay_now_ms(void)
 {
@@ -145,6 +147,9 @@ relay_conn_close(struct relay *r, uint64_t id)
 		return;
 	c = r->conns[i];
 	r->conns[i] = r->conns[--r->nconns];
+	if (c->nrefused > LOG_REFUSED_MAX)
+		log_info("%s: refused %llu events in all", c->peer,
+		    (unsigned long long)c->nrefused);
 	relay_subs_free(c);
 	relay_negs_free(c);
 	while ((f = c->head) != NULL) {
@@ -318,6 +323,17 @@ pending_ok(struct relay *r, struct rconn *c, const uint8_t id[32], enum err e)
 	r->noks++;
 }
 
+/* Logs the first few refusals of a connection: a flood is one line more. */
+static void
+log_refused(struct rconn *c, enum err e)
+{
+	char	 reason[200];
+
+	if (c->nrefused++ < LOG_REFUSED_MAX)
+		log_info("%s: refused an event: %s", c->peer,
+		    err_reason(e, reason, sizeof(reason)));
+}
+
 /* Remembers which node sent a stored event, so it is not echoed back. */
 static void
 origin_add(struct relay *r, struct rconn *c, const uint8_t id[32])
@@ -375,8 +391,6 @@ static void
 accept_checked(struct relay *r, struct rconn *c, const struct event *ev,
     enum err e)
 {
-	char	 reason[200];
-
 	if (e == ERR_OK && event_class(ev->kind) == EVENT_EPHEMERAL) {
 		relay_fanout(r, ev);
 		if (c != NULL)
@@ -404,8 +418,7 @@ accept_checked(struct relay *r, struct rconn *c, const struct event *ev,
 	if (c == NULL)
 		return;
 	if (!ingest_accepted(e))
-		log_info("%s: refused an event: %s", c->peer,
-		    err_reason(e, reason, sizeof(reason)));
+		log_refused(c, e);
 	relay_ok(r, c, ev->id, e);
 }
 
@@ -444,8 +457,7 @@ on_event(struct relay *r, struct rconn *c, const struct msg *m)
 	e = ingest_parse(ctx, pol, json, m->eventlen, &ev);
 	if (e != ERR_OK && e != ERR_ID_MISMATCH) {
 		if (salvage_id(m->event, m->eventlen, id)) {
-			log_info("%s: refused an event: %s", c->peer,
-			    err_reason(e, reason, sizeof(reason)));
+			log_refused(c, e);
 			relay_ok(r, c, id, e);
 		} else
 			relay_notice(r, c, err_reason(e, reason,
@@ -461,8 +473,7 @@ on_event(struct relay *r, struct rconn *c, const struct msg *m)
 		e = ERR_DUPLICATE;
 	if (e != ERR_OK) {
 		if (!ingest_accepted(e))
-			log_info("%s: refused an event: %s", c->peer,
-			    err_reason(e, reason, sizeof(reason)));
+			log_refused(c, e);
 		relay_ok(r, c, ev.id, e);
 		return;
 	}

@@ -40,6 +40,7 @@ struct rconn {
 	struct negsess	*negs;		/* NIP-77 sessions */
 	size_t		 nnegs;
 	bool		 mesh;		/* a node: no clock window, no echo */
+	uint64_t	 nrefused;	/* events refused, for the log */
 	bool		 authed;	/* NIP-42 done: pubkey is known */
 	uint8_t		 pubkey[32];
 	char		 challenge[33];	/* NIP-42, "" when none was sent */

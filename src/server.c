@@ -32,6 +32,7 @@ struct pss {
 	char		*body;		/* HTTP response being written */
 	size_t		 len, off;
 	bool		 owned;		/* body is malloc'd */
+	char		 peer[64];	/* for the log after the socket closed */
 };
 
 struct server {
@@ -301,6 +302,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		break;
 	case LWS_CALLBACK_ESTABLISHED:
 		lws_get_peer_simple(wsi, peer, sizeof(peer));
+		snprintf(pss->peer, sizeof(pss->peer), "%s", peer);
 		if ((pss->id = relay_conn_open(s->relay, wsi, peer)) == 0)
 			return -1;
 		/* A node asks to be one (mesh.c adds ?samizdat-node). */
@@ -320,10 +322,9 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return ws_writeable(s, wsi, pss);
 	case LWS_CALLBACK_CLOSED:
-		lws_get_peer_simple(wsi, peer, sizeof(peer));
 		relay_conn_close(s->relay, pss->id);
 		mesh_conn_closed(s->mesh, pss->id);
-		log_info("%s: disconnected", peer);
+		log_info("%s: disconnected", pss->peer);
 		pss->id = 0;
 		break;
 	default:

@@ -113,6 +113,22 @@ store_seen_put(struct store *s, const uint8_t id[32], int64_t lid,
 	return done(s, st, sqlite3_step(st));
 }
 
+bool
+store_seen_has(struct store *s, const uint8_t id[32], int64_t lid)
+{
+	sqlite3_stmt *st;
+	bool	 has;
+
+	if (prep(s, "SELECT 1 FROM seen WHERE lid = ?2 AND how != 3 AND"
+	    " eid = (SELECT eid FROM events WHERE id = ?1)", &st) != ERR_OK)
+		return false;
+	sqlite3_bind_blob(st, 1, id, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, lid);
+	has = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return has;
+}
+
 #define LINK_COLS "l.lid, l.name, l.kind, l.how, l.npub, l.state," \
 	" l.last_seen, l.last_sync, l.sent, l.received, l.refused, l.error"
 

@@ -48,6 +48,9 @@ enum err	store_link_update(struct store *, int64_t lid,
 enum err	store_seen_put(struct store *, const uint8_t id[32], int64_t lid,
 		    enum seen_how, int64_t at, const char *reason);
 
+/* True if link lid is recorded as holding the event id. */
+bool		store_seen_has(struct store *, const uint8_t id[32], int64_t lid);
+
 typedef int	(*store_link_cb)(const struct link_row *, void *arg);
 typedef int	(*store_seen_cb)(const struct seen_row *, void *arg);
 /* Every link, most recently seen first. */
