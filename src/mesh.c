@@ -746,8 +746,8 @@ link_connect(struct link *l)
 
 	snprintf(u, sizeof(u), "%s", l->url);
 	if (lws_parse_uri(u, &prot, &host, &port, &p) != 0 ||
-	    strcmp(prot, "ws") != 0) {
-		link_set(l, "unusable", "live links are ws:// only");
+	    (strcmp(prot, "ws") != 0 && strcmp(prot, "wss") != 0)) {
+		link_set(l, "unusable", "not a ws:// or wss:// URL");
 		l->next_try = now_s() + 3600;
 		return;
 	}
@@ -760,6 +760,7 @@ link_connect(struct link *l)
 	ci.path = path;
 	ci.host = host;
 	ci.origin = host;
+	ci.ssl_connection = strcmp(prot, "wss") == 0 ? LCCSCF_USE_SSL : 0;
 	ci.local_protocol_name = mesh_protocol.name;
 	ci.userdata = l;
 	ci.pwsi = &l->wsi;

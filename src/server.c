@@ -395,6 +395,16 @@ server_run(const struct server_opts *o, struct store *st,
 	info.user = &s;
 	if (strchr(o->host, ':') == NULL && o->host[0] != '\0')
 		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
+	/*
+	 * wss:// peers: TLS for client links only; the server stays plain.
+	 * Only when one is configured: it costs some 5 MB of memory.
+	 */
+	for (i = 0; o->mesh != NULL && (size_t)i < o->mesh->npeers; i++)
+		if (strncmp(o->mesh->peers[i], "wss://", 6) == 0) {
+			info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+			info.client_ssl_ca_filepath =
+			    "/etc/ssl/certs/ca-certificates.crt";
+		}
 	info.timeout_secs = 30;
 	info.ka_time = 60;		/* TCP keepalive finds dead peers */
 	info.ka_probes = 3;
