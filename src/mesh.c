@@ -969,9 +969,10 @@ mesh_free(struct mesh *m)
 	disc_stop(m->disc);
 	worker_stop(&m->w[0]);
 	worker_stop(&m->w[1]);
+	/* The links went down with the context: say why. */
 	for (i = 0; i < m->nlinks; i++)
-		if (m->links[i]->live)
-			link_set(m->links[i], "stopped", "");
+		if (m->links[i]->kind == LINK_PEER && !m->links[i]->gone)
+			link_set(m->links[i], "node stopped", "");
 	records_flush(m);
 	for (i = 0; i < m->nlinks; i++)
 		link_free(m->links[i]);

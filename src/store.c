@@ -64,7 +64,7 @@ static const char store_schema[] =
     /* Version 2: the mesh's links and who holds which event (store_mesh.c). */
     "CREATE TABLE IF NOT EXISTS links("
     " lid INTEGER PRIMARY KEY,"
-    " name TEXT NOT NULL UNIQUE,"	/* URL, data dir, or npub (inbound) */
+    " name TEXT NOT NULL,"		/* URL, data dir, or npub (inbound) */
     " kind INTEGER NOT NULL,"		/* enum link_kind */
     " how TEXT NOT NULL,"		/* config, mdns, inbound */
     " npub TEXT,"
@@ -74,7 +74,8 @@ static const char store_schema[] =
     " sent INTEGER NOT NULL DEFAULT 0,"
     " received INTEGER NOT NULL DEFAULT 0,"
     " refused INTEGER NOT NULL DEFAULT 0,"
-    " error TEXT NOT NULL DEFAULT '');"
+    " error TEXT NOT NULL DEFAULT '',"
+    " UNIQUE(name, kind));"
     "CREATE TABLE IF NOT EXISTS seen("
     " eid INTEGER NOT NULL,"
     " lid INTEGER NOT NULL,"

@@ -47,8 +47,8 @@ store_link_add(struct store *s, const char *name, enum link_kind kind,
 	int	 rc;
 
 	if ((e = prep(s, "INSERT INTO links(name, kind, how, npub)"
-	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name) DO UPDATE SET"
-	    " kind = excluded.kind, how = excluded.how,"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name, kind) DO UPDATE SET"
+	    " how = excluded.how,"
 	    " npub = coalesce(excluded.npub, npub) RETURNING lid",
 	    &st)) != ERR_OK)
 		return e;

@@ -808,8 +808,12 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 	info.gid = (gid_t)-1;
 	info.uid = (uid_t)-1;
 	info.user = &w;
-	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-	info.client_ssl_ca_filepath = "/etc/ssl/certs/ca-certificates.crt";
+	/* TLS costs megabytes (the CA bundle): only for wss://. */
+	if (strcmp(prot, "wss") == 0) {
+		info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.client_ssl_ca_filepath =
+		    "/etc/ssl/certs/ca-certificates.crt";
+	}
 	if ((w.ctx = lws_create_context(&info)) == NULL) {
 		say(&w, "sync: cannot set up the WebSocket client");
 		goto done;
