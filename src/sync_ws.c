@@ -69,6 +69,7 @@ struct wsync {
 	size_t		 nitems;
 	struct neg	 ng;
 	struct ids	 have, need;
+	size_t		 have_own;	/* the first have_own are ours */
 	/* transfers */
 	unsigned	 pending_ok;	/* EVENTs sent, OK not yet seen */
 	unsigned	 batch_got;	/* EVENTs received for this REQ */
@@ -77,6 +78,7 @@ struct wsync {
 	uint64_t	 fb_up_until;	/* next upload window end (inclusive) */
 	unsigned	 fb_up_rows;
 	bool		 fb_up_done;
+	int		 fb_own;	/* 1: own events' pass, 2: all */
 	unsigned	 req_seq;
 	struct ingest_ctx ictx;
 	struct ingest_policy pol;
@@ -340,8 +342,12 @@ prioritize(struct wsync *w)
 		    arg);
 	}
 	qsort(v, n, sizeof(*v), prio_order);
-	for (i = 0; i < n; i++)
+	w->have_own = 0;
+	for (i = 0; i < n; i++) {
 		memcpy(w->have.v[i], v[i].id, 32);
+		if (v[i].own)
+			w->have_own++;
+	}
 	free(v);
 }
 
@@ -356,6 +362,9 @@ push_ids(struct wsync *w)
 		return false;
 	take = w->have.n - w->have.next < BATCH ? w->have.n - w->have.next :
 	    BATCH;
+	/* A batch comes back newest first: never mix own and others. */
+	if (w->have.next < w->have_own && w->have.next + take > w->have_own)
+		take = w->have_own - w->have.next;
 	memset(&f, 0, sizeof(f));
 	f.until = UINT64_MAX;
 	f.ids = &w->have.v[w->have.next];
@@ -427,6 +436,10 @@ fb_push(struct wsync *w)
 	if (w->fb_up_done)
 		return false;
 	f = w->filter;
+	if (w->fb_own == 1) {
+		f.authors = (uint8_t (*)[32])(uintptr_t)w->o->own;
+		f.nauthors = 1;
+	}
 	f.has_limit = true;
 	f.limit = BATCH;
 	f.until = w->fb_up_until;
@@ -472,11 +485,20 @@ next_step(struct wsync *w)
 			w->phase = P_FB_UP;
 			w->fb_up_until = UINT64_MAX;
 			w->fb_up_done = false;
+			w->fb_own = w->o->own != NULL &&
+			    w->filter.nauthors == 0 ? 1 : 2;
 			continue;
 		case P_FB_UP:
 			while (w->up && !w->fb_up_done && w->phase == P_FB_UP)
 				if (fb_push(w))
 					return;
+			/* The own events went first; now all, newest first. */
+			if (w->phase == P_FB_UP && w->fb_own == 1) {
+				w->fb_own = 2;
+				w->fb_up_done = false;
+				w->fb_up_until = UINT64_MAX;
+				continue;
+			}
 			if (w->phase == P_FB_UP)
 				w->phase = P_DONE;
 			return;

@@ -143,18 +143,22 @@ test('two linked nodes forward both ways and record where events are', T,
 	assert.match(none.stdout, /not stored/);
 });
 
-test('a bridge relay gets what it lacks: own reports first, then newest',
-    T, async (t) => {
-	const pub = await ownRelay(t);		// stands in for a public relay
+for (const neg of [true, false])
+test(`a bridge relay gets what it lacks: own reports first, then newest ` +
+    `(${neg ? 'NIP-77' : 'no NIP-77: REQ and EVENT'})`, T, async (t) => {
+	// Stands in for a public relay.
+	const pub = await ownRelay(t, { negentropy: neg });
 	const dir = tempDir();
 	t.after(() => removeDir(dir));
 	assert.equal((await run(SAMIZDAT, ['-d', dir, 'init'])).code, 0);
-	// Others' reports, old to new, and two of the node's own (older).
+	// Others' reports, old to new, all newer than the node's own two
+	// (a few minutes ahead: clocks drift), so "newest first" alone would
+	// send them first.
 	const { sk } = keys();
 	const others = [];
 	for (let i = 0; i < 6; i++)
 		others.push(sign(sk, { content: `other ${i}`,
-		    created_at: now() - 1000 + i * 100 }));
+		    created_at: now() + 60 + i * 10 }));
 	const lines = others.map((e) => JSON.stringify(e)).join('\n') + '\n';
 	assert.equal((await run(SAMIZDAT, ['-d', dir, 'import', '-'],
 	    { input: lines })).code, 0);
