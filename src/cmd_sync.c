@@ -5,7 +5,8 @@
  * in-process with the same NIP-77 negentropy engine the relay speaks,
  * then the missing events are copied through the one ingest path, so a
  * forged event on a stick is rejected and counted like any other.
- * ws:// and wss:// targets are not done yet.
+ * ws:// and wss:// targets go to sync_ws.c.  The local store remembers
+ * the target as a link and which events it holds (store_mesh.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,10 @@
 #include "ingest_batch.h"
 #include "log.h"
 #include "negentropy.h"
+#include "crypto.h"
+#include "key.h"
 #include "progress.h"
+#include "store_mesh.h"
 #include "sync_ws.h"
 
 #define SYNC_MAX_EVENTS	50000000	/* per side, per run */
@@ -93,6 +97,7 @@ chunk_read(void *arg, char **line, size_t *cap)
 
 struct copy_state {
 	struct sync_stats *st;
+	struct idlist	*ok;		/* ids now held by the destination */
 	const char	*from;
 	struct progress	*prog;
 	uint64_t	 done;
@@ -106,6 +111,9 @@ copy_result(void *arg, uint64_t seq, enum err e, const struct event *ev)
 	char	 reason[200];
 
 	cs->done++;
+	if (ev != NULL && cs->ok != NULL && (ingest_accepted(e) ||
+	    e == ERR_DELETED))
+		on_id(cs->ok, ev->id, true);
 	if (e == ERR_OK)
 		cs->st->accepted++;
 	else if (ingest_accepted(e) || e == ERR_DELETED)
@@ -126,8 +134,8 @@ copy_result(void *arg, uint64_t seq, enum err e, const struct event *ev)
 static enum err
 copy_ids(struct store *src, struct store *dst, const char *dst_path,
     const char *from, const struct idlist *l, uint64_t now,
-    struct sync_stats *st, struct progress *prog, const char *what,
-    uint64_t *bytes)
+    struct sync_stats *st, struct idlist *ok, struct progress *prog,
+    const char *what, uint64_t *bytes)
 {
 	struct ingest_policy pol;
 	struct batch_opts o;
@@ -141,6 +149,7 @@ copy_ids(struct store *src, struct store *dst, const char *dst_path,
 	memset(&pol, 0, sizeof(pol));	/* mesh rule: any created_at */
 	memset(&cs, 0, sizeof(cs));
 	cs.st = st;
+	cs.ok = ok;
 	cs.from = from;
 	cs.prog = prog;
 	cs.what = what;
@@ -235,20 +244,75 @@ reconcile(struct store *local, struct store *remote, const struct filter *f,
 	return e;
 }
 
+/*
+ * What a sync with a data dir leaves in the local store's records
+ * (store_mesh.h): the dir as a link with its counts, and which events it
+ * now holds (held[0], copied to it) or sent us (held[1]), so that
+ * `samizdat status` can say a report went onto that stick.
+ */
+static void
+record(struct store *st, const char *target, enum link_kind kind,
+    uint64_t now, const struct idlist held[2], const struct sync_stats *up,
+    const struct sync_stats *down, bool ok)
+{
+	int64_t	 lid;
+	size_t	 i;
+
+	if (store_begin(st) != ERR_OK)
+		return;
+	if (store_link_add(st, target, kind, "sync", NULL, &lid) != ERR_OK)
+		goto bad;
+	store_link_update(st, lid, ok ? "synced" : "sync failed",
+	    (int64_t)now, ok ? (int64_t)now : 0, up->accepted, down->accepted,
+	    up->rejected, ok ? "" : "the last sync did not finish");
+	for (i = 0; i < held[0].n; i++)
+		store_seen_put(st, held[0].ids[i], lid, SEEN_ACCEPTED,
+		    (int64_t)now, NULL);
+	for (i = 0; i < held[1].n; i++)
+		store_seen_put(st, held[1].ids[i], lid, SEEN_RECEIVED,
+		    (int64_t)now, NULL);
+	if (store_commit(st) == ERR_OK)
+		return;
+bad:
+	store_rollback(st);
+}
+
 static int
 sync_relay(struct cmd_env *env, const char *url, const char *fjson, bool up,
     bool down, unsigned timeout)
 {
 	struct store *st = NULL;
 	struct sync_report rep;
+	struct sync_opts o;
 	struct progress prog;
+	char	 path[4096];
+	uint8_t	 sk[32], pk[32];
+	int64_t	 lid = 0;
 	int	 rc;
 
 	if (cmd_store_open(env, 0, true, &st) != ERR_OK)
 		return 1;
+	memset(&o, 0, sizeof(o));
+	/* With the node's key: uploads go own first, and another samizdat
+	 * takes old reports from a node (NIP-42), as the mesh does. */
+	cmd_path(env, "key", path, sizeof(path));
+	if (access(path, F_OK) == 0 && key_load(path, sk) == ERR_OK &&
+	    crypto_pubkey(sk, pk) == ERR_OK) {
+		o.node_sk = sk;
+		o.as_node = true;
+		o.own = pk;
+	}
+	if (store_link_add(st, url, LINK_RELAY, "sync", NULL, &lid) == ERR_OK)
+		o.lid = lid;
 	progress_init(&prog);
 	rc = sync_ws(st, url, fjson ? fjson : "{}", up, down, timeout, &rep,
-	    NULL);
+	    &o);
+	explicit_bzero(sk, sizeof(sk));
+	if (lid > 0)
+		store_link_update(st, lid, rc == 0 ? "synced" : "sync failed",
+		    (int64_t)env->now, rc == 0 ? (int64_t)env->now : 0,
+		    rep.up_ok, rep.down_ok, rep.up_bad, rc == 0 ? "" :
+		    "the last sync did not finish");
 	fprintf(stderr, "sync %s%s: have %llu, need %llu; down: %llu accepted, "
 	    "%llu already here, %llu rejected; up: %llu accepted, %llu "
 	    "already there, %llu rejected; %llu bytes, %u rounds, %.1f s\n",
@@ -272,7 +336,7 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 	struct cmd_env tenv;
 	struct filter f;
 	struct store *local = NULL, *remote = NULL;
-	struct idlist l[2];
+	struct idlist l[2], held[2];
 	struct sync_stats down, up;
 	struct progress prog;
 	char	 lpath[4096], rpath[4096];
@@ -322,6 +386,7 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	memset(l, 0, sizeof(l));
+	memset(held, 0, sizeof(held));
 	memset(&down, 0, sizeof(down));
 	memset(&up, 0, sizeof(up));
 	tenv = *env;
@@ -345,20 +410,21 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 	}
 	neg_bytes = bytes;
 	if (do_down && l[1].n > 0 && (e = copy_ids(remote, local, lpath,
-	    target, &l[1], env->now, &down, &prog, "sync down", &bytes)) !=
-	    ERR_OK) {
+	    target, &l[1], env->now, &down, &held[1], &prog, "sync down",
+	    &bytes)) != ERR_OK) {
 		cmd_err("sync: copying from the target", e);
 		goto report;
 	}
 	if (do_up && l[0].n > 0 && (e = copy_ids(local, remote, rpath,
-	    env->datadir, &l[0], env->now, &up, &prog, "sync up", &bytes)) !=
-	    ERR_OK) {
+	    env->datadir, &l[0], env->now, &up, &held[0], &prog, "sync up",
+	    &bytes)) != ERR_OK) {
 		cmd_err("sync: copying to the target", e);
 		goto report;
 	}
 	rc = 0;
 report:
 	progress_end(&prog);
+	record(local, target, LINK_DIR, env->now, held, &up, &down, rc == 0);
 	fprintf(stderr, "sync %s: have %zu, need %zu; down: %llu accepted, "
 	    "%llu already here, %llu rejected; up: %llu accepted, %llu "
 	    "already there, %llu rejected; %llu bytes (%llu negentropy), "
@@ -378,6 +444,8 @@ report:
 done:
 	free(l[0].ids);
 	free(l[1].ids);
+	free(held[0].ids);
+	free(held[1].ids);
 	filter_free(&f);
 	store_close(remote);
 	store_close(local);

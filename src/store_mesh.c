@@ -48,7 +48,6 @@ store_link_add(struct store *s, const char *name, enum link_kind kind,
 
 	if ((e = prep(s, "INSERT INTO links(name, kind, how, npub)"
 	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name, kind) DO UPDATE SET"
-	    " how = excluded.how,"
 	    " npub = coalesce(excluded.npub, npub) RETURNING lid",
 	    &st)) != ERR_OK)
 		return e;

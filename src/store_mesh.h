@@ -36,7 +36,10 @@ struct seen_row {
 	char		 reason[256];
 };
 
-/* Finds or adds the link called name of that kind; updates how and npub.  *lid: its row. */
+/*
+ * Finds or adds the link called name of that kind (how is kept from the
+ * first time; npub is set when given).  *lid: its row.
+ */
 enum err	store_link_add(struct store *, const char *name, enum link_kind,
 		    const char *how, const char *npub, int64_t *lid);
 /* Sets a link's state and error, adds to its counters; a time of 0 keeps the old one. */

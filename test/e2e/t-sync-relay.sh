@@ -42,6 +42,10 @@ $S -d B export | sort > B.s
 cmp A.s B.s || die "A and the relay B differ after sync"
 expect_exit 0 $S -d A sync ws://127.0.0.1:$PB/
 expect_in err.txt "have 0, need 0"
+# The relay is remembered with what went each way.
+$S -d A peers > peers.txt
+expect_in peers.txt "relay ws://127.0.0.1:$PB/"
+expect_in peers.txt "1495 sent, 1000 received, 0 refused"
 stop B
 
 # NIP-77 off: the same result through REQ by time windows and EVENT.

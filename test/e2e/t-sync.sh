@@ -61,3 +61,18 @@ expect_in err.txt "failed: Unable to connect"
 expect_exit 2 $S -d A sync
 expect_exit 2 $S -d A sync --up --down B
 echo ok
+
+# The stick is remembered: samizdat peers lists it with its counts, and
+# status names it for an event copied onto it and one that came from it.
+$S -d P init >/dev/null 2>&1
+$S -d S init >/dev/null 2>&1
+mine=$($S -d P post "from P" | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/')
+theirs=$($S -d S post "from S" | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/')
+expect_exit 0 $S -d P sync S
+$S -d P peers > peers.txt
+expect_in peers.txt "dir S"
+expect_in peers.txt "1 sent, 1 received, 0 refused"
+$S -d P status "$mine" > st.txt
+expect_in st.txt "accepted by   dir   S"
+$S -d P status "$theirs" > st.txt
+expect_in st.txt "received from dir   S"
