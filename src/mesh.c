@@ -46,6 +46,7 @@
 #define SYNC_TIMEOUT	30
 #define SEEN_MAX	65536	/* records waiting for the next write */
 #define SYNC_ECHO_S	10	/* s after a round its events may still pass */
+#define ROUND_MAX_SKIP	6	/* periodic rounds a healthy live link skips */
 
 extern char **environ;
 
@@ -76,6 +77,9 @@ struct link {
 	/* full syncs */
 	time_t		 next_sync;
 	time_t		 last_ok;	/* last full sync that succeeded */
+	time_t		 live_since;	/* the live link's current run */
+	time_t		 round_start;	/* the last full round began */
+	unsigned	 missed;	/* refused on the live link since last_ok */
 	bool		 absent;	/* dirs: no store there now */
 	dev_t		 dir_dev;	/* dirs: the store last synced */
 	ino_t		 dir_ino;
@@ -407,6 +411,22 @@ dir_due(struct link *l, time_t now)
 	return true;
 }
 
+/*
+ * A live link that has stayed up since the last full round, and through
+ * which nothing was refused either way, has carried every new event:
+ * the periodic round (which costs the peer a read of all its ids) is
+ * skipped, up to ROUND_MAX_SKIP intervals in a row as a safety net.
+ */
+static bool
+live_covers(const struct mesh *m, const struct link *l, time_t now)
+{
+	return l->kind == LINK_PEER && l->live && l->last_ok > 0 &&
+	    l->last_ok >= l->round_start && l->live_since <= l->round_start &&
+	    l->missed == 0 &&
+	    now - l->last_ok < (time_t)m->o.peer_sync_interval *
+	    ROUND_MAX_SKIP;
+}
+
 /* Collects a finished job, then hands the worker the most overdue one. */
 static void
 worker_tick(struct mesh *m, struct worker *w, bool bridges)
@@ -461,6 +481,11 @@ worker_tick(struct mesh *m, struct worker *w, bool bridges)
 				continue;
 			if (l->next_sync > now)
 				continue;
+			if (live_covers(m, l, now)) {
+				l->next_sync = now +
+				    (time_t)m->o.peer_sync_interval;
+				continue;
+			}
 			/* A found peer is synced once its live link is up. */
 			if (l->kind == LINK_PEER && !l->live)
 				continue;
@@ -483,6 +508,8 @@ worker_tick(struct mesh *m, struct worker *w, bool bridges)
 			w->job.since = best->last_ok > 0 ? best->last_ok -
 			    86400 : now - 30 * 86400;
 			best->syncing = true;
+			best->round_start = now;
+			best->missed = 0;
 			best->next_sync = now + 3600;	/* until it reports */
 			w->busy = true;
 			w->done = false;
@@ -558,6 +585,7 @@ link_up(struct link *l)
 	relay_conn_rx(m->relay, l->vconn, fwd, sizeof(fwd) - 1, true, true);
 	lsend(l, live, sizeof(live) - 1);
 	l->live = true;
+	l->live_since = now_s();
 	l->backoff = 0;
 	l->seen_at = now_s();
 	l->next_sync = now_s();		/* catch up on what was missed */
@@ -604,6 +632,7 @@ link_rx(struct link *l, const char *p, size_t len)
 			l->sent++;
 		} else {
 			l->refused++;
+			l->missed++;
 			log_debug("mesh: %s refused an event: %s", l->url,
 			    json_string_value(json_array_get(j, 3)));
 		}
@@ -1021,7 +1050,16 @@ mesh_seen(struct mesh *m, uint64_t conn, const uint8_t *pubkey,
 {
 	size_t	 i;
 
-	if (m == NULL || !ingest_accepted(e) || e == ERR_EPHEMERAL)
+	if (m == NULL || e == ERR_EPHEMERAL)
+		return;
+	for (i = 0; i < m->nlinks; i++)
+		if (m->links[i]->vconn == conn && !ingest_accepted(e)) {
+			/* Our relay refused what the peer sent: a round later. */
+			if (e != ERR_DELETED && e != ERR_HAVE_NEWER)
+				m->links[i]->missed++;
+			return;
+		}
+	if (!ingest_accepted(e))
 		return;
 	for (i = 0; i < m->nlinks; i++)
 		if (m->links[i]->vconn == conn) {
