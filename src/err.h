@@ -59,7 +59,7 @@
 	X(RATE_REQ,	"rate-limited",	"too many requests; slow down")		\
 	X(SLOW,		"error",	"too slow reading events; disconnecting") \
 	X(NO_AUTH,	"unsupported",	"AUTH without a challenge: this relay asks only nodes to authenticate") \
-	X(AUTH_BAD,	"invalid",	"AUTH needs a signed kind 22242 event with this connection's challenge, a relay tag and the current time") \
+	X(AUTH_BAD,	"invalid",	"AUTH needs a signed kind 22242 event with this connection's challenge and a relay tag") \
 	X(NEG,		"invalid",	"malformed negentropy message")		\
 	X(NEG_UNKNOWN,	"closed",	"unknown negentropy session")		\
 	X(NEG_OFF,	"unsupported",	"NIP-77 negentropy is turned off on this relay") \

@@ -54,12 +54,14 @@ test('a node is challenged, proves its key, then gets the mesh rules', T,
 	assert.match(challenge, /^[0-9a-f]{32}$/);
 	const { sk } = keys();
 
-	// Wrong challenge, stale time: refused, still not a node.
+	// Wrong challenge, wrong kind: refused, still not a node.
 	node.send(['AUTH', authEvent(sk, 'nope', r.url)]);
 	let ok = await node.next((m) => m[0] === 'OK');
 	assert.equal(ok[2], false);
 	assertPrefix(ok[3], 'invalid');
-	node.send(['AUTH', authEvent(sk, challenge, r.url, now() - 3600)]);
+	node.send(['AUTH', finalizeEvent({ kind: 1, created_at: now(),
+	    content: '', tags: [['relay', r.url], ['challenge', challenge]] },
+	    sk)]);
 	ok = await node.next((m) => m[0] === 'OK');
 	assert.equal(ok[2], false);
 	const old = sign(sk, { content: 'old report', created_at: now() - 5 * YEAR });
@@ -67,7 +69,9 @@ test('a node is challenged, proves its key, then gets the mesh rules', T,
 	ok = await node.next((m) => m[0] === 'OK' && m[1] === old.id);
 	assert.equal(ok[2], false, 'the window applies before AUTH');
 
-	node.send(['AUTH', authEvent(sk, challenge, r.url)]);
+	// The node's clock is two days behind: still fine, the challenge
+	// is what counts.
+	node.send(['AUTH', authEvent(sk, challenge, r.url, now() - 2 * 86400)]);
 	ok = await node.next((m) => m[0] === 'OK');
 	assert.equal(ok[2], true, JSON.stringify(ok));
 
