@@ -178,6 +178,14 @@ http_request(struct server *s, struct lws *wsi, struct pss *pss,
 			pss->owned = true;
 		}
 		break;
+	case HTTP_TIME:
+		ctype = "application/json";
+		buf_init(&b, 64);
+		buf_printf(&b, "{\"now\":%lld}", (long long)time(NULL));
+		pss->body = b.p;
+		pss->len = b.len;
+		pss->owned = true;
+		break;
 	case HTTP_PREFLIGHT:
 		status = 204;
 		break;

@@ -50,6 +50,8 @@ http_route(bool options, const char *path, const char *accept,
 		return HTTP_NIP11;
 	if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0)
 		return HTTP_PAGE;
+	if (strcmp(path, "/api/time") == 0)
+		return HTTP_TIME;
 	if (strncmp(path, api, sizeof(api) - 1) == 0 &&
 	    strlen(path + sizeof(api) - 1) == 64 &&
 	    hex_decode(path + sizeof(api) - 1, 64, id, 32))

@@ -10,12 +10,14 @@
 #include <stdint.h>
 
 enum http_kind {
-	HTTP_NIP11, HTTP_PAGE, HTTP_STATUS, HTTP_PREFLIGHT, HTTP_NOT_FOUND
+	HTTP_NIP11, HTTP_PAGE, HTTP_STATUS, HTTP_TIME, HTTP_PREFLIGHT,
+	HTTP_NOT_FOUND
 };
 
 /*
  * Which answer a request gets, from its method, path and Accept header.
- * HTTP_STATUS (GET /api/status/<64 hex>) fills id.
+ * HTTP_STATUS (GET /api/status/<64 hex>) fills id; HTTP_TIME is
+ * GET /api/time, the node's clock for the page.
  */
 enum http_kind	http_route(bool options, const char *path, const char *accept,
 		    uint8_t id[32]);

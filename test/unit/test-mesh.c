@@ -107,6 +107,9 @@ test_routes(void **state)
 	path[20] = 'g';
 	assert_int_equal(http_route(false, path, "*/*", id), HTTP_NOT_FOUND);
 	assert_int_equal(http_route(false, "/x", "*/*", id), HTTP_NOT_FOUND);
+	assert_int_equal(http_route(false, "/api/time", "*/*", id), HTTP_TIME);
+	assert_int_equal(http_route(false, "/api/time/", "*/*", id),
+	    HTTP_NOT_FOUND);
 	assert_true(http_accepts_gzip("gzip, deflate, br"));
 	assert_true(http_accepts_gzip("br;q=1.0, gzip;q=0.8"));
 	assert_false(http_accepts_gzip("identity"));

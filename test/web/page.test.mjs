@@ -571,6 +571,27 @@ step('a NIP-07 extension signs when there is no key on the phone',
 	    .getAttribute('class'), /mine/);
 });
 
+step('a phone whose clock is two days ahead still posts, dated by the node',
+    async () => {
+	const f = await phone('F');
+	await f.addInitScript(() => {
+		const real = Date.now;
+		Date.now = () => real() + 2 * 86400 * 1000;
+	});
+	await f.goto(origin + '/#/');
+	await f.click('#write-btn');
+	// Told once the node's time is known (48 hours off).
+	await waitFor(async () => await f.isVisible('#c-clock'),
+	    'the clock notice');
+	assert.match(await f.textContent('#c-clock'), /48 hours/);
+	await f.fill('#c-text', 'Posted with a wrong clock #clock');
+	await f.click('#c-send');
+	// Dated by the phone it would be refused: too far in the future.
+	await waitFor(async () => /stored on this node/.test(await statusOf(f,
+	    'Posted with a wrong clock')), 'the report stored');
+	await shot(f, 'clock');
+});
+
 step('no request left the node, and the page raised no errors', async () => {
 	assert.ok(seen.length > 5, 'no requests were recorded');
 	assert.ok(seen.some((u) => u.startsWith(`ws://${host}/`)),

@@ -7,6 +7,7 @@
 import { $, clear, copyText, h } from './dom.js';
 import { GPS_PRECISION, eventGeohash, geohashDecode, geohashEncode,
     normalizeGeohash } from './geo.js';
+import { clockNotice, clockOffset, postTime } from './clock.js';
 import { LANGS, makeT, pickLang } from './i18n.js';
 import { backup, extensionSigner, forgetKey, loadKey, localSigner, newKey,
     npubOf, nsecOf, restore, saveKey, shortNpub } from './identity.js';
@@ -76,6 +77,7 @@ function applyLang() {
 		el.setAttribute('aria-label', t(el.dataset.i18nAria));
 	document.title = t('title');
 	$('lang').value = lang;
+	showClock();
 }
 
 function setLang(l) {
@@ -508,7 +510,7 @@ async function submitPost(e) {
 	if (!signerPromise)
 		createKey();
 	let signer, ev;
-	const now = Math.floor(Date.now() / 1000);
+	const now = postTime(Date.now(), clockSkew);
 	try {
 		signer = await signerPromise;
 		const tpl = route.name === 'event' && rootEvent ?
@@ -905,8 +907,31 @@ function forgetSection() {
 
 // --- start ---------------------------------------------------------------
 
+// Seconds from the phone's clock to the node's (clock.js).
+let clockSkew = 0;
+
+// Asks the node for its time once; a failure leaves the phone's clock.
+async function checkClock() {
+	try {
+		const res = await fetch('/api/time', { cache: 'no-store' });
+		if (!res.ok)
+			return;
+		clockSkew = clockOffset((await res.json()).now, Date.now());
+	} catch {
+		return;
+	}
+	showClock();
+}
+
+function showClock() {
+	const n = clockNotice(clockSkew);
+	$('c-clock').hidden = n === null;
+	$('c-clock').textContent = n === null ? '' : t(n.key, { n: n.n });
+}
+
 function start() {
 	applyLang();
+	checkClock();
 	showConn();
 	$('lang').addEventListener('change', (e) => setLang(e.target.value));
 	// The skip link must not touch the hash: that is the route.
