@@ -248,7 +248,7 @@ origin_of(const struct relay *r, const struct event *ev)
  */
 static void
 fanout_json(struct relay *r, const struct event *ev, const char *json,
-    size_t len)
+    size_t len, bool clients_only)
 {
 	uint64_t from = r->norigin > 0 ? origin_of(r, ev) : 0;
 	size_t	 i, j;
@@ -256,7 +256,7 @@ fanout_json(struct relay *r, const struct event *ev, const char *json,
 	for (i = 0; i < r->nconns; i++) {
 		struct rconn *c = r->conns[i];
 
-		if (from != 0 && c->id == from)
+		if ((from != 0 && c->id == from) || (clients_only && c->mesh))
 			continue;
 		for (j = 0; j < c->nsubs; j++) {
 			if (!filter_match_any(c->subs[j].f, c->subs[j].nf, ev))
@@ -273,10 +273,14 @@ relay_fanout(struct relay *r, const struct event *ev)
 {
 	struct buf json;
 
+	/*
+	 * Ephemeral events are not stored, so nothing would stop two nodes
+	 * passing one back and forth forever: they go to clients only.
+	 */
 	buf_init(&json, 0);
 	event_write_json(ev, &json);
 	if (!json.err)
-		fanout_json(r, ev, json.p, json.len);
+		fanout_json(r, ev, json.p, json.len, true);
 	buf_free(&json);
 }
 
@@ -327,7 +331,7 @@ deliver_row(const char *json, size_t len, void *arg)
 		return 0;
 	if (event_parse(json, len, NULL, &ev, scratch, EVENT_SCRATCH(len)) ==
 	    ERR_OK)
-		fanout_json(r, &ev, json, len);
+		fanout_json(r, &ev, json, len, false);
 	free(scratch);
 	return 0;
 }

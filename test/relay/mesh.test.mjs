@@ -235,3 +235,33 @@ test('an unreachable bridge is retried with backoff until it answers', T,
 		return s.relays.some((r) => r.ok);
 	}, { timeout: 20000, what: 'the upload after the backoff' });
 });
+
+test('ephemeral events stay on their node: no ping-pong between peers', T,
+    async (t) => {
+	const b = await ownRelay(t);
+	const a = await ownRelay(t, { peer: b.url });
+	const ca = await Client.connect(a.url);
+	const cb = await Client.connect(b.url);
+	t.after(() => { ca.close(); cb.close(); });
+	for (const c of [ca, cb]) {
+		c.send(['REQ', 'e', { kinds: [20001, 1], limit: 0 }]);
+		await c.next((m) => m[0] === 'EOSE');
+	}
+	const { sk } = keys();
+	// Wait until the link is up: a stored note crosses.
+	const note = sign(sk, { content: 'link up?' });
+	ca.send(['EVENT', note]);
+	await cb.next((m) => m[0] === 'EVENT' && m[2].id === note.id,
+	    { timeout: 15000, what: 'the link' });
+	const eph = sign(sk, { kind: 20001, content: 'typing...' });
+	ca.send(['EVENT', eph]);
+	const ok = await ca.next((m) => m[0] === 'OK' && m[1] === eph.id);
+	assert.equal(ok[2], true);
+	await new Promise((r) => setTimeout(r, 1500));
+	const onA = ca.queue.filter((m) => m[0] === 'EVENT' &&
+	    m[2].id === eph.id).length;
+	const onB = cb.queue.filter((m) => m[0] === 'EVENT' &&
+	    m[2].id === eph.id).length;
+	assert.equal(onA, 1, 'delivered once to the local client');
+	assert.equal(onB, 0, 'not forwarded to the peer');
+});
