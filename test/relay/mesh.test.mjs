@@ -265,3 +265,35 @@ test('ephemeral events stay on their node: no ping-pong between peers', T,
 	assert.equal(onA, 1, 'delivered once to the local client');
 	assert.equal(onB, 0, 'not forwarded to the peer');
 });
+
+test('a configured stick is synced as soon as a store appears there', T,
+    async (t) => {
+	const stick = tempDir();
+	removeDir(stick);	// not plugged in yet
+	t.after(() => removeDir(stick));
+	const node = await ownRelay(t, { peer: stick });
+	const post = await run(SAMIZDAT, ['-d', node.dir, 'post', 'for the stick']);
+	const mine = JSON.parse(post.stdout);
+	await waitFor(async () => /state +absent/.test((await run(SAMIZDAT,
+	    ['-d', node.dir, 'peers'])).stdout), { what: 'the stick absent' });
+	// Plugged in: a store from another district, with a report on it.
+	assert.equal((await run(SAMIZDAT, ['-d', stick, 'init'])).code, 0);
+	const theirs = JSON.parse((await run(SAMIZDAT, ['-d', stick, 'post',
+	    'from the stick'])).stdout);
+	await waitFor(async () => {
+		const q = await run(SAMIZDAT, ['-d', stick, 'query',
+		    JSON.stringify({ ids: [mine.id] })]);
+		return q.stdout.includes(mine.id);
+	}, { timeout: 15000, what: 'our report on the stick' });
+	// Theirs reaches the node's live subscribers too.
+	const sub = await Client.connect(node.url);
+	t.after(() => sub.close());
+	sub.send(['REQ', 'y', { ids: [theirs.id] }]);
+	await sub.next((m) => m[0] === 'EVENT' && m[2].id === theirs.id,
+	    { timeout: 10000, what: 'the stick\'s report on the node' });
+	const st = await run(SAMIZDAT, ['-d', node.dir, 'status', mine.id]);
+	assert.match(st.stdout, new RegExp(`accepted by +dir +${stick}`));
+	await waitFor(async () => /1 sent, 1 received/.test((await run(
+	    SAMIZDAT, ['-d', node.dir, 'peers'])).stdout),
+	    { what: 'the stick\'s counts' });
+});
