@@ -7,23 +7,32 @@ PREFIX	?= /usr/local
 CC	?= cc
 PKGS	 = libsecp256k1 sqlite3 libcrypto jansson libwebsockets avahi-core \
 	   libqrencode zlib
+# What the pure core links with: the fuzzers link the core alone.
+CORE_PKGS = libsecp256k1 libcrypto jansson zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CORE_LIBS  := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null)
 
 WARN	 = -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wmissing-declarations \
 	   -Wformat=2 -Wno-unused-parameter -Wvla
 CFLAGS	?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS)
+# The layers, lowest first: a file may include headers of its own layer
+# and the ones before it (scripts/layers.sh checks; docs/architecture.md).
+LAYERS	 = core os store relay net cmd
+INC	 = $(addprefix -Isrc/,$(LAYERS))
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(INC) $(PKG_CFLAGS)
 LDLIBS	 = $(PKG_LIBS) -lpthread -lm
 
 SAN	 = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
-SAN_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS)
+SAN_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(SAN) $(INC) \
+	   $(PKG_CFLAGS)
 
-SRCS	 = $(sort $(wildcard src/*.c))
-LIBSRCS	 = $(filter-out src/main.c,$(SRCS))
-HDRS	 = $(wildcard src/*.h)
+SRCS	 = $(sort $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
+CORESRCS = $(sort $(wildcard src/core/*.c))
+LIBSRCS	 = $(filter-out src/cmd/main.c,$(SRCS))
+HDRS	 = $(wildcard src/*/*.h)
 UNIT	 = $(patsubst test/unit/%.c,%,$(sort $(wildcard test/unit/test-*.c)))
 FUZZ	 = $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz-*.c)))
 
@@ -35,7 +44,7 @@ WEBSRC	 = $(wildcard web/build.mjs web/package.json web/package-lock.json \
 PAGE	 = $(B)/web/page.o
 
 .PHONY: all run check deps deps-test unit fuzz-replay e2e interop relay web \
-	mesh fuzz bench sanitize valgrind install man man-lint clean
+	mesh layers fuzz bench sanitize valgrind install man man-lint clean
 
 # Package flags are read when make starts, so targets that may install
 # packages first re-run make for the build itself.
@@ -52,18 +61,23 @@ deps-test:
 $(B)/web/index.html.gz: $(WEBSRC) scripts/web.sh
 	@sh scripts/web.sh $@
 
-$(PAGE): src/web_page.S $(B)/web/index.html.gz
-	$(CC) -I$(B)/web -c -o $@ src/web_page.S
+$(PAGE): src/core/web_page.S $(B)/web/index.html.gz
+	$(CC) -I$(B)/web -c -o $@ src/core/web_page.S
 
 # --- release build -------------------------------------------------------
+# libsamizdat-core.a is the pure core alone; libsamizdat.a is everything
+# but main().
 $(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+$(B)/libsamizdat-core.a: $(patsubst src/%.c,$(B)/obj/%.o,$(CORESRCS)) $(PAGE)
+	rm -f $@ && ar rcs $@ $^
+
 $(B)/libsamizdat.a: $(patsubst src/%.c,$(B)/obj/%.o,$(LIBSRCS)) $(PAGE)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/samizdat: $(B)/obj/main.o $(B)/libsamizdat.a
+$(B)/samizdat: $(B)/obj/cmd/main.o $(B)/libsamizdat.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # --- sanitizer build, used by every test ---------------------------------
@@ -71,29 +85,33 @@ $(S)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) -c -o $@ $<
 
+$(S)/libsamizdat-core.a: $(patsubst src/%.c,$(S)/obj/%.o,$(CORESRCS)) $(PAGE)
+	rm -f $@ && ar rcs $@ $^
+
 $(S)/libsamizdat.a: $(patsubst src/%.c,$(S)/obj/%.o,$(LIBSRCS)) $(PAGE)
 	rm -f $@ && ar rcs $@ $^
 
-$(S)/samizdat: $(S)/obj/main.o $(S)/libsamizdat.a
+$(S)/samizdat: $(S)/obj/cmd/main.o $(S)/libsamizdat.a
 	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
 $(S)/unit/%: test/unit/%.c test/unit/testutil.h $(S)/libsamizdat.a
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -Isrc -o $@ $< $(S)/libsamizdat.a \
+	$(CC) $(SAN_CFLAGS) -o $@ $< $(S)/libsamizdat.a \
 	    $(shell pkg-config --libs cmocka) $(LDLIBS)
 
 $(S)/tools/%: test/tools/%.c $(S)/libsamizdat.a
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -Isrc -o $@ $< $(S)/libsamizdat.a $(LDLIBS)
+	$(CC) $(SAN_CFLAGS) -o $@ $< $(S)/libsamizdat.a $(LDLIBS)
 
 $(B)/tools/%: test/tools/%.c $(B)/libsamizdat.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(B)/libsamizdat.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libsamizdat.a $(LDLIBS)
 
-$(S)/fuzz/%: fuzz/%.c fuzz/driver.c $(S)/libsamizdat.a
+# Fuzz targets link the core alone, with only the core's libraries.
+$(S)/fuzz/%: fuzz/%.c fuzz/driver.c $(S)/libsamizdat-core.a
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -Isrc -o $@ $< fuzz/driver.c $(S)/libsamizdat.a \
-	    $(LDLIBS)
+	$(CC) $(SAN_CFLAGS) -o $@ $< fuzz/driver.c $(S)/libsamizdat-core.a \
+	    $(CORE_LIBS) -lm
 
 sanitize: deps
 	@$(MAKE) --no-print-directory $(S)/samizdat
@@ -104,9 +122,14 @@ run: all
 
 # --- tests ---------------------------------------------------------------
 check: deps-test
-	@$(MAKE) --no-print-directory unit fuzz-replay e2e interop relay web \
-	    mesh
+	@$(MAKE) --no-print-directory layers unit fuzz-replay e2e interop \
+	    relay web mesh
 	@echo "make check: all test suites passed"
+
+# The layers of src/ (scripts/layers.sh): checked on the release objects,
+# which carry no sanitizer symbols.
+layers: $(patsubst src/%.c,$(B)/obj/%.o,$(LIBSRCS) src/cmd/main.c)
+	@sh scripts/layers.sh $(B)/obj
 
 unit: $(S)/samizdat $(addprefix $(S)/unit/,$(UNIT))
 	@fail=0; for t in $(UNIT); do \
@@ -147,14 +170,15 @@ FZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,unde
 
 $(FZ)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
-	clang $(FZ_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	clang $(FZ_CFLAGS) $(INC) $(PKG_CFLAGS) -c -o $@ $<
 
-$(FZ)/libsamizdat.a: $(patsubst src/%.c,$(FZ)/obj/%.o,$(LIBSRCS)) $(PAGE)
+$(FZ)/libsamizdat-core.a: $(patsubst src/%.c,$(FZ)/obj/%.o,$(CORESRCS)) $(PAGE)
 	rm -f $@ && ar rcs $@ $^
 
-$(FZ)/fuzz-%: fuzz/fuzz-%.c $(FZ)/libsamizdat.a
+$(FZ)/fuzz-%: fuzz/fuzz-%.c $(FZ)/libsamizdat-core.a
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	    $(PKG_CFLAGS) -Isrc -o $@ $< $(FZ)/libsamizdat.a $(LDLIBS)
+	    $(INC) $(PKG_CFLAGS) -o $@ $< $(FZ)/libsamizdat-core.a \
+	    $(CORE_LIBS) -lm
 
 fuzz:
 	@sh scripts/deps.sh fuzz
@@ -187,7 +211,7 @@ install: all
 	install -m 644 man/samizdat.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/samizdat.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
-# Regenerate man/samizdat.conf.5 from the key table in src/config.h.
+# Regenerate man/samizdat.conf.5 from the key table in src/core/config.h.
 man: $(B)/tools/confdoc
 	$(B)/tools/confdoc > man/samizdat.conf.5
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "hex.h"
-#include "server_http.h"
+#include "http.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

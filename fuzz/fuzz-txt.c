@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "disc.h"
+#include "disc_txt.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -11,7 +11,7 @@
 #include "event.h"
 #include "ingest.h"
 #include "nip42.h"
-#include "server_http.h"
+#include "http.h"
 #include "status.h"
 #include "store_mesh.h"
 

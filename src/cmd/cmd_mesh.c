@@ -67,11 +67,12 @@ cmd_peers(struct cmd_env *env, int argc, char **argv)
 	struct peers_state p = { env->now, 0 };
 	struct store *st;
 	enum err e;
+	int	 rc;
 
-	if (cmd_wants_help("peers", argc, argv))
-		return 0;
-	if (argc != 1)
-		return cmd_usage("peers");
+	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+		return rc;
+	if (optind != argc)
+		return cmd_usage(env);
 	if (cmd_store_open(env, 0, false, &st) != ERR_OK)
 		return 1;
 	e = store_links(st, peer_row, &p);
@@ -109,14 +110,15 @@ cmd_status(struct cmd_env *env, int argc, char **argv)
 	uint8_t	 id[32];
 	bool	 stored;
 	enum err e;
+	int	 rc;
 
-	if (cmd_wants_help("status", argc, argv))
-		return 0;
-	if (argc != 2)
-		return cmd_usage("status");
-	if (!parse_id(argv[1], id)) {
+	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+		return rc;
+	if (argc - optind != 1)
+		return cmd_usage(env);
+	if (!parse_id(argv[optind], id)) {
 		fprintf(stderr, "samizdat: status: '%s' is not an event id "
-		    "(64 hex digits, note1... or nevent1...)\n", argv[1]);
+		    "(64 hex digits, note1... or nevent1...)\n", argv[optind]);
 		return EXIT_USAGE;
 	}
 	if (cmd_store_open(env, 0, false, &st) != ERR_OK)

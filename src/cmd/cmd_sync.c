@@ -346,36 +346,50 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 	unsigned rounds = 0;
 	uint64_t bytes = 0, neg_bytes = 0;
 	double	 t_read = 0, t_neg = 0;
-	int	 i, rc = 1;
+	unsigned long t;
+	char	*end;
+	int	 ch, rc = 1;
 	enum err e;
+	static const struct option longopts[] = {
+		{ "up", no_argument, NULL, 'u' },
+		{ "down", no_argument, NULL, 'd' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "timeout", required_argument, NULL, 't' },
+		CMD_OPT_HELP,
+		{ NULL, 0, NULL, 0 }
+	};
 
-	if (cmd_wants_help("sync", argc, argv))
-		return 0;
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--up") == 0)
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'u':
 			do_down = false;
-		else if (strcmp(argv[i], "--down") == 0)
+			break;
+		case 'd':
 			do_up = false;
-		else if (strcmp(argv[i], "--filter") == 0 && i + 1 < argc)
-			fjson = argv[++i];
-		else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
-			char	*end;
-			unsigned long t = strtoul(argv[++i], &end, 10);
-
-			if (*end != '\0' || t < 1 || t > 3600) {
+			break;
+		case 'f':
+			fjson = optarg;
+			break;
+		case 't':
+			t = strtoul(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || t < 1 ||
+			    t > 3600) {
 				fprintf(stderr, "samizdat: sync: --timeout takes "
 				    "1 to 3600 seconds\n");
 				return EXIT_USAGE;
 			}
 			timeout = (unsigned)t;
+			break;
+		case 'h':
+			return cmd_help(env);
+		default:
+			return cmd_usage(env);
 		}
-		else if (argv[i][0] != '-' && target == NULL)
-			target = argv[i];
-		else
-			return cmd_usage("sync");
 	}
-	if (target == NULL || (!do_up && !do_down))
-		return cmd_usage("sync");
+	if (argc - optind != 1 || (!do_up && !do_down))
+		return cmd_usage(env);
+	target = argv[optind];
 	if (strncmp(target, "ws://", 5) == 0 || strncmp(target, "wss://", 6) == 0)
 		return sync_relay(env, target, fjson, do_up, do_down, timeout);
 	memset(&f, 0, sizeof(f));

@@ -13,7 +13,7 @@
 #include <zlib.h>
 
 #include "hex.h"
-#include "server_http.h"
+#include "http.h"
 
 extern const char web_page_gz[], web_page_gz_end[];
 

@@ -5,7 +5,7 @@
  * (config_load_buf) and treats them as hostile: every value is checked for
  * length, range and form before anything is written, errors name the file
  * and line as httpd's parse.y does, and the result is all or nothing.
- * config_load is the only function that touches the file system.  Callers:
+ * Pure: os/config_file.c reads the file.  Callers:
  * main.c and cmd_serve.c (samizdat serve, --check-config), test/unit/test-config.c,
  * fuzz/fuzz-config.c and test/tools/confdoc.c.
  */
@@ -13,7 +13,6 @@
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -25,7 +24,6 @@
 #include "config.h"
 #include "config_int.h"
 #include "json.h"
-#include "log.h"
 
 /* Longest value the file parser decodes; every key's limit is below it. */
 #define CONFIG_VALUE_MAX	4096
@@ -482,9 +480,11 @@ config_defaults(struct config *cfg)
 	for (r = config_rows; r < config_rows + CONFIG_KEY__COUNT; r++) {
 		if (r->type == CONFIG_T_LIST && r->dflt[0] == '\0')
 			continue;
+		/* A bad default is a bug in CONFIG_MAP, which test-config
+		 * catches; the core has no log to say more. */
 		if (set_value(cfg, r, r->dflt, strlen(r->dflt), msg,
 		    sizeof(msg)) == -1)
-			fatalx("config: bad default in CONFIG_MAP: %s", msg);
+			abort();
 	}
 }
 
@@ -642,44 +642,6 @@ config_load_buf(struct config *cfg, const char *buf, size_t len,
 	rc = 0;
  done:
 	free(tmp);
-	return rc;
-}
-
-int
-config_load(struct config *cfg, const char *path, char *errbuf, size_t errsz)
-{
-	FILE	*f;
-	char	*buf = NULL;
-	size_t	 n;
-	int	 rc = -1;
-
-	if ((f = fopen(path, "rb")) == NULL) {
-		if (errno == ENOENT) {
-			config_defaults(cfg);
-			return 0;
-		}
-		seterr(errbuf, errsz, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	/* One byte more than allowed, to tell "too large" from "full". */
-	if ((buf = malloc(CONFIG_FILE_MAX + 1)) == NULL) {
-		seterr(errbuf, errsz, "%s: out of memory", path);
-		goto done;
-	}
-	n = fread(buf, 1, CONFIG_FILE_MAX + 1, f);
-	if (ferror(f)) {
-		seterr(errbuf, errsz, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	if (n > CONFIG_FILE_MAX) {
-		seterr(errbuf, errsz, "%s: file is larger than %u bytes", path,
-		    CONFIG_FILE_MAX);
-		goto done;
-	}
-	rc = config_load_buf(cfg, buf, n, path, errbuf, errsz);
- done:
-	free(buf);
-	fclose(f);		/* read only: nothing to lose */
 	return rc;
 }
 

@@ -123,19 +123,23 @@ done:
 int
 cmd_export(struct cmd_env *env, int argc, char **argv)
 {
-	if (cmd_wants_help("export", argc, argv))
-		return 0;
-	if (argc > 2)
-		return cmd_usage("export");
-	return run_query(env, argc == 2 ? argv[1] : NULL);
+	int	 rc;
+
+	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+		return rc;
+	if (argc - optind > 1)
+		return cmd_usage(env);
+	return run_query(env, optind < argc ? argv[optind] : NULL);
 }
 
 int
 cmd_query(struct cmd_env *env, int argc, char **argv)
 {
-	if (cmd_wants_help("query", argc, argv))
-		return 0;
-	if (argc != 2)
-		return cmd_usage("query");
-	return run_query(env, argv[1]);
+	int	 rc;
+
+	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+		return rc;
+	if (argc - optind != 1)
+		return cmd_usage(env);
+	return run_query(env, argv[optind]);
 }

@@ -46,6 +46,7 @@
 #include <avahi-core/publish.h>
 
 #include "disc.h"
+#include "disc_txt.h"
 #include "log.h"
 
 #define QUEUE_MAX	256	/* results waiting for disc_take */
@@ -100,7 +101,6 @@ struct disc {
 	bool		 q_warned;
 };
 
-static bool	disc_npub_valid(const char *, size_t);
 static bool	disc_txt_parse(AvahiStringList *, struct disc_peer *);
 static bool	disc_peer_same(const struct disc_peer *,
 		    const struct disc_peer *);
@@ -140,7 +140,7 @@ disc_start(struct disc **out, const char *npub, const char *version,
 	char		 host[32], name[32];
 	int		 error, rc = -1;
 
-	if (!disc_npub_valid(npub, strlen(npub))) {
+	if (!disc_txt_npub_valid(npub, strlen(npub))) {
 		log_warnx("mdns: not an npub: %s", npub);
 		return -1;
 	}
@@ -277,52 +277,6 @@ disc_run(void *arg)
 			break;
 		}
 	return NULL;
-}
-
-/* npub1 and 58 more of [a-z0-9]: what a bech32 npub looks like. */
-static bool
-disc_npub_valid(const char *s, size_t n)
-{
-	size_t	 i;
-
-	if (n != NPUB_LEN || memcmp(s, "npub1", 5) != 0)
-		return false;
-	for (i = 5; i < n; i++)
-		if ((s[i] < 'a' || s[i] > 'z') && (s[i] < '0' || s[i] > '9'))
-			return false;
-	return true;
-}
-
-bool
-disc_txt_check(const char *const *items, const size_t *lens, size_t nitems,
-    struct disc_peer *p)
-{
-	const char	*t;
-	size_t		 i, j, n;
-	bool		 have_v = false;
-
-	p->npub[0] = p->version[0] = '\0';
-	for (j = 0; j < nitems; j++) {
-		t = items[j];
-		n = lens[j];
-		if (n >= 5 && memcmp(t, "npub=", 5) == 0) {
-			if (p->npub[0] != '\0' ||
-			    !disc_npub_valid(t + 5, n - 5))
-				return false;
-			memcpy(p->npub, t + 5, n - 5);
-			p->npub[n - 5] = '\0';
-		} else if (n >= 2 && memcmp(t, "v=", 2) == 0) {
-			if (have_v || n - 2 >= sizeof(p->version))
-				return false;
-			for (i = 2; i < n; i++)
-				if (t[i] < 0x20 || t[i] > 0x7e)
-					return false;
-			memcpy(p->version, t + 2, n - 2);
-			p->version[n - 2] = '\0';
-			have_v = true;
-		}
-	}
-	return p->npub[0] != '\0';
 }
 
 /* The TXT record as items for disc_txt_check; more than 32 is refused. */

@@ -13,25 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "disc_txt.h"
+
 #define DISC_TYPE	"_samizdat._tcp"
 
 struct disc;
-
-/*
- * One result.  found: a peer answered at addr, port, about a second after
- * it started (IPv6-only peers a second later); a later result for the
- * same npub replaces an earlier one.  gone: the peer withdrew its service
- * (a second after it stopped), or went silent (about two minutes); only
- * npub is set.  A peer that comes back is found again.
- */
-struct disc_peer {
-	char		 npub[64];	/* TXT "npub=", validated */
-	char		 version[16];	/* TXT "v=", printable, may be "" */
-	char		 addr[64];	/* numeric; IPv4 preferred, v6
-					   link-local gets "%iface" */
-	uint16_t	 port;
-	bool		 gone;
-};
 
 /*
  * Publishes this node (npub, version, port; TXT also has path=/) and
@@ -51,14 +37,6 @@ int	disc_start(struct disc **, const char *npub, const char *version,
  * Returns: how many were written.
  */
 size_t	disc_take(struct disc *, struct disc_peer *out, size_t max);
-/*
- * A TXT record's items (not NUL-terminated, lens bytes each): npub= is
- * required and must look like a bech32 npub, v= is optional printable
- * ASCII; a bad or repeated value rejects the record.  Fills p's npub and
- * version.  Pure.  Returns: whether the record is good.
- */
-bool	disc_txt_check(const char *const *items, const size_t *lens,
-	    size_t nitems, struct disc_peer *p);
 /* Stops the thread, withdraws the service (goodbye packets), frees. */
 void	disc_stop(struct disc *);
 

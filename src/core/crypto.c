@@ -1,7 +1,9 @@
 /*
  * crypto.c: SHA-256, BIP-340 and randomness behind crypto.h.  The context is
  * randomised at creation (side-channel blinding for signing) and then only
- * read, which libsecp256k1 allows from several threads at once.
+ * read, which libsecp256k1 allows from several threads at once.  That
+ * context is the core's one global (scripts/layers.sh knows it); nothing
+ * here logs: callers say what failed.
  */
 #include <sys/random.h>
 
@@ -14,7 +16,6 @@
 #include <secp256k1_schnorrsig.h>
 
 #include "crypto.h"
-#include "log.h"
 
 static secp256k1_context *crypto_ctx;
 
@@ -27,13 +28,15 @@ crypto_init(void)
 		return 0;
 	crypto_ctx = secp256k1_context_create(SECP256K1_CONTEXT_SIGN |
 	    SECP256K1_CONTEXT_VERIFY);
-	if (crypto_ctx == NULL) {
-		log_warnx("secp256k1_context_create failed");
+	if (crypto_ctx == NULL)
+		return -1;
+	/* Blinding is what randomising buys: without it, do not sign. */
+	if (crypto_random(seed, sizeof(seed)) != 0 ||
+	    !secp256k1_context_randomize(crypto_ctx, seed)) {
+		explicit_bzero(seed, sizeof(seed));
+		crypto_free();
 		return -1;
 	}
-	if (crypto_random(seed, sizeof(seed)) == 0 &&
-	    !secp256k1_context_randomize(crypto_ctx, seed))
-		log_warnx("secp256k1_context_randomize failed");
 	explicit_bzero(seed, sizeof(seed));
 	return 0;
 }
@@ -63,8 +66,7 @@ crypto_random(void *p, size_t n)
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			log_warn("getrandom");
-			return -1;
+			return -1;	/* errno says why */
 		}
 		b += r;
 		n -= (size_t)r;

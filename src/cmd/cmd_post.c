@@ -31,10 +31,15 @@ cmd_post(struct cmd_env *env, int argc, char **argv)
 	int	 ch, rc = 1;
 	enum err e;
 
-	if (cmd_wants_help("post", argc, argv))
-		return 0;
-	optind = 1;
-	while ((ch = getopt(argc, argv, "k:t:")) != -1) {
+	static const struct option longopts[] = {
+		{ "kind", required_argument, NULL, 'k' },
+		{ "tag", required_argument, NULL, 't' },
+		CMD_OPT_HELP,
+		{ NULL, 0, NULL, 0 }
+	};
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "hk:t:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':
 			kind = strtol(optarg, &end, 10);
@@ -60,12 +65,14 @@ cmd_post(struct cmd_env *env, int argc, char **argv)
 			tags[ntags].n = 2;
 			ntags++;
 			break;
+		case 'h':
+			return cmd_help(env);
 		default:
-			return cmd_usage("post");
+			return cmd_usage(env);
 		}
 	}
 	if (optind != argc - 1)
-		return cmd_usage("post");
+		return cmd_usage(env);
 
 	cmd_path(env, "key", path, sizeof(path));
 	if (key_load(path, sk) != ERR_OK)

@@ -20,12 +20,15 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "config_file.h"
 #include "key.h"
 #include "log.h"
 #include "mesh.h"
 #include "relay.h"
 #include "server.h"
 #include "version.h"
+
+#define SERVE_MAX_SET	64	/* --listen, --no-discovery and -o options */
 
 /* NIP-11: what this relay is and the limits it enforces. */
 static char *
@@ -160,60 +163,77 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	struct relay_limits lim;
 	struct store *st = NULL;
 	struct mesh_opts mo;
+	static const struct option longopts[] = {
+		{ "check-config", no_argument, NULL, 'n' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "no-discovery", no_argument, NULL, 'D' },
+		CMD_OPT_HELP,
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *set[SERVE_MAX_SET][2];
+	char	 keys[SERVE_MAX_SET][64];
 	char	 path[4096], dbpath[4096], err[512], *nip11 = NULL, *eq;
 	bool	 check = false;
-	int	 i, rc = 1;
+	int	 ch, i, nset = 0, rc = 1;
 
-	if (cmd_wants_help("serve", argc, argv))
-		return 0;
+	/* The command line overrides the file: read it first, apply later. */
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "hno:", longopts, NULL)) != -1) {
+		if (nset == SERVE_MAX_SET)
+			return cmd_usage(env);
+		switch (ch) {
+		case 'n':
+			check = true;
+			continue;
+		case 'D':
+			set[nset][0] = "discovery";
+			set[nset++][1] = "false";
+			break;
+		case 'l':
+			set[nset][0] = "listen";
+			set[nset++][1] = optarg;
+			break;
+		case 'o':
+			if ((eq = strchr(optarg, '=')) == NULL ||
+			    (size_t)(eq - optarg) >= sizeof(keys[0]))
+				return cmd_usage(env);
+			snprintf(keys[nset], sizeof(keys[0]), "%.*s",
+			    (int)(eq - optarg), optarg);
+			set[nset][0] = keys[nset];
+			set[nset++][1] = eq + 1;
+			break;
+		case 'h':
+			return cmd_help(env);
+		default:
+			return cmd_usage(env);
+		}
+	}
+	if (optind != argc)
+		return cmd_usage(env);
 	config_defaults(&cfg);
 	cmd_path(env, "samizdat.conf", path, sizeof(path));
 	if (config_load(&cfg, path, err, sizeof(err)) != 0) {
 		fprintf(stderr, "samizdat: %s\n", err);
 		return 1;
 	}
-	/* The command line overrides the file. */
-	for (i = 1; i < argc; i++) {
-		const char *key = NULL, *val = NULL;
-		char	 kbuf[64];
-
-		if (strcmp(argv[i], "-n") == 0 ||
-		    strcmp(argv[i], "--check-config") == 0) {
-			check = true;
-			continue;
-		}
-		if (strcmp(argv[i], "--no-discovery") == 0) {
-			key = "discovery";
-			val = "false";
-		} else
-		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
-			key = "listen";
-			val = argv[++i];
-		} else if (strncmp(argv[i], "--listen=", 9) == 0) {
-			key = "listen";
-			val = argv[i] + 9;
-		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc &&
-		    (eq = strchr(argv[i + 1], '=')) != NULL &&
-		    (size_t)(eq - argv[i + 1]) < sizeof(kbuf)) {
-			snprintf(kbuf, sizeof(kbuf), "%.*s",
-			    (int)(eq - argv[i + 1]), argv[i + 1]);
-			key = kbuf;
-			val = eq + 1;
-			i++;
-		} else
-			return cmd_usage("serve");
-		if (config_set(&cfg, key, val, err, sizeof(err)) != 0) {
+	for (i = 0; i < nset; i++)
+		if (config_set(&cfg, set[i][0], set[i][1], err,
+		    sizeof(err)) != 0) {
 			fprintf(stderr, "samizdat: command line: %s\n", err);
 			return EXIT_USAGE;
 		}
-	}
 	if (config_check(&cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "samizdat: %s: %s\n", path, err);
 		return 1;
 	}
 	if (check) {
-		config_print(&cfg, stdout);
-		return 0;
+		struct buf b;
+
+		buf_init(&b, 0);
+		rc = config_print(&cfg, &b) == 0 &&
+		    fwrite(b.p, 1, b.len, stdout) == b.len ? 0 : 1;
+		buf_free(&b);
+		return rc;
 	}
 	if (!env->verbosity_set)	/* -q and -v win over the file */
 		log_verbose = (int)cfg.log_level;

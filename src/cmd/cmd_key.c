@@ -71,30 +71,42 @@ key_show(struct cmd_env *env, bool secret)
 int
 cmd_key(struct cmd_env *env, int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "secret", no_argument, NULL, 's' },
+		CMD_OPT_HELP,
+		{ NULL, 0, NULL, 0 }
+	};
 	bool	 force = false, secret = false;
-	int	 i;
+	const char *what;
+	int	 ch;
 
-	if (cmd_wants_help("key", argc, argv))
-		return 0;
-	if (argc < 2)
-		return cmd_usage("key");
-	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[1], "new") == 0 && strcmp(argv[i], "--force") == 0)
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
 			force = true;
-		else if (strcmp(argv[1], "show") == 0 &&
-		    strcmp(argv[i], "--secret") == 0)
+			break;
+		case 's':
 			secret = true;
-		else
-			return cmd_usage("key");
+			break;
+		case 'h':
+			return cmd_help(env);
+		default:
+			return cmd_usage(env);
+		}
 	}
-	if (strcmp(argv[1], "new") == 0) {
+	if (optind != argc - 1)
+		return cmd_usage(env);
+	what = argv[optind];
+	if (strcmp(what, "new") == 0 && !secret) {
 		if (key_new(env, force, false) != 0)
 			return 1;
 		return key_show(env, false);
 	}
-	if (strcmp(argv[1], "show") == 0)
+	if (strcmp(what, "show") == 0 && !force)
 		return key_show(env, secret);
-	return cmd_usage("key");
+	return cmd_usage(env);
 }
 
 int
@@ -103,10 +115,10 @@ cmd_init(struct cmd_env *env, int argc, char **argv)
 	struct store *st;
 	int	 rc;
 
-	if (cmd_wants_help("init", argc, argv))
-		return 0;
-	if (argc != 1)
-		return cmd_usage("init");
+	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+		return rc;
+	if (optind != argc)
+		return cmd_usage(env);
 	if (cmd_store_open(env, 0, true, &st) != ERR_OK)
 		return 1;
 	store_close(st);

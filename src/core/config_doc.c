@@ -1,30 +1,32 @@
 /*
  * config_doc.c: what is written from the CONFIG_MAP table of config.h --
  * the effective configuration (`samizdat serve --check-config`), the
- * NIP-11 limitation object and the samizdat.conf(5) page.  Callers:
- * cmd_serve.c, test/unit/test-config.c and test/tools/confdoc.c.
+ * NIP-11 limitation object and the samizdat.conf(5) page, each into a
+ * capped buffer (buf.h) that the caller writes out.  Pure.  Callers:
+ * cmd_serve.c, test/unit/test-config.c, test/tools/confdoc.c and
+ * fuzz/fuzz-config.c.
  */
 #include <inttypes.h>
-#include <stdio.h>
+#include <stdio.h>	/* snprintf */
 #include <string.h>
 
 #include "buf.h"
 #include "config.h"
 #include "config_int.h"
 
-static void	 man_text(FILE *, const char *);
+static void	 man_text(struct buf *, const char *);
 
 /* Writes s in double quotes with the two escapes the parser knows. */
 static void
-put_quoted(FILE *f, const char *s)
+put_quoted(struct buf *b, const char *s)
 {
-	fputc('"', f);
+	buf_putc(b, '"');
 	for (; *s != '\0'; s++) {
 		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s, f);
+			buf_putc(b, '\\');
+		buf_putc(b, *s);
 	}
-	fputc('"', f);
+	buf_putc(b, '"');
 }
 
 /* The type, range and default of a row in words, for config_print. */
@@ -61,38 +63,38 @@ describe(const struct config_row *r, char *out, size_t outsz)
 }
 
 int
-config_print(const struct config *cfg, FILE *f)
+config_print(const struct config *cfg, struct buf *b)
 {
 	const struct config_row *r;
 	char	 desc[256];
 	size_t	 i, n;
 
-	fputs("# samizdat.conf: the effective configuration; "
-	    "see samizdat.conf(5).\n", f);
+	buf_puts(b, "# samizdat.conf: the effective configuration; "
+	    "see samizdat.conf(5).\n");
 	for (r = config_rows; r < config_rows + CONFIG_KEY__COUNT; r++) {
 		describe(r, desc, sizeof(desc));
-		fprintf(f, "\n# %s\n# %s\n", r->doc, desc);
+		buf_printf(b, "\n# %s\n# %s\n", r->doc, desc);
 		switch (r->type) {
 		case CONFIG_T_UINT:
-			fprintf(f, "%s = %" PRIu64 "\n", r->name,
+			buf_printf(b, "%s = %" PRIu64 "\n", r->name,
 			    config_uint_value(cfg, r));
 			break;
 		case CONFIG_T_BOOL:
-			fprintf(f, "%s = %s\n", r->name,
+			buf_printf(b, "%s = %s\n", r->name,
 			    config_bool_value(cfg, r) ? "true" : "false");
 			break;
 		default:
 			if ((n = config_count_value(cfg, r)) == 0)
-				fprintf(f, "# (no %s is set)\n", r->name);
+				buf_printf(b, "# (no %s is set)\n", r->name);
 			for (i = 0; i < n; i++) {
-				fprintf(f, "%s = ", r->name);
-				put_quoted(f, config_str_value(cfg, r, i));
-				fputc('\n', f);
+				buf_printf(b, "%s = ", r->name);
+				put_quoted(b, config_str_value(cfg, r, i));
+				buf_putc(b, '\n');
 			}
 			break;
 		}
 	}
-	if (fflush(f) == EOF || ferror(f))
+	if (b->err)
 		return -1;
 	return 0;
 }
@@ -236,34 +238,34 @@ static const char *const man_tail[] = {
  * with backslashes escaped and a leading dot or quote made harmless.
  */
 static void
-man_text(FILE *f, const char *s)
+man_text(struct buf *b, const char *s)
 {
 	size_t	 col = 0, w;
 
 	while (*s != '\0') {
 		w = strcspn(s, " ");
 		if (col > 0 && col + 1 + w > 72) {
-			fputc('\n', f);
+			buf_putc(b, '\n');
 			col = 0;
 		} else if (col > 0) {
-			fputc(' ', f);
+			buf_putc(b, ' ');
 			col++;
 		}
 		if (col == 0 && (*s == '.' || *s == '\''))
-			fputs("\\&", f);
+			buf_puts(b, "\\&");
 		for (; w > 0; w--, s++, col++)
 			if (*s == '\\')
-				fputs("\\e", f);
+				buf_puts(b, "\\e");
 			else
-				fputc(*s, f);
+				buf_putc(b, *s);
 		while (*s == ' ')
 			s++;
 	}
-	fputc('\n', f);
+	buf_putc(b, '\n');
 }
 
 int
-config_write_man(FILE *f)
+config_write_man(struct buf *b)
 {
 	static const char *const arg[] = {
 		[CONFIG_T_UINT] = "Ar number",
@@ -278,10 +280,10 @@ config_write_man(FILE *f)
 	char	 line[256];
 
 	for (l = man_head; *l != NULL; l++)
-		fprintf(f, "%s\n", *l);
+		buf_printf(b, "%s\n", *l);
 	for (r = config_rows; r < config_rows + CONFIG_KEY__COUNT; r++) {
-		fprintf(f, ".It Ic %s %s\n", r->name, arg[r->type]);
-		man_text(f, r->doc);
+		buf_printf(b, ".It Ic %s %s\n", r->name, arg[r->type]);
+		man_text(b, r->doc);
 		switch (r->type) {
 		case CONFIG_T_UINT:
 			snprintf(line, sizeof(line), "From %" PRIu64 " to %"
@@ -311,13 +313,13 @@ config_write_man(FILE *f)
 			    "default.", r->max, CONFIG_LIST_MAX);
 			break;
 		}
-		man_text(f, line);
+		man_text(b, line);
 		if (r->nip11)
-			fputs("Published in the NIP-11 document.\n", f);
+			buf_puts(b, "Published in the NIP-11 document.\n");
 	}
 	for (l = man_tail; *l != NULL; l++)
-		fprintf(f, "%s\n", *l);
-	if (fflush(f) == EOF || ferror(f))
+		buf_printf(b, "%s\n", *l);
+	if (b->err)
 		return -1;
 	return 0;
 }

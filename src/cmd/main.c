@@ -2,6 +2,7 @@
  * main.c: samizdat, one binary for the daemon and the CLI.  Global options,
  * the data dir, then one row of cmd_table does the work.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,61 +77,77 @@ default_datadir(void)
 int
 main(int argc, char *argv[])
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct cmd_env env;
 	const struct cmd *c;
 	const char *dir = NULL;
-	int	 i, rc;
+	char	 name[64];
+	int	 ch, rc;
 
 	memset(&env, 0, sizeof(env));
 	env.argv0 = argv[0];
-	/* Global options stop at the first word that is not one. */
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-d") == 0) {
-			if (++i == argc) {
-				usage(stderr);
-				return EXIT_USAGE;
-			}
-			dir = argv[i];
-		} else if (strncmp(argv[i], "-d", 2) == 0)
-			dir = argv[i] + 2;
-		else if (strcmp(argv[i], "-v") == 0) {
+	/* "+": global options stop at the first word that is not one. */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+d:hqv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 'v':
 			log_verbose++;
 			env.verbosity_set = true;
-		} else if (strcmp(argv[i], "-q") == 0) {
+			break;
+		case 'q':
 			log_verbose = 0;
 			env.verbosity_set = true;
-		}
-		else if (strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--help") == 0) {
+			break;
+		case 'h':
 			usage(stdout);
 			return 0;
-		} else if (strcmp(argv[i], "--version") == 0) {
+		case 'V':
 			printf("samizdat %s\n", SAMIZDAT_VERSION);
 			return 0;
-		} else {
-			fprintf(stderr, "samizdat: unknown option %s\n",
-			    argv[i]);
+		default:
+			if (optopt != 0 && optopt != 'd')
+				fprintf(stderr, "samizdat: unknown option -%c\n",
+				    optopt);
+			else if (optopt == 'd')
+				fprintf(stderr, "samizdat: -d needs a "
+				    "directory\n");
+			else
+				fprintf(stderr, "samizdat: unknown option %s\n",
+				    argv[optind - 1]);
 			usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
-	if (i == argc) {
+	if (optind == argc) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	for (c = cmd_table; c->name != NULL; c++)
-		if (strcmp(c->name, argv[i]) == 0)
+		if (strcmp(c->name, argv[optind]) == 0)
 			break;
 	if (c->name == NULL) {
-		fprintf(stderr, "samizdat: unknown command '%s'\n", argv[i]);
+		fprintf(stderr, "samizdat: unknown command '%s'\n",
+		    argv[optind]);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	env.cmd = c;
+	/* getopt_long's messages about the command's options name it. */
+	opterr = 1;
+	snprintf(name, sizeof(name), "samizdat %s", c->name);
+	argv[optind] = name;
 	env.datadir = dir != NULL ? dir : default_datadir();
 	env.now = (uint64_t)time(NULL);
 	if (crypto_init() != 0)
 		fatalx("cannot initialise libsecp256k1");
-	rc = c->fn(&env, argc - i, argv + i);
+	rc = c->fn(&env, argc - optind, argv + optind);
 	crypto_free();
 	return rc;
 }

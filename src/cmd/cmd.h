@@ -5,6 +5,7 @@
 #ifndef SAMIZDAT_CMD_H
 #define SAMIZDAT_CMD_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -13,7 +14,10 @@
 
 #define EXIT_USAGE	2
 
+struct cmd;
+
 struct cmd_env {
+	const struct cmd *cmd;		/* the row being run */
 	const char	*datadir;	/* resolved, never NULL */
 	const char	*argv0;
 	uint64_t	 now;
@@ -42,10 +46,22 @@ int	cmd_peers(struct cmd_env *, int, char **);
 int	cmd_status(struct cmd_env *, int, char **);
 
 /* Shared helpers (cmd_util.c). */
-/* Prints the command's usage line to stderr; returns EXIT_USAGE. */
-int	cmd_usage(const char *name);
-/* True if argv[i] is -h or --help; prints the usage to stdout then. */
-bool	cmd_wants_help(const char *name, int argc, char **argv);
+/*
+ * Every subcommand parses its options with getopt_long(3) from optind =
+ * 0, and takes -h and --help: "h" in its short options, CMD_OPT_HELP in
+ * its long ones, answered with cmd_help.
+ */
+#define CMD_OPT_HELP	{ "help", no_argument, NULL, 'h' }
+/* Prints the command's usage line to stderr.  Returns: EXIT_USAGE. */
+int	cmd_usage(const struct cmd_env *);
+/* Prints the usage and what the command does to stdout.  Returns: 0. */
+int	cmd_help(const struct cmd_env *);
+/*
+ * For a command without options: parses argv for -h and --help only.
+ * Returns: -1 to go on (optind is the first operand), or the exit
+ * status to return at once (0 after help, EXIT_USAGE after a bad option).
+ */
+int	cmd_no_options(const struct cmd_env *, int argc, char **argv);
 /* Path of a file in the data dir (static buffer per call site is the caller's). */
 void	cmd_path(const struct cmd_env *, const char *file, char *out, size_t sz);
 /* Creates the data dir (0700) if needed.  Returns: 0 or -1 (logged). */

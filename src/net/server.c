@@ -20,7 +20,7 @@
 #include "log.h"
 #include "relay.h"
 #include "server.h"
-#include "server_http.h"
+#include "http.h"
 #include "status.h"
 
 #define POLL_USEC	(500 * LWS_US_PER_MS)

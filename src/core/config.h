@@ -4,10 +4,11 @@
  * parser, config_print (what `samizdat serve --check-config` shows), the
  * NIP-11 limitation object and the samizdat.conf(5) page are all generated
  * from that table, so they cannot disagree.  The parser works on bytes
- * (config_load_buf) and never aborts on bad input; config_load only reads
- * the file.  Nothing here opens sockets or keeps global state: serve.c
- * turns the struct into listeners and limits, main.c applies command-line
- * overrides with config_set.
+ * (config_load_buf) and never aborts on bad input; config_load (in
+ * os/config_file.c) reads the file.  Pure: nothing here opens files or
+ * sockets or keeps global state; cmd_serve.c turns the struct into
+ * listeners and limits and applies command-line overrides with
+ * config_set.
  */
 #ifndef SAMIZDAT_CONFIG_H
 #define SAMIZDAT_CONFIG_H
@@ -15,7 +16,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "buf.h"
 
@@ -152,15 +152,6 @@ int	config_load_buf(struct config *cfg, const char *buf, size_t len,
 	    const char *name, char *errbuf, size_t errsz);
 
 /*
- * Reads path and parses it with config_load_buf.  A missing file is not
- * an error: cfg gets the defaults.  An unreadable file, or one larger than
- * CONFIG_FILE_MAX, is ("path: reason").
- * Returns: 0 with cfg written; -1 with errbuf set and cfg untouched.
- */
-int	config_load(struct config *cfg, const char *path, char *errbuf,
-	    size_t errsz);
-
-/*
  * The rules between keys: default_limit <= max_limit and max_event_size <=
  * max_message_length.  Call it once the file and overrides are applied.
  * Returns: 0, or -1 with the reason in errbuf.
@@ -171,11 +162,11 @@ int	config_check(const struct config *cfg, char *errbuf, size_t errsz);
 bool	config_equal(const struct config *a, const struct config *b);
 
 /*
- * Writes cfg to f in samizdat.conf syntax, every key with its doc line
+ * Appends cfg to b in samizdat.conf syntax, every key with its doc line
  * as a comment; config_load_buf reads it back to an equal config.
- * Returns: 0, or -1 on a write error.
+ * Returns: 0, or -1 if b overflowed (its sticky error).
  */
-int	config_print(const struct config *cfg, FILE *f);
+int	config_print(const struct config *cfg, struct buf *b);
 
 /*
  * Appends the NIP-11 "limitation" object: every key marked nip11, except
@@ -185,11 +176,11 @@ int	config_print(const struct config *cfg, FILE *f);
 void	config_nip11_limitation(const struct config *cfg, struct buf *b);
 
 /*
- * Writes the whole samizdat.conf(5) page in mdoc; man/samizdat.conf.5 is
- * this output (test/tools/confdoc prints it).
- * Returns: 0, or -1 on a write error.
+ * Appends the whole samizdat.conf(5) page in mdoc to b;
+ * man/samizdat.conf.5 is this output (test/tools/confdoc prints it).
+ * Returns: 0, or -1 if b overflowed.
  */
-int	config_write_man(FILE *f);
+int	config_write_man(struct buf *b);
 
 /*
  * Splits a listen address "HOST:PORT" ("0.0.0.0:4848", "[::1]:4848",

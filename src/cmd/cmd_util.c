@@ -13,36 +13,33 @@
 #include "log.h"
 
 int
-cmd_usage(const char *name)
+cmd_usage(const struct cmd_env *env)
 {
-	const struct cmd *c;
-
-	for (c = cmd_table; c->name != NULL; c++)
-		if (strcmp(c->name, name) == 0)
-			fprintf(stderr, "usage: samizdat [-d dir] %s\n",
-			    c->usage);
+	fprintf(stderr, "usage: samizdat [-d dir] %s\n", env->cmd->usage);
 	return EXIT_USAGE;
 }
 
-bool
-cmd_wants_help(const char *name, int argc, char **argv)
+int
+cmd_help(const struct cmd_env *env)
 {
-	const struct cmd *c;
-	int	 i;
+	printf("usage: samizdat [-d dir] %s\n%s\n", env->cmd->usage,
+	    env->cmd->help);
+	return 0;
+}
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--help") == 0) {
-			for (c = cmd_table; c->name != NULL; c++)
-				if (strcmp(c->name, name) == 0)
-					printf("usage: samizdat [-d dir] %s\n"
-					    "%s\n", c->usage, c->help);
-			return true;
-		}
-	}
-	return false;
+int
+cmd_no_options(const struct cmd_env *env, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CMD_OPT_HELP,
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		return ch == 'h' ? cmd_help(env) : cmd_usage(env);
+	return -1;
 }
 
 void

@@ -93,10 +93,14 @@ cmd_import(struct cmd_env *env, int argc, char **argv)
 	int	 ch, rc = 1;
 	enum err e;
 
-	if (cmd_wants_help("import", argc, argv))
-		return 0;
-	optind = 1;
-	while ((ch = getopt(argc, argv, "j:")) != -1) {
+	static const struct option longopts[] = {
+		{ "jobs", required_argument, NULL, 'j' },
+		CMD_OPT_HELP,
+		{ NULL, 0, NULL, 0 }
+	};
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			workers = strtol(optarg, &end, 10);
@@ -106,12 +110,14 @@ cmd_import(struct cmd_env *env, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'h':
+			return cmd_help(env);
 		default:
-			return cmd_usage("import");
+			return cmd_usage(env);
 		}
 	}
 	if (argc - optind > 1)
-		return cmd_usage("import");
+		return cmd_usage(env);
 	memset(&s, 0, sizeof(s));
 	if (open_input(optind < argc ? argv[optind] : NULL, &s) == -1)
 		return 1;
@@ -176,12 +182,12 @@ cmd_verify(struct cmd_env *env, int argc, char **argv)
 	enum err e;
 	int	 rc;
 
-	if (cmd_wants_help("verify", argc, argv))
-		return 0;
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-' && argv[1][1] != '\0'))
-		return cmd_usage("verify");
+	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+		return rc;
+	if (argc - optind > 1)
+		return cmd_usage(env);
 	memset(&s, 0, sizeof(s));
-	if (open_input(argc == 2 ? argv[1] : NULL, &s) == -1)
+	if (open_input(optind < argc ? argv[optind] : NULL, &s) == -1)
 		return 1;
 	memset(&pol, 0, sizeof(pol));
 	ingest_ctx_init(&ctx);
