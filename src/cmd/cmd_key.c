@@ -60,7 +60,7 @@ key_show(struct cmd_env *env, bool secret)
 		explicit_bzero(&n, sizeof(n));
 		explicit_bzero(out, sizeof(out));
 	} else {
-		key_npub(pk, out, sizeof(out));
+		nip19_npub(pk, out, sizeof(out));
 		hex_encode(pk, 32, hex);
 		printf("%s\n%s\n", out, hex);
 	}

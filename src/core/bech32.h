@@ -105,6 +105,11 @@ int		nip19_encode(const struct nip19 *e, char *out, size_t outsz);
  * Returns: 0, or -1 on any failure; *out is written only on success.
  */
 int		nip19_decode(const char *s, struct nip19 *out);
+/*
+ * Writes the npub of a public key to out (size outsz; 64 bytes always
+ * suffice), or "" if it does not fit.
+ */
+void		nip19_npub(const uint8_t pubkey[32], char *out, size_t outsz);
 /* Returns: true if a and b hold the same entity (unused fields ignored). */
 bool		nip19_equal(const struct nip19 *a, const struct nip19 *b);
 

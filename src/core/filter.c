@@ -186,6 +186,87 @@ filter_parse(const char *s, size_t n, struct filter *f)
 	return e;
 }
 
+static void
+write_hex_list(struct buf *b, const char *key, uint8_t (*v)[32], size_t n)
+{
+	size_t	 i;
+
+	buf_printf(b, "\"%s\":[", key);
+	for (i = 0; i < n; i++) {
+		buf_puts(b, i ? ",\"" : "\"");
+		buf_hex(b, v[i], 32);
+		buf_putc(b, '"');
+	}
+	buf_putc(b, ']');
+}
+
+void
+filter_write_json(const struct filter *f, struct buf *b)
+{
+	const char *sep = "";
+	size_t	 i, j;
+
+	if (f->empty) {		/* matches nothing, whatever else it says */
+		buf_puts(b, "{\"ids\":[]}");
+		return;
+	}
+	buf_putc(b, '{');
+	if (f->nids > 0) {
+		write_hex_list(b, "ids", f->ids, f->nids);
+		sep = ",";
+	}
+	if (f->nauthors > 0) {
+		buf_puts(b, sep);
+		write_hex_list(b, "authors", f->authors, f->nauthors);
+		sep = ",";
+	}
+	if (f->nkinds > 0) {
+		buf_printf(b, "%s\"kinds\":[", sep);
+		for (i = 0; i < f->nkinds; i++)
+			buf_printf(b, "%s%u", i ? "," : "", f->kinds[i]);
+		buf_putc(b, ']');
+		sep = ",";
+	}
+	for (i = 0; i < f->ntags; i++) {
+		buf_printf(b, "%s\"#%c\":[", sep, f->tags[i].name);
+		for (j = 0; j < f->tags[i].nvals; j++) {
+			if (j > 0)
+				buf_putc(b, ',');
+			buf_json_str(b, f->tags[i].vals[j].p,
+			    f->tags[i].vals[j].n);
+		}
+		buf_putc(b, ']');
+		sep = ",";
+	}
+	if (f->since > 0) {
+		buf_printf(b, "%s\"since\":", sep);
+		buf_u64(b, f->since);
+		sep = ",";
+	}
+	if (f->until != UINT64_MAX) {
+		buf_printf(b, "%s\"until\":", sep);
+		buf_u64(b, f->until);
+		sep = ",";
+	}
+	if (f->has_limit) {
+		buf_printf(b, "%s\"limit\":", sep);
+		buf_u64(b, f->limit);
+		sep = ",";
+	}
+	if (f->search != NULL) {
+		buf_printf(b, "%s\"search\":", sep);
+		buf_json_str(b, f->search, strlen(f->search));
+	}
+	buf_putc(b, '}');
+}
+
+void
+filter_init(struct filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->until = UINT64_MAX;
+}
+
 void
 filter_free(struct filter *f)
 {

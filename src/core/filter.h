@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "buf.h"
 #include "err.h"
 #include "event.h"
 
@@ -54,6 +55,14 @@ enum err	filter_parse_json(const json_t *obj, struct filter *f);
 /* The same from text. */
 enum err	filter_parse(const char *s, size_t n, struct filter *f);
 void		filter_free(struct filter *);
+/* An empty filter that matches every event (no limit). */
+void		filter_init(struct filter *);
+/*
+ * Appends f as a JSON object that filter_parse reads back to the same
+ * filter; one that matches nothing (an empty list) is written as
+ * {"ids":[]}.  Errors stick in b.
+ */
+void		filter_write_json(const struct filter *, struct buf *b);
 /* Returns: true if ev satisfies every condition of f (search included). */
 bool		filter_match(const struct filter *, const struct event *);
 /* Returns: true if ev matches any of the n filters. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "message.h"
 #include "nip42.h"
 
 enum err
@@ -27,11 +28,11 @@ nip42_auth(const uint8_t seckey[32], const char *challenge, const char *relay,
 	ev.content.p = "";
 	buf_init(&tmp, 0);
 	if ((e = event_sign(&ev, seckey, &tmp)) == ERR_OK) {
-		buf_puts(msg, "[\"AUTH\",");
-		event_write_json(&ev, msg);
-		buf_putc(msg, ']');
+		buf_reset(&tmp);
+		event_write_json(&ev, &tmp);
+		msg_auth(msg, tmp.p, tmp.len);
 		memcpy(id, ev.id, 32);
-		if (msg->err)
+		if (msg->err || tmp.err)
 			e = ERR_NOMEM;
 	}
 	buf_free(&tmp);

@@ -8,8 +8,8 @@
  *            (subscription "fwd"), the peer's side a REQ "live" there.
  *            A full NIP-77 round (sync_ws.h) runs on connect and every
  *            peer_sync_interval, on a worker thread.
- *   dirs     data dirs (a mounted USB stick): `samizdat sync DIR` runs as
- *            a child process whenever the store is there.
+ *   dirs     data dirs (a mounted USB stick): synced in process
+ *            (stick.h), with a time limit, whenever the store is there.
  *   bridges  internet relays: NIP-77 (or the fallback) rounds on a second
  *            worker, own reports and the newest first, with backoff.
  *
@@ -27,7 +27,6 @@
 #include "relay.h"
 
 struct lws_context;
-struct lws_protocols;
 struct mesh;
 
 struct mesh_opts {
@@ -45,21 +44,19 @@ struct mesh_opts {
 	unsigned	 bridge_interval;
 };
 
-/* The client protocol server.c lists beside its own. */
-extern const struct lws_protocols mesh_protocol;
+struct wsc;
 
-/* Returns: 0, or -1 (logged). */
+/*
+ * Starts the mesh in the server's loop: its live links are connections
+ * of wsc (the server context's WebSocket client) and virtual connections
+ * of relay, whose hooks it installs for itself.
+ * Returns: 0, or -1 (logged).
+ */
 int	mesh_new(struct mesh **, const struct mesh_opts *,
-	    struct lws_context *, struct relay *);
+	    struct lws_context *, struct wsc *, struct relay *);
 /* Every few hundred milliseconds: discovery, reconnects, rounds, records. */
 void	mesh_tick(struct mesh *);
+/* Before the context is destroyed. */
 void	mesh_free(struct mesh *);
-
-/* Relay hooks (relay_io), passed on by server.c. */
-void	mesh_authed(struct mesh *, uint64_t conn, const uint8_t pubkey[32],
-	    const char *peer);
-void	mesh_seen(struct mesh *, uint64_t conn, const uint8_t *pubkey,
-	    const uint8_t id[32], enum err);
-void	mesh_conn_closed(struct mesh *, uint64_t conn);
 
 #endif

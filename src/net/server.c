@@ -22,6 +22,7 @@
 #include "server.h"
 #include "http.h"
 #include "status.h"
+#include "wsc.h"
 
 #define POLL_USEC	(500 * LWS_US_PER_MS)
 
@@ -43,6 +44,7 @@ struct server {
 	lws_sorted_usec_list_t poll_sul;
 	lws_sorted_usec_list_t commit_sul;
 	struct mesh	*mesh;
+	struct wsc	*wsc;		/* client connections: the mesh's */
 	time_t		 last_purge;
 	size_t		 nconn;		/* TCP connections, HTTP included */
 };
@@ -331,7 +333,6 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return ws_writeable(s, wsi, pss);
 	case LWS_CALLBACK_CLOSED:
 		relay_conn_close(s->relay, pss->id);
-		mesh_conn_closed(s->mesh, pss->id);
 		log_info("%s: disconnected", pss->peer);
 		pss->id = 0;
 		break;
@@ -343,26 +344,9 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 static struct lws_protocols protocols[] = {
 	{ "nostr", callback, sizeof(struct pss), 4096, 0, NULL, 0 },
-	{ NULL, NULL, 0, 0, 0, NULL, 0 },	/* mesh_protocol */
+	{ NULL, NULL, 0, 0, 0, NULL, 0 },	/* the WebSocket client's */
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
-
-static void
-on_authed(void *arg, uint64_t conn, const uint8_t pk[32], const char *peer)
-{
-	struct server *s = arg;
-
-	mesh_authed(s->mesh, conn, pk, peer);
-}
-
-static void
-on_seen(void *arg, uint64_t conn, const uint8_t *pk, const uint8_t id[32],
-    enum err e)
-{
-	struct server *s = arg;
-
-	mesh_seen(s->mesh, conn, pk, id, e);
-}
 
 static void
 lws_log(int level, const char *line)
@@ -396,7 +380,9 @@ server_run(const struct server_opts *o, struct store *st,
 	info.port = o->port;
 	info.iface = o->host[0] != '\0' && strcmp(o->host, "0.0.0.0") != 0 ?
 	    o->host : NULL;
-	protocols[1] = mesh_protocol;
+	if (wsc_new(&s.wsc) != ERR_OK)
+		return -1;
+	protocols[1] = *wsc_protocol(s.wsc);
 	info.protocols = protocols;
 	info.gid = (gid_t)-1;
 	info.uid = (uid_t)-1;
@@ -420,17 +406,18 @@ server_run(const struct server_opts *o, struct store *st,
 	if ((s.ctx = lws_create_context(&info)) == NULL) {
 		log_warnx("cannot listen on %s:%u (in use, or not an address "
 		    "of this machine?)", o->host[0] ? o->host : "*", o->port);
+		wsc_free(s.wsc);
 		return -1;
 	}
+	wsc_attach(s.wsc, s.ctx);
 	server_ctx = s.ctx;
 	io.arg = &s;
 	io.want_write = want_write;
 	io.wake = wake;
-	io.authed = on_authed;
-	io.seen = on_seen;
 	if (relay_new(&s.relay, st, lim, &io) != ERR_OK)
 		goto done;
-	if (o->mesh != NULL && mesh_new(&s.mesh, o->mesh, s.ctx, s.relay) != 0)
+	if (o->mesh != NULL && mesh_new(&s.mesh, o->mesh, s.ctx, s.wsc,
+	    s.relay) != 0)
 		s.mesh = NULL;	/* a relay alone is still useful */
 
 	memset(&sa, 0, sizeof(sa));
@@ -465,9 +452,10 @@ done:
 	lws_sul_cancel(&s.poll_sul);
 	lws_sul_cancel(&s.commit_sul);
 	server_ctx = NULL;
-	/* Closing the context calls back for each connection: relay first. */
-	lws_context_destroy(s.ctx);
+	/* The mesh closes its links; the context calls back for the rest. */
 	mesh_free(s.mesh);
+	lws_context_destroy(s.ctx);
+	wsc_free(s.wsc);
 	relay_free(s.relay);
 	return rc;
 }

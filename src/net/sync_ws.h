@@ -1,10 +1,10 @@
 /*
- * sync_ws.h: `samizdat sync ws://...`: NIP-77 with a relay over
- * WebSocket (TLS for wss:// with the system's CA certificates), then
- * REQ by ids to fetch what we lack and EVENT to push what the relay
- * lacks.  A relay without NIP-77 (NOTICE, CLOSED, NEG-ERR or silence) is
- * synced the old way: REQ by time windows down, every event up.  Every
- * step has a timeout; everything received goes through the ingest path.
+ * sync_ws.h: sync with a relay over WebSocket (TLS for wss:// with the
+ * system's CA certificates): the sync engine (core/sync.h) on the
+ * WebSocket client (wsc.h) and the store (store/sync_store.h), in a
+ * libwebsockets context of its own, so that the CLI and the mesh's
+ * worker threads run it alike.  NIP-77 first, then REQ by ids and EVENT;
+ * a relay without NIP-77 is synced with REQ by time windows and EVENT.
  */
 #ifndef SAMIZDAT_SYNC_WS_H
 #define SAMIZDAT_SYNC_WS_H
@@ -13,15 +13,7 @@
 #include <stdint.h>
 
 #include "store.h"
-
-struct sync_report {
-	uint64_t	 have, need;
-	uint64_t	 down_ok, down_dup, down_bad;
-	uint64_t	 up_ok, up_dup, up_bad;
-	uint64_t	 bytes;		/* both ways, on the wire */
-	unsigned	 rounds;
-	bool		 fallback;	/* the relay did not speak NIP-77 */
-};
+#include "sync.h"
 
 /* What the daemon's mesh adds to a sync (NULL for the CLI's plain sync). */
 struct sync_opts {

@@ -110,15 +110,3 @@ done:
 	explicit_bzero(line, sizeof(line));
 	return e;
 }
-
-void
-key_npub(const uint8_t pubkey[32], char *out, size_t outsz)
-{
-	struct nip19 n;
-
-	memset(&n, 0, sizeof(n));
-	n.type = NIP19_NPUB;
-	memcpy(n.key, pubkey, 32);
-	if (nip19_encode(&n, out, outsz) != 0 && outsz > 0)
-		out[0] = '\0';
-}

@@ -20,7 +20,5 @@ enum err	key_load(const char *path, uint8_t seckey[32]);
  * existing key unless force.  Returns: ERR_OK, ERR_KEY (exists) or ERR_IO.
  */
 enum err	key_save(const char *path, const uint8_t seckey[32], bool force);
-/* Writes the npub of a public key (NUL-terminated, at least 64 bytes). */
-void		key_npub(const uint8_t pubkey[32], char *out, size_t outsz);
 
 #endif

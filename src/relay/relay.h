@@ -3,7 +3,8 @@
  * (subscriptions, rate limits, output queues), dispatches client messages,
  * runs them against the store through the one ingest path, and fans new
  * events out to live subscriptions.  It knows nothing of sockets: server.c
- * feeds it bytes by connection id and writes what it queues.
+ * feeds it bytes by connection id and writes what it queues, and the
+ * mesh's live links are connections of it too (relay_conn_set_mesh).
  *
  * Durability: EVENTs are stored in a transaction that stays open for at
  * most RELAY_COMMIT_MS, so a burst costs one commit; relay_flush() commits
@@ -16,10 +17,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fq.h"
 #include "ingest.h"
 #include "store.h"
 
 struct relay;
+struct event;
 
 struct relay_limits {
 	size_t		 max_message_length;
@@ -37,30 +40,53 @@ struct relay_limits {
 	struct ingest_policy pol;		/* sizes, created_at window */
 };
 
-/* What the relay asks of the transport. */
+/* What the relay asks of the transport (server.c). */
 struct relay_io {
 	void	*arg;
 	/* The connection has queued output: ask for a writable callback. */
 	void	(*want_write)(void *arg, void *cookie);
 	/* From another thread: a verified event waits; run relay_flush. */
 	void	(*wake)(void *arg);
-	/* Optional: a node connection authenticated (NIP-42) with pubkey. */
+};
+
+/*
+ * What another module (the mesh) wants to hear about node connections;
+ * it installs these itself with relay_hooks_set.  Every hook may be NULL.
+ */
+struct relay_hooks {
+	/* A connection authenticated (NIP-42) as a node with pubkey. */
 	void	(*authed)(void *arg, uint64_t conn, const uint8_t pubkey[32],
 		    const char *peer);
-	/* Optional: the answer to an EVENT from a node connection. */
+	/* The answer to an EVENT from a node connection. */
 	void	(*seen)(void *arg, uint64_t conn, const uint8_t *pubkey,
 		    const uint8_t id[32], enum err);
+	/* A connection closed. */
+	void	(*closed)(void *arg, uint64_t conn);
+	/*
+	 * Whether a stored event may go to the node connection conn;
+	 * false keeps it from that link (it came from there another way).
+	 */
+	bool	(*forward)(void *arg, uint64_t conn, const struct event *);
 };
 
 /* Frames are queued with this much free space in front (lws needs it). */
-#define RELAY_HEADROOM	16
+#define RELAY_HEADROOM	FQ_HEADROOM
 
 enum err	relay_new(struct relay **, struct store *,
 		    const struct relay_limits *, const struct relay_io *);
 void		relay_free(struct relay *);
+void		relay_hooks_set(struct relay *, const struct relay_hooks *,
+		    void *arg);
 
 /* A connection opened; cookie is the transport's handle.  Returns its id. */
 uint64_t	relay_conn_open(struct relay *, void *cookie, const char *peer);
+/*
+ * The same for a connection whose transport is not the server's (the
+ * mesh's live links): io->want_write(io->arg, cookie) is called for it
+ * instead; io->wake is not used.
+ */
+uint64_t	relay_conn_open_via(struct relay *, const struct relay_io *,
+		    void *cookie, const char *peer);
 void		relay_conn_close(struct relay *, uint64_t id);
 /*
  * Mesh: a connection that says it is a node gets a NIP-42 challenge; once

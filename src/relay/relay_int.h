@@ -1,21 +1,27 @@
 /*
- * relay_int.h: what relay.c and relay_sub.c share.  Not for other modules.
+ * relay_int.h: what the files of the relay engine share.  Not for other
+ * modules.  The files, and the only way their calls run:
+ *
+ *   relay.c        lifecycle, reassembly, dispatch, flush      (top)
+ *   relay_event.c  EVENT and AUTH; the verify threads
+ *   relay_sub.c    REQ, COUNT, CLOSE
+ *   relay_neg.c    NEG-OPEN, NEG-MSG, NEG-CLOSE
+ *   relay_tx.c     the group commit, OKs, delivery to subscriptions
+ *   relay_conn.c   the connection table, output queues, answers,
+ *                  rate limits                                 (bottom)
+ *
+ * Each calls only files below it (scripts/layers.sh checks).
  */
 #ifndef SAMIZDAT_RELAY_INT_H
 #define SAMIZDAT_RELAY_INT_H
 
 #include "buf.h"
 #include "filter.h"
+#include "fq.h"
 #include "hex.h"
 #include "message.h"
 #include "relay.h"
 #include "vpool.h"
-
-struct frame {
-	struct frame	*next;
-	size_t		 len;
-	char		 data[];	/* RELAY_HEADROOM + len */
-};
 
 struct sub {
 	char		 id[MSG_MAX_SUBID * 4 + 1];
@@ -27,12 +33,13 @@ struct negsess;
 
 struct rconn {
 	uint64_t	 id;
+	struct relay_io	 io;		/* its transport: the server's or own */
 	void		*cookie;	/* the transport's handle */
 	char		 peer[64];
 	struct buf	 rx;		/* fragments of the current message */
 	bool		 oversize;
-	struct frame	*head, *tail, *sent;
-	size_t		 queued;
+	struct fq	 out;		/* frames waiting for the socket */
+	struct fq_frame	*sent;		/* the one being written */
 	uint64_t	 progress_ms;	/* last write, or when output began */
 	bool		 closing;
 	struct sub	*subs;
@@ -59,6 +66,8 @@ struct relay {
 	struct store	*store;
 	struct relay_limits lim;
 	struct relay_io	 io;
+	struct relay_hooks hooks;
+	void		*hooks_arg;
 	struct rconn	**conns;
 	size_t		 nconns, cap;
 	uint64_t	 next_id;
@@ -80,7 +89,12 @@ struct relay {
 /* A client with output pending and no write for this long is not reading. */
 #define RELAY_STALL_MS	2000
 
+/* relay_conn.c */
+uint64_t	 relay_now_ms(void);
 struct rconn	*relay_conn_find(struct relay *, uint64_t);
+struct rconn	*relay_conn_new(struct relay *, const struct relay_io *,
+		    void *cookie, const char *peer);
+void		 relay_conn_free(struct relay *, struct rconn *);
 void		 relay_send(struct relay *, struct rconn *, const char *,
 		    size_t, bool force);
 void		 relay_send_buf(struct relay *, struct rconn *, bool force);
@@ -92,9 +106,21 @@ void		 relay_closed(struct relay *, struct rconn *, const char *subid,
 void		 relay_ok(struct relay *, struct rconn *, const uint8_t[32],
 		    enum err);
 bool		 relay_take_token(struct relay *, struct rconn *, double *);
-uint64_t	 relay_now_ms(void);
+void		 relay_log_refused(struct rconn *, enum err);
+
+/* relay_tx.c */
+void		 relay_accept(struct relay *, struct rconn *,
+		    const struct event *, enum err);
 void		 relay_commit(struct relay *);
 void		 relay_abort_tx(struct relay *, enum err);
+void		 relay_deliver_new(struct relay *);
+
+/* relay_event.c */
+void		 relay_on_event(struct relay *, struct rconn *,
+		    const struct msg *);
+void		 relay_on_auth(struct relay *, struct rconn *,
+		    const struct msg *);
+void		 relay_collect(struct relay *);
 void		 relay_drain(struct relay *);
 
 /* relay_sub.c */
@@ -103,8 +129,6 @@ void		 relay_on_count(struct relay *, struct rconn *,
 		    const struct msg *);
 void		 relay_sub_remove(struct rconn *, const char *subid);
 void		 relay_subs_free(struct rconn *);
-void		 relay_fanout(struct relay *, const struct event *);
-void		 relay_deliver_new(struct relay *);
 
 /* relay_neg.c */
 void		 relay_on_neg(struct relay *, struct rconn *, const struct msg *);

@@ -29,12 +29,7 @@ neg_err(struct relay *r, struct rconn *c, const char *subid, enum err e)
 	char	 why[200];
 
 	buf_reset(&r->out);
-	buf_puts(&r->out, "[\"NEG-ERR\",");
-	buf_json_str(&r->out, subid, strlen(subid));
-	buf_putc(&r->out, ',');
-	err_reason(e, why, sizeof(why));
-	buf_json_str(&r->out, why, strlen(why));
-	buf_putc(&r->out, ']');
+	msg_neg_err(&r->out, subid, err_reason(e, why, sizeof(why)));
 	relay_send_buf(r, c, true);
 }
 
@@ -69,40 +64,30 @@ relay_negs_free(struct rconn *c)
 	c->negs = NULL;
 }
 
-/* Runs one round for s on the hex message and sends the reply. */
+/* Runs one round for s on the message's payload and sends the reply. */
 static void
 round_trip(struct relay *r, struct rconn *c, struct negsess *s,
-    const json_t *hex)
+    const struct msg *m)
 {
-	const char *h = json_string_value(hex);
-	size_t	 hl = json_string_length(hex);
-	uint8_t	*bin = NULL;
-	struct buf reply;
+	struct buf in, reply;
 	bool	 done;
-	enum err e = ERR_NEG;
+	enum err e;
 
+	buf_init(&in, 0);
 	buf_init(&reply, 0);
-	if (h == NULL || hl % 2 != 0 || (bin = malloc(hl / 2 + 1)) == NULL ||
-	    !hex_decode(h, hl, bin, hl / 2))
-		goto fail;
-	if ((e = neg_reconcile(&s->ng, bin, hl / 2, &reply, NULL, NULL,
-	    &done)) != ERR_OK)
-		goto fail;
-	buf_reset(&r->out);
-	buf_puts(&r->out, "[\"NEG-MSG\",");
-	buf_json_str(&r->out, s->id, strlen(s->id));
-	buf_puts(&r->out, ",\"");
-	buf_hex(&r->out, (const uint8_t *)reply.p, reply.len);
-	buf_puts(&r->out, "\"]");
-	relay_send_buf(r, c, true);
-	free(bin);
+	if ((e = msg_neg_bytes(m, &in)) == ERR_OK &&
+	    (e = neg_reconcile(&s->ng, (const uint8_t *)in.p, in.len, &reply,
+	    NULL, NULL, &done)) == ERR_OK && !reply.err) {
+		buf_reset(&r->out);
+		msg_neg_msg(&r->out, s->id, (const uint8_t *)reply.p,
+		    reply.len);
+		relay_send_buf(r, c, true);
+	} else {
+		neg_err(r, c, s->id, e == ERR_OK ? ERR_NOMEM : ERR_NEG);
+		sess_remove(c, s->id);
+	}
+	buf_free(&in);
 	buf_free(&reply);
-	return;
-fail:
-	free(bin);
-	buf_free(&reply);
-	neg_err(r, c, s->id, e);
-	sess_remove(c, s->id);
 }
 
 void
@@ -110,7 +95,6 @@ relay_on_neg(struct relay *r, struct rconn *c, const struct msg *m)
 {
 	struct negsess *s, *ns;
 	struct filter f;
-	size_t	 nargs = json_array_size(m->root);
 	enum err e;
 
 	switch (m->verb) {
@@ -122,19 +106,19 @@ relay_on_neg(struct relay *r, struct rconn *c, const struct msg *m)
 			neg_err(r, c, m->subid, ERR_NEG_UNKNOWN);
 			return;
 		}
-		if (nargs != 3) {
+		if (m->neg == NULL) {		/* not [verb, id, hex] */
 			neg_err(r, c, m->subid, ERR_NEG);
 			sess_remove(c, m->subid);
 			return;
 		}
-		round_trip(r, c, s, json_array_get(m->root, 2));
+		round_trip(r, c, s, m);
 		return;
 	default:
 		break;
 	}
 	/* NEG-OPEN: re-opening a live id closes the old session first. */
 	sess_remove(c, m->subid);
-	if (nargs != 4 || !json_is_string(json_array_get(m->root, 3))) {
+	if (m->neg == NULL) {		/* not [verb, id, filter, hex] */
 		neg_err(r, c, m->subid, ERR_NEG);
 		return;
 	}
@@ -146,7 +130,7 @@ relay_on_neg(struct relay *r, struct rconn *c, const struct msg *m)
 		neg_err(r, c, m->subid, ERR_RATE_REQ);
 		return;
 	}
-	if ((e = filter_parse_json(json_array_get(m->root, 2), &f)) != ERR_OK) {
+	if ((e = filter_parse_json(msg_neg_filter(m), &f)) != ERR_OK) {
 		neg_err(r, c, m->subid, e);
 		return;
 	}
@@ -171,5 +155,5 @@ relay_on_neg(struct relay *r, struct rconn *c, const struct msg *m)
 	neg_init(&s->ng, s->items, s->n, NEG_FRAME);
 	c->nnegs++;
 	log_debug("%s: negentropy session over %zu events", c->peer, s->n);
-	round_trip(r, c, s, json_array_get(m->root, 3));
+	round_trip(r, c, s, m);
 }

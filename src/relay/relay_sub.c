@@ -1,9 +1,7 @@
 /*
- * relay_sub.c: REQ, COUNT and CLOSE, and delivering events to live
- * subscriptions.  Stored events reach subscribers one way only: after a
- * commit, relay_deliver_new reads the rows added since it last looked, so
- * events this relay stored and events another process (an import) stored
- * are delivered alike, each once.
+ * relay_sub.c: REQ, COUNT and CLOSE (relay_int.h): a subscription's
+ * stored answer, then its place among the live ones that relay_tx.c
+ * delivers to.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,20 +10,6 @@
 #include "hll.h"
 #include "log.h"
 #include "relay_int.h"
-
-#define DELIVER_BATCH	1000
-
-void
-relay_closed(struct relay *r, struct rconn *c, const char *subid, enum err e,
-    const char *detail)
-{
-	char	 why[256];
-
-	buf_reset(&r->out);
-	msg_closed(&r->out, subid, err_reason_detail(e, detail, why,
-	    sizeof(why)));
-	relay_send_buf(r, c, true);
-}
 
 static struct sub *
 sub_find(struct rconn *c, const char *id)
@@ -124,7 +108,7 @@ send_stored(const char *json, size_t len, void *arg)
 {
 	struct req_out *o = arg;
 
-	if (o->c->queued + len > 2 * o->r->lim.max_output_buffer)
+	if (o->c->out.bytes + len > 2 * o->r->lim.max_output_buffer)
 		return 1;
 	buf_reset(&o->r->out);
 	msg_event(&o->r->out, o->subid, json, len);
@@ -161,7 +145,9 @@ relay_on_req(struct relay *r, struct rconn *c, const struct msg *m)
 		}
 	}
 	/* What this turn stored is committed, and delivered, first. */
-	relay_poll(r);
+	relay_collect(r);
+	relay_commit(r);
+	relay_deliver_new(r);
 	o.r = r;
 	o.c = c;
 	o.subid = m->subid;
@@ -228,129 +214,4 @@ relay_on_count(struct relay *r, struct rconn *c, const struct msg *m)
 	else
 		msg_count(&r->out, m->subid, n);
 	relay_send_buf(r, c, true);
-}
-
-/* The connection (a node) that sent ev, when it is a node: 0 if none. */
-static uint64_t
-origin_of(const struct relay *r, const struct event *ev)
-{
-	size_t	 i;
-
-	for (i = 0; i < r->norigin; i++)
-		if (memcmp(r->origin[i].id, ev->id, 32) == 0)
-			return r->origin[i].conn;
-	return 0;
-}
-
-/*
- * Sends ev (whose JSON is json) to every subscription it matches, except
- * back to the node it came from: nodes already have what they send.
- */
-static void
-fanout_json(struct relay *r, const struct event *ev, const char *json,
-    size_t len, bool clients_only)
-{
-	uint64_t from = r->norigin > 0 ? origin_of(r, ev) : 0;
-	size_t	 i, j;
-
-	for (i = 0; i < r->nconns; i++) {
-		struct rconn *c = r->conns[i];
-
-		if ((from != 0 && c->id == from) || (clients_only && c->mesh))
-			continue;
-		for (j = 0; j < c->nsubs; j++) {
-			if (!filter_match_any(c->subs[j].f, c->subs[j].nf, ev))
-				continue;
-			buf_reset(&r->out);
-			msg_event(&r->out, c->subs[j].id, json, len);
-			relay_send_buf(r, c, false);
-		}
-	}
-}
-
-void
-relay_fanout(struct relay *r, const struct event *ev)
-{
-	struct buf json;
-
-	/*
-	 * Ephemeral events are not stored, so nothing would stop two nodes
-	 * passing one back and forth forever: they go to clients only.
-	 */
-	buf_init(&json, 0);
-	event_write_json(ev, &json);
-	if (!json.err)
-		fanout_json(r, ev, json.p, json.len, true);
-	buf_free(&json);
-}
-
-static bool
-any_subs(const struct relay *r)
-{
-	size_t	 i;
-
-	for (i = 0; i < r->nconns; i++)
-		if (r->conns[i]->nsubs > 0)
-			return true;
-	return false;
-}
-
-/*
- * True if a client that is reading is more than half max_output_buffer
- * behind: stored events then wait in the store, not in memory, until it
- * catches up.  Clients that stopped reading do not hold others back;
- * relay_send drops them.
- */
-static bool
-backlogged(struct relay *r)
-{
-	uint64_t now = relay_now_ms();
-	size_t	 i;
-
-	for (i = 0; i < r->nconns; i++) {
-		struct rconn *c = r->conns[i];
-
-		if (!c->closing && c->queued > r->lim.max_output_buffer / 2 &&
-		    now - c->progress_ms <= RELAY_STALL_MS)
-			return true;
-	}
-	return false;
-}
-
-static int
-deliver_row(const char *json, size_t len, void *arg)
-{
-	struct relay *r = arg;
-	struct event ev;
-	void	*scratch;
-
-	if (r->backlog && (r->backlog = backlogged(r)))
-		return 1;		/* not consumed: later */
-
-	if ((scratch = malloc(EVENT_SCRATCH(len))) == NULL)
-		return 0;
-	if (event_parse(json, len, NULL, &ev, scratch, EVENT_SCRATCH(len)) ==
-	    ERR_OK)
-		fanout_json(r, &ev, json, len, false);
-	free(scratch);
-	return 0;
-}
-
-void
-relay_deliver_new(struct relay *r)
-{
-	int64_t	 last;
-	enum err e;
-
-	do {
-		last = r->last_eid;
-		if (any_subs(r))
-			e = store_since(r->store, last, DELIVER_BATCH,
-			    deliver_row, r, &r->last_eid);
-		else
-			e = store_last_eid(r->store, &r->last_eid);
-		if (e != ERR_OK || r->backlog)
-			return;
-	} while (r->last_eid - last >= DELIVER_BATCH);
-	r->norigin = 0;
 }

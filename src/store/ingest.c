@@ -44,7 +44,8 @@ ingest_ctx_free(struct ingest_ctx *c)
 	memset(c, 0, sizeof(*c));
 }
 
-enum err
+/* Limits, strict parse, recomputed id. */
+static enum err
 ingest_parse(struct ingest_ctx *c, const struct ingest_policy *pol,
     const char *json, size_t len, struct event *ev)
 {
@@ -67,13 +68,8 @@ ingest_parse(struct ingest_ctx *c, const struct ingest_policy *pol,
 	return ERR_OK;
 }
 
-enum err
-ingest_verify(const struct event *ev)
-{
-	return crypto_verify(ev->sig, ev->id, 32, ev->pubkey);
-}
-
-enum err
+/* NIP-40 expiry and the created_at window. */
+static enum err
 ingest_policy(const struct ingest_policy *pol, const struct event *ev,
     uint64_t now)
 {
@@ -82,6 +78,8 @@ ingest_policy(const struct ingest_policy *pol, const struct event *ev,
 
 	if ((e = event_expiration(ev, &exp)) != ERR_OK)
 		return e;
+	if (now == 0)
+		return ERR_OK;
 	if (exp != 0 && exp <= now)
 		return ERR_EXPIRED;
 	if (pol->max_past != 0 && now > pol->max_past &&
@@ -93,6 +91,35 @@ ingest_policy(const struct ingest_policy *pol, const struct event *ev,
 }
 
 enum err
+ingest_check(struct ingest_ctx *c, const struct ingest_policy *pol,
+    struct store *st, const char *json, size_t len, uint64_t now,
+    struct event *ev)
+{
+	enum err e;
+
+	if ((e = ingest_parse(c, pol, json, len, ev)) != ERR_OK)
+		return e;
+	/* Policy first: an expired event is refused even if still stored. */
+	if ((e = ingest_policy(pol, ev, now)) != ERR_OK)
+		return e;
+	if (st != NULL && store_has(st, ev->id))
+		return ERR_DUPLICATE;
+	return ERR_OK;
+}
+
+enum err
+ingest_verify(const struct event *ev)
+{
+	return crypto_verify(ev->sig, ev->id, 32, ev->pubkey);
+}
+
+enum err
+ingest_store(struct store *st, const struct event *ev, uint64_t now)
+{
+	return store_put(st, ev, now);
+}
+
+enum err
 ingest_one(struct ingest_ctx *c, const struct ingest_policy *pol,
     struct store *st, const char *json, size_t len, uint64_t now,
     struct event *out)
@@ -100,18 +127,23 @@ ingest_one(struct ingest_ctx *c, const struct ingest_policy *pol,
 	struct event ev;
 	enum err e;
 
-	if ((e = ingest_parse(c, pol, json, len, &ev)) != ERR_OK)
-		return e;
-	if ((e = ingest_policy(pol, &ev, now)) != ERR_OK)
-		;
-	/* A stored id was verified when it came in; skip the costly check. */
-	else if (st != NULL && store_has(st, ev.id))
-		e = ERR_DUPLICATE;
-	else if ((e = ingest_verify(&ev)) == ERR_OK && st != NULL)
-		e = store_put(st, &ev, now);
+	memset(&ev, 0, sizeof(ev));
+	if ((e = ingest_check(c, pol, st, json, len, now, &ev)) == ERR_OK &&
+	    (e = ingest_verify(&ev)) == ERR_OK && st != NULL)
+		e = ingest_store(st, &ev, now);
 	if (out != NULL)
 		*out = ev;
 	return e;
+}
+
+bool
+ingest_parsed(enum err e)
+{
+	return e == ERR_OK || e == ERR_ID_MISMATCH || e == ERR_DUPLICATE ||
+	    e == ERR_EXPIRED ||
+	    e == ERR_BAD_EXPIRATION || e == ERR_TOO_OLD || e == ERR_TOO_NEW ||
+	    e == ERR_BAD_SIG || e == ERR_PUBKEY_CURVE || e == ERR_HAVE_NEWER ||
+	    e == ERR_DELETED || e == ERR_EPHEMERAL || e == ERR_RATE;
 }
 
 bool

@@ -1,16 +1,20 @@
 /*
- * ingest.h: the one way an event enters samizdat.  Relay, sync, bundle
- * import and the CLI all call these stages, in this order:
+ * ingest.h: the one way an event enters samizdat.  The relay, the import
+ * pipeline, sync with relays and sticks, the mesh and `post` all run the
+ * same three steps, in this order:
  *
- *   ingest_parse   limits, strict parse, recompute the id (never trust it)
- *   ingest_policy  NIP-40 expiry, the created_at window
- *   store_has      a stored id was verified once: answer "duplicate"
- *   ingest_verify  BIP-340 signature over the recomputed id
- *   store_put      replacement, deletion, storage (store.c)
+ *   ingest_check   the cheap stages: size limits, strict parse, the id
+ *                  recomputed from the canonical serialization (the one
+ *                  claimed is never trusted), policy (NIP-40 expiry, the
+ *                  created_at window), then duplicate: a stored id was
+ *                  verified when it came in, so it is answered at once
+ *   ingest_verify  the costly stage: BIP-340 over the recomputed id; any
+ *                  thread may run it
+ *   ingest_store   replacement, deletion and storage (store_put)
  *
- * ingest_one runs them all for one event; ingest_batch.c runs the same
- * stages over many events on several threads.  Every outcome is an err
- * code whose NIP-01 prefix and text come from err.h.
+ * ingest_one runs all three for one event; the relay and ingest_batch.c
+ * run ingest_verify on other threads between the other two.  Every
+ * outcome is an err code whose NIP-01 prefix and text come from err.h.
  */
 #ifndef SAMIZDAT_INGEST_H
 #define SAMIZDAT_INGEST_H
@@ -41,25 +45,31 @@ void		ingest_ctx_init(struct ingest_ctx *);
 void		ingest_ctx_free(struct ingest_ctx *);
 
 /*
- * Parses json into ev (which borrows json and ctx's scratch until the next
- * call) and checks that the id is the hash of the content.
- * Returns: ERR_OK or the problem (ERR_EVENT_SIZE, ERR_ID_MISMATCH, ...).
+ * The cheap stages for json (len bytes).  ev borrows json and ctx's
+ * scratch until the next call with ctx.  store may be NULL (no duplicate
+ * check); now 0 skips the time checks (NIP-40 and the window), for
+ * `verify`.  ev is filled whenever the event parsed, even when a later
+ * stage refused it, so that the refusal can name its id.
+ * Returns: ERR_OK (the signature is next), ERR_DUPLICATE, or what is
+ * wrong (ERR_EVENT_SIZE, ERR_ID_MISMATCH, ERR_EXPIRED, ERR_TOO_NEW, ...).
  */
-enum err	ingest_parse(struct ingest_ctx *, const struct ingest_policy *,
-		    const char *json, size_t len, struct event *ev);
-/* Returns: ERR_OK, ERR_BAD_SIG or ERR_PUBKEY_CURVE. */
+enum err	ingest_check(struct ingest_ctx *, const struct ingest_policy *,
+		    struct store *, const char *json, size_t len, uint64_t now,
+		    struct event *ev);
+/* Returns: ERR_OK, ERR_BAD_SIG or ERR_PUBKEY_CURVE.  Thread-safe. */
 enum err	ingest_verify(const struct event *);
-/* Returns: ERR_OK, ERR_EXPIRED, ERR_BAD_EXPIRATION, ERR_TOO_OLD, ERR_TOO_NEW. */
-enum err	ingest_policy(const struct ingest_policy *, const struct event *,
-		    uint64_t now);
+/* store_put for a checked and verified event: see store.h. */
+enum err	ingest_store(struct store *, const struct event *, uint64_t now);
 /*
- * All stages for one event; store may be NULL to check without storing.
+ * All three for one event; store may be NULL to check without storing.
  * ev (may be NULL) receives the parsed event.
  * Returns: the first stage's error, or store_put's outcome.
  */
 enum err	ingest_one(struct ingest_ctx *, const struct ingest_policy *,
 		    struct store *, const char *json, size_t len, uint64_t now,
 		    struct event *ev);
+/* True if the event parsed far enough for ev to hold its id. */
+bool		ingest_parsed(enum err e);
 /* Returns: true if e means the event is (now) held: stored or duplicate. */
 bool		ingest_accepted(enum err e);
 

@@ -118,16 +118,10 @@ process(struct pipe *p, struct slot *s, struct store *ro)
 {
 	const struct ingest_policy *pol = p->o->pol;
 
-	s->e = ingest_parse(&s->ctx, pol, s->line, s->len, &s->ev);
-	if (s->e != ERR_OK)
-		return;
-	if ((s->e = ingest_policy(pol, &s->ev, p->o->now)) != ERR_OK)
-		return;
-	if (ro != NULL && store_has(ro, s->ev.id)) {
-		s->e = ERR_DUPLICATE;
-		return;
-	}
-	s->e = ingest_verify(&s->ev);
+	s->e = ingest_check(&s->ctx, pol, ro, s->line, s->len, p->o->now,
+	    &s->ev);
+	if (s->e == ERR_OK)
+		s->e = ingest_verify(&s->ev);
 }
 
 static void *
@@ -328,7 +322,7 @@ ingest_batch(const struct batch_opts *o, batch_read_fn rd, void *rarg,
 				in_tx = true;
 				tx_start = now_ns();
 			}
-			s->e = store_put(o->store, &s->ev, o->now);
+			s->e = ingest_store(o->store, &s->ev, o->now);
 			if (s->e == ERR_OK) {
 				pending++;
 				pending_seq = s->seq;

@@ -74,7 +74,8 @@ test_nip42(void **state)
 	p = msg.p + 8;
 	ingest_ctx_init(&ctx);
 	memset(&pol, 0, sizeof(pol));
-	assert_int_equal(ingest_parse(&ctx, &pol, p, msg.len - 9, &ev), ERR_OK);
+	assert_int_equal(ingest_check(&ctx, &pol, NULL, p, msg.len - 9, 0, &ev),
+	    ERR_OK);
 	assert_int_equal(ingest_verify(&ev), ERR_OK);
 	assert_int_equal(ev.kind, 22242);
 	assert_memory_equal(ev.id, id, 32);

@@ -1,0 +1,145 @@
+/*
+ * mesh_int.h: what the files of the mesh share.  Not for other modules.
+ * The files, and the only way their calls run:
+ *
+ *   mesh.c       the links table, discovery, the tick, relay hooks (top)
+ *   mesh_live.c  live links: the WebSocket client and a virtual
+ *                connection of our relay
+ *   mesh_work.c  full rounds on worker threads: peers, sticks, bridges
+ *   mesh_rec.c   what the links learned, written to the store  (bottom)
+ */
+#ifndef SAMIZDAT_MESH_INT_H
+#define SAMIZDAT_MESH_INT_H
+
+#include <sys/types.h>
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "mesh.h"
+#include "store_mesh.h"
+#include "sync.h"
+
+#define MESH_MAX_LINKS	256
+#define MESH_MAX_INBOUND 256
+#define BACKOFF_MIN	1
+#define BACKOFF_MAX	30
+#define DISC_WAIT	15	/* s a higher npub waits for the lower to call */
+#define SYNC_TIMEOUT	30	/* s of silence a round allows */
+#define STICK_TIMEOUT	600	/* s a stick's sync may take in all */
+#define SEEN_MAX	65536	/* records waiting for the next write */
+#define SYNC_ECHO_S	10	/* s after a round its events may still pass */
+#define ROUND_MAX_SKIP	6	/* periodic rounds a healthy live link skips */
+
+struct mesh;
+
+struct link {
+	struct mesh	*m;
+	int64_t		 lid;
+	enum link_kind	 kind;
+	char		 url[1024];	/* ws(s):// URL or a data dir */
+	char		 npub[64];	/* known for found and inbound peers */
+	const char	*how;		/* config, mdns */
+	bool		 gone;		/* mDNS withdrew it */
+	time_t		 found;		/* by mDNS */
+	/* live link (peers) */
+	uint64_t	 conn;		/* the WebSocket client's id; 0: none */
+	uint64_t	 vconn;		/* our relay's side of it */
+	bool		 live;
+	time_t		 next_try;
+	unsigned	 backoff;
+	/* full syncs */
+	time_t		 next_sync;
+	time_t		 last_ok;	/* last full sync that succeeded */
+	time_t		 live_since;	/* the live link's current run */
+	time_t		 round_start;	/* the last full round began */
+	unsigned	 missed;	/* refused on the live link since last_ok */
+	bool		 absent;	/* dirs: no store there now */
+	dev_t		 dir_dev;	/* dirs: the store last synced */
+	ino_t		 dir_ino;
+	unsigned	 sync_backoff;
+	bool		 syncing;
+	/* counters not yet written */
+	uint64_t	 sent, received, refused;
+	time_t		 seen_at;
+	const char	*state;		/* NULL: unchanged */
+	char		 error[256];
+	bool		 dirty;
+};
+
+struct job {
+	struct link	*l;		/* owned by the loop; read-only here */
+	enum link_kind	 kind;
+	char		 url[1024];
+	int64_t		 lid;
+	int64_t		 since;		/* bridges: upload from here */
+	dev_t		 dev;		/* dirs: the store being synced */
+	ino_t		 ino;
+};
+
+struct worker {
+	struct mesh	*m;
+	volatile int	 cancel;	/* stopping: give up the job */
+	pthread_t	 th;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	bool		 started, stop, busy, done;
+	struct job	 job;
+	int		 rc;
+	char		 err[256];
+	struct sync_report rep;
+};
+
+struct inbound {
+	uint64_t	 conn;
+	int64_t		 lid;
+	char		 npub[64];
+};
+
+struct seen_rec {
+	uint8_t		 id[32];
+	int64_t		 lid;
+	enum seen_how	 how;
+	int64_t		 at;
+};
+
+struct mesh {
+	struct mesh_opts o;
+	struct lws_context *ctx;
+	struct wsc	*wsc;		/* the server's WebSocket client */
+	struct relay	*relay;
+	struct store	*st;		/* side handle for the records */
+	uint8_t		 node_pk[32];
+	char		 npub[64];
+	struct link	*links[MESH_MAX_LINKS];
+	size_t		 nlinks;
+	struct inbound	 in[MESH_MAX_INBOUND];
+	size_t		 nin;
+	struct seen_rec	*seen;
+	size_t		 nseen, seencap;
+	struct worker	 w[2];		/* 0: peers and dirs, 1: bridges */
+	struct disc	*disc;
+};
+
+/* mesh_rec.c */
+time_t		 mesh_now(void);
+void		 mesh_link_set(struct link *, const char *state,
+		    const char *error);
+void		 mesh_seen_add(struct mesh *, const uint8_t id[32], int64_t lid,
+		    enum seen_how);
+void		 mesh_records_flush(struct mesh *);
+
+/* mesh_work.c */
+int		 mesh_worker_start(struct mesh *, struct worker *);
+void		 mesh_worker_stop(struct worker *);
+void		 mesh_worker_tick(struct mesh *, struct worker *, bool bridges);
+
+/* mesh_live.c */
+void		 mesh_live_connect(struct link *);
+void		 mesh_live_close(struct link *);
+bool		 mesh_live_forward(void *arg, uint64_t conn,
+		    const struct event *);
+
+#endif

@@ -1,0 +1,296 @@
+/*
+ * mesh_work.c: full rounds on two worker threads (peers and sticks;
+ * bridges), each with its own store handle, so that a slow internet
+ * relay never holds up the LAN.  A peer or a bridge is synced with
+ * sync_ws (its own libwebsockets context, the engine of core/sync.c); a
+ * stick in process with stick_sync, with a time limit, so a stick that
+ * never finishes cannot hold a worker for ever.  The loop hands a worker
+ * the most overdue link and collects the outcome on a later tick.
+ */
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mesh_int.h"
+#include "stick.h"
+#include "sync_ws.h"
+#include "wsc.h"
+
+/* A stick, in process: counts land in the records stick_sync keeps. */
+static int
+run_stick(struct worker *w, struct store *st)
+{
+	struct stick_opts o;
+	struct stick_report rep;
+
+	memset(&o, 0, sizeof(o));
+	o.up = o.down = true;
+	o.timeout_s = STICK_TIMEOUT;
+	o.cancel = &w->cancel;
+	return stick_sync(st, w->m->o.store_path, w->job.url, &o, &rep,
+	    w->err, sizeof(w->err));
+}
+
+static int
+run_job(struct worker *w, struct store *st)
+{
+	struct mesh *m = w->m;
+	struct job *j = &w->job;
+	struct sync_opts o;
+	struct sync_report rep;
+	char	 filter[128];
+	int	 rc;
+
+	memset(&w->rep, 0, sizeof(w->rep));
+	w->err[0] = '\0';
+	if (j->kind == LINK_DIR)
+		return run_stick(w, st);
+	memset(&o, 0, sizeof(o));
+	o.node_sk = m->o.node_sk;
+	o.lid = j->lid;
+	o.own = m->node_pk;
+	o.quiet = true;
+	o.cancel = &w->cancel;
+	if (j->kind == LINK_PEER) {
+		o.as_node = true;
+		rc = sync_ws(st, j->url, "{}", true, true, SYNC_TIMEOUT,
+		    &w->rep, &o);
+		snprintf(w->err, sizeof(w->err), "%s", o.err);
+		return rc;
+	}
+	/* A bridge: up what it lacks since the last success, then down. */
+	snprintf(filter, sizeof(filter), "{\"since\":%lld}",
+	    (long long)j->since);
+	rc = sync_ws(st, j->url, filter, true, false, SYNC_TIMEOUT, &w->rep,
+	    &o);
+	if (rc == 0 && m->o.bridge_download[0] != '\0') {
+		memset(o.err, 0, sizeof(o.err));
+		rc = sync_ws(st, j->url, m->o.bridge_download, false, true,
+		    SYNC_TIMEOUT, &rep, &o);
+		w->rep.down_ok += rep.down_ok;
+		w->rep.down_dup += rep.down_dup;
+		w->rep.down_bad += rep.down_bad;
+	}
+	snprintf(w->err, sizeof(w->err), "%s", o.err);
+	return rc;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct store *st = NULL;
+	int	 rc;
+
+	if (store_open(&st, w->m->o.store_path, STORE_HELPER) != ERR_OK) {
+		log_warnx("mesh: cannot open the store for syncing");
+		return NULL;
+	}
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->stop && (!w->busy || w->done))
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->stop)
+			break;
+		pthread_mutex_unlock(&w->mu);
+		rc = run_job(w, st);
+		pthread_mutex_lock(&w->mu);
+		w->rc = rc;
+		w->done = true;
+	}
+	pthread_mutex_unlock(&w->mu);
+	store_close(st);
+	return NULL;
+}
+
+int
+mesh_worker_start(struct mesh *m, struct worker *w)
+{
+	w->m = m;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
+		log_warnx("mesh: cannot start a sync thread");
+		return -1;
+	}
+	w->started = true;
+	return 0;
+}
+
+void
+mesh_worker_stop(struct worker *w)
+{
+	if (!w->started)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = true;
+	w->cancel = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->th, NULL);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	w->started = false;
+}
+
+/* The identity of a data dir's store file.  Returns: false if absent. */
+static bool
+dir_ident(const char *dir, dev_t *dev, ino_t *ino)
+{
+	char	 db[1100];
+	struct stat sb;
+
+	snprintf(db, sizeof(db), "%s/events.db", dir);
+	if (stat(db, &sb) == -1)
+		return false;
+	*dev = sb.st_dev;
+	*ino = sb.st_ino;
+	return true;
+}
+
+/*
+ * A data dir is synced as soon as a store appears there (a stick was
+ * plugged in, or another one), then every peer_sync_interval while it
+ * stays; an absent one costs a stat per tick.
+ */
+static bool
+dir_due(struct link *l, time_t now)
+{
+	dev_t	 dev;
+	ino_t	 ino;
+
+	if (!dir_ident(l->url, &dev, &ino)) {
+		if (!l->absent)
+			mesh_link_set(l, "absent (not mounted?)", "");
+		l->absent = true;
+		l->dir_dev = 0;
+		l->dir_ino = 0;
+		return false;
+	}
+	l->absent = false;
+	if (dev != l->dir_dev || ino != l->dir_ino)
+		l->next_sync = now;		/* a new stick */
+	return true;
+}
+
+/*
+ * A live link that has stayed up since the last full round, and through
+ * which nothing was refused either way, has carried every new event:
+ * the periodic round (which costs the peer a read of all its ids) is
+ * skipped, up to ROUND_MAX_SKIP intervals in a row as a safety net.
+ */
+static bool
+live_covers(const struct mesh *m, const struct link *l, time_t now)
+{
+	return l->kind == LINK_PEER && l->live && l->last_ok > 0 &&
+	    l->last_ok >= l->round_start && l->live_since <= l->round_start &&
+	    l->missed == 0 &&
+	    now - l->last_ok < (time_t)m->o.peer_sync_interval *
+	    ROUND_MAX_SKIP;
+}
+
+/* What a finished job leaves on its link. */
+static void
+collect(struct mesh *m, struct worker *w, time_t now)
+{
+	struct link *l = w->job.l;
+	unsigned interval = l->kind == LINK_RELAY ? m->o.bridge_interval :
+	    m->o.peer_sync_interval;
+
+	w->busy = w->done = false;
+	l->syncing = false;
+	l->dir_dev = w->job.dev;	/* tried: wait for the next */
+	l->dir_ino = w->job.ino;
+	if (w->rc != 0) {
+		l->sync_backoff = wsc_backoff(l->sync_backoff, 5, interval);
+		l->next_sync = now + (time_t)l->sync_backoff;
+		mesh_link_set(l, l->live ? "live" : "unreachable", w->err);
+		log_debug("mesh: %s", w->err);
+		return;
+	}
+	l->sync_backoff = 0;
+	l->last_ok = now;
+	l->next_sync = now + (time_t)interval;
+	/* A stick's counts are in the records already (stick_sync). */
+	if (l->kind != LINK_DIR) {
+		l->sent += w->rep.up_ok;
+		l->refused += w->rep.up_bad;
+		l->received += w->rep.down_ok;
+	}
+	l->seen_at = now;
+	mesh_link_set(l, l->live ? "live" : "synced", "");
+	store_link_update(m->st, l->lid, NULL, 0, (int64_t)now, 0, 0, 0,
+	    NULL);
+	if (w->rep.up_ok + w->rep.down_ok > 0 || log_verbose >= 2)
+		log_info("mesh: synced with %s: %llu up, %llu down%s", l->url,
+		    (unsigned long long)w->rep.up_ok,
+		    (unsigned long long)w->rep.down_ok,
+		    w->rep.fallback ? " (no NIP-77)" : "");
+}
+
+/* The link most overdue for a round, or NULL. */
+static struct link *
+pick(struct mesh *m, bool bridges, time_t now)
+{
+	struct link *l, *best = NULL;
+	size_t	 i;
+
+	for (i = 0; i < m->nlinks; i++) {
+		l = m->links[i];
+		if ((l->kind == LINK_RELAY) != bridges || l->gone)
+			continue;
+		if (l->kind == LINK_DIR && !dir_due(l, now))
+			continue;
+		if (l->next_sync > now)
+			continue;
+		if (live_covers(m, l, now)) {
+			l->next_sync = now + (time_t)m->o.peer_sync_interval;
+			continue;
+		}
+		/* A found peer is synced once its live link is up. */
+		if (l->kind == LINK_PEER && !l->live)
+			continue;
+		if (best == NULL || l->next_sync < best->next_sync)
+			best = l;
+	}
+	return best;
+}
+
+void
+mesh_worker_tick(struct mesh *m, struct worker *w, bool bridges)
+{
+	struct link *best;
+	time_t	 now = mesh_now();
+
+	if (!w->started)
+		return;
+	pthread_mutex_lock(&w->mu);
+	if (w->busy && w->done)
+		collect(m, w, now);
+	if (!w->busy && (best = pick(m, bridges, now)) != NULL) {
+		memset(&w->job, 0, sizeof(w->job));
+		w->job.l = best;
+		w->job.kind = best->kind;
+		w->job.lid = best->lid;
+		w->job.dev = best->dir_dev;
+		w->job.ino = best->dir_ino;
+		if (best->kind == LINK_DIR)
+			dir_ident(best->url, &w->job.dev, &w->job.ino);
+		snprintf(w->job.url, sizeof(w->job.url), "%s", best->url);
+		/* Bridges: what is new since the last success, with a day's
+		 * margin for late arrivals; first, 30 days. */
+		w->job.since = best->last_ok > 0 ? best->last_ok - 86400 :
+		    now - 30 * 86400;
+		best->syncing = true;
+		best->round_start = now;
+		best->missed = 0;
+		best->next_sync = now + 3600;	/* until it reports */
+		w->busy = true;
+		w->done = false;
+		pthread_cond_signal(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+}

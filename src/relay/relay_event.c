@@ -1,0 +1,183 @@
+/*
+ * relay_event.c: EVENT and AUTH from a client (relay_int.h).
+ *
+ * An EVENT takes the cheap stages of ingest.h in the loop; its signature
+ * is then checked on another core (vpool.h) when the machine has more
+ * than one, and relay_collect takes the verified events back in arrival
+ * order for relay_tx.c to store.  With one core the loop verifies itself.
+ * AUTH (NIP-42) is for nodes only: a connection that asked to be one
+ * proves its key and then gets the mesh rules.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "relay_int.h"
+
+/*
+ * The id of an event too broken to parse, so that it can still be
+ * answered with OK as NIP-01 asks.  Returns: false if there is none.
+ */
+static bool
+salvage_id(const char *json, size_t len, uint8_t id[32])
+{
+	return json_find_hex_field(json, json + len, "id", id, 32);
+}
+
+/* The answer to an event refused before its signature was checked. */
+static void
+refuse(struct relay *r, struct rconn *c, const struct msg *m,
+    const struct event *ev, enum err e)
+{
+	uint8_t	 id[32];
+	char	 reason[200];
+
+	if (ingest_parsed(e)) {
+		if (!ingest_accepted(e))
+			relay_log_refused(c, e);
+		relay_ok(r, c, ev->id, e);
+	} else if (salvage_id(m->event, m->eventlen, id)) {
+		relay_log_refused(c, e);
+		relay_ok(r, c, id, e);
+	} else
+		relay_notice(r, c, err_reason(e, reason, sizeof(reason)));
+}
+
+void
+relay_on_event(struct relay *r, struct rconn *c, const struct msg *m)
+{
+	struct ingest_ctx *ctx = &r->ictx;
+	const struct ingest_policy *pol;
+	struct vjob *j = NULL;
+	struct event ev;
+	const char *json = m->event;
+	enum err e;
+
+	/* With a free verify slot, the event is parsed straight into it. */
+	if (r->pool != NULL && (j = vpool_job(r->pool)) != NULL) {
+		if (j->cap < m->eventlen) {
+			char	*nj = realloc(j->json, m->eventlen);
+
+			if (nj == NULL)
+				j = NULL;
+			else {
+				j->json = nj;
+				j->cap = m->eventlen;
+			}
+		}
+		if (j != NULL) {
+			memcpy(j->json, m->event, m->eventlen);
+			j->len = m->eventlen;
+			json = j->json;
+			ctx = &j->ctx;
+		}
+	}
+	pol = c->mesh ? &r->meshpol : &r->lim.pol;
+	memset(&ev, 0, sizeof(ev));
+	e = ingest_check(ctx, pol, r->store, json, m->eventlen,
+	    (uint64_t)time(NULL), &ev);
+	if (e == ERR_OK && !relay_take_token(r, c, &c->tokens))
+		e = ERR_RATE;
+	if (e != ERR_OK) {
+		refuse(r, c, m, &ev, e);
+		return;
+	}
+	if (j != NULL) {
+		j->conn = c->id;
+		j->ev = ev;
+		vpool_submit(r->pool, j);
+		return;
+	}
+	relay_accept(r, c, &ev, ingest_verify(&ev));
+}
+
+void
+relay_collect(struct relay *r)
+{
+	struct vjob *j;
+
+	if (r->pool == NULL)
+		return;
+	while ((j = vpool_take(r->pool)) != NULL) {
+		relay_accept(r, relay_conn_find(r, j->conn), &j->ev, j->e);
+		vpool_done(r->pool, j);
+	}
+}
+
+/* Waits (a little) for events still being verified, and stores them. */
+void
+relay_drain(struct relay *r)
+{
+	int	 i;
+
+	for (i = 0; r->pool != NULL && vpool_pending(r->pool) > 0 && i < 500;
+	    i++) {
+		relay_collect(r);
+		if (vpool_pending(r->pool) > 0)
+			usleep(2000);
+	}
+}
+
+/* True if ev has a tag [name, value, ...] (value NULL: any value). */
+static bool
+has_tag(const struct event *ev, const char *name, const char *value)
+{
+	size_t	 i, nl = strlen(name);
+
+	for (i = 0; i < ev->ntags; i++) {
+		const struct tag *t = &ev->tags[i];
+
+		if (t->n < 2 || t->v[0].n != nl || memcmp(t->v[0].p, name, nl))
+			continue;
+		if (value == NULL || (t->v[1].n == strlen(value) &&
+		    memcmp(t->v[1].p, value, t->v[1].n) == 0))
+			return true;
+	}
+	return false;
+}
+
+void
+relay_on_auth(struct relay *r, struct rconn *c, const struct msg *m)
+{
+	struct event ev;
+	char	 reason[200];
+	enum err e;
+
+	if (c->challenge[0] == '\0') {
+		relay_notice_err(r, c, ERR_NO_AUTH, NULL);
+		return;
+	}
+	/*
+	 * No created_at check (now 0): the challenge is fresh for this
+	 * connection, which is what stops a replay, and a node's clock is
+	 * exactly what may have drifted while it was offline.
+	 */
+	memset(&ev, 0, sizeof(ev));
+	e = ingest_check(&r->ictx, &r->meshpol, NULL, m->event, m->eventlen,
+	    0, &ev);
+	if (e != ERR_OK && !ingest_parsed(e)) {
+		refuse(r, c, m, &ev, e);
+		return;
+	}
+	if (e == ERR_OK && (ev.kind != 22242 ||
+	    !has_tag(&ev, "challenge", c->challenge) ||
+	    !has_tag(&ev, "relay", NULL)))
+		e = ERR_AUTH_BAD;
+	else if (e == ERR_OK)
+		e = ingest_verify(&ev);
+	if (e == ERR_OK) {
+		c->authed = true;
+		c->mesh = true;
+		c->tokens = (double)r->lim.node_events_per_minute / 6 + 10;
+		memcpy(c->pubkey, ev.pubkey, 32);
+		if (r->hooks.authed != NULL)
+			r->hooks.authed(r->hooks_arg, c->id, c->pubkey,
+			    c->peer);
+	}
+	buf_reset(&r->out);
+	msg_ok(&r->out, ev.id, e == ERR_OK, e == ERR_OK ? "" :
+	    err_reason(e, reason, sizeof(reason)));
+	relay_send_buf(r, c, true);
+}

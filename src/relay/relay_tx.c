@@ -1,0 +1,264 @@
+/*
+ * relay_tx.c: the group commit, and delivering stored events to live
+ * subscriptions (relay_int.h).
+ *
+ * The first EVENT stored opens a write transaction; those stored in the
+ * next RELAY_COMMIT_MS join it, and their OKs wait for the commit.
+ * Stored events reach subscribers one way only: after a commit, and on
+ * the timer, relay_deliver_new reads the rows added since it last looked,
+ * so events this relay stored and events another process (an import)
+ * stored are delivered alike, each once.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "relay_int.h"
+
+#define DELIVER_BATCH	1000
+
+static void
+pending_ok(struct relay *r, struct rconn *c, const uint8_t id[32], enum err e)
+{
+	struct pending *np;
+
+	if (r->noks == r->okcap) {
+		size_t	 ncap = r->okcap ? r->okcap * 2 : 64;
+
+		if ((np = realloc(r->oks, ncap * sizeof(*np))) == NULL)
+			return;
+		r->oks = np;
+		r->okcap = ncap;
+	}
+	r->oks[r->noks].conn = c->id;
+	memcpy(r->oks[r->noks].id, id, 32);
+	r->oks[r->noks].e = e;
+	r->noks++;
+}
+
+/* Remembers which node sent a stored event, so it is not echoed back. */
+static void
+origin_add(struct relay *r, struct rconn *c, const uint8_t id[32])
+{
+	struct pending *np;
+
+	if (r->norigin == r->origincap) {
+		size_t	 ncap = r->origincap ? r->origincap * 2 : 64;
+
+		if (ncap > 65536 || (np = realloc(r->origin,
+		    ncap * sizeof(*np))) == NULL)
+			return;		/* an echo costs a duplicate, no more */
+		r->origin = np;
+		r->origincap = ncap;
+	}
+	r->origin[r->norigin].conn = c->id;
+	memcpy(r->origin[r->norigin].id, id, 32);
+	r->norigin++;
+}
+
+/* The connection (a node) that sent ev, when it is a node: 0 if none. */
+static uint64_t
+origin_of(const struct relay *r, const struct event *ev)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->norigin; i++)
+		if (memcmp(r->origin[i].id, ev->id, 32) == 0)
+			return r->origin[i].conn;
+	return 0;
+}
+
+/*
+ * Sends ev (whose JSON is json) to every subscription it matches, except
+ * back to the node it came from: nodes already have what they send.  A
+ * node connection gets it only if the hook lets it through.
+ */
+static void
+fanout_json(struct relay *r, const struct event *ev, const char *json,
+    size_t len, bool clients_only)
+{
+	uint64_t from = r->norigin > 0 ? origin_of(r, ev) : 0;
+	size_t	 i, j;
+
+	for (i = 0; i < r->nconns; i++) {
+		struct rconn *c = r->conns[i];
+
+		if ((from != 0 && c->id == from) || (clients_only && c->mesh) ||
+		    c->nsubs == 0)
+			continue;
+		if (c->mesh && r->hooks.forward != NULL &&
+		    !r->hooks.forward(r->hooks_arg, c->id, ev))
+			continue;
+		for (j = 0; j < c->nsubs; j++) {
+			if (!filter_match_any(c->subs[j].f, c->subs[j].nf, ev))
+				continue;
+			buf_reset(&r->out);
+			msg_event(&r->out, c->subs[j].id, json, len);
+			relay_send_buf(r, c, false);
+		}
+	}
+}
+
+/*
+ * Ephemeral events are not stored, so nothing would stop two nodes
+ * passing one back and forth forever: they go to clients only.
+ */
+static void
+fanout_ephemeral(struct relay *r, const struct event *ev)
+{
+	struct buf json;
+
+	buf_init(&json, 0);
+	event_write_json(ev, &json);
+	if (!json.err)
+		fanout_json(r, ev, json.p, json.len, true);
+	buf_free(&json);
+}
+
+/*
+ * The last stages for an event whose signature has been checked (e is
+ * the answer): ephemeral events go straight to subscribers, others into
+ * the open transaction, answered after the commit.  c is NULL when the
+ * client left while its event was being verified; it is stored anyway.
+ */
+void
+relay_accept(struct relay *r, struct rconn *c, const struct event *ev,
+    enum err e)
+{
+	if (e == ERR_OK && event_class(ev->kind) == EVENT_EPHEMERAL) {
+		fanout_ephemeral(r, ev);
+		if (c != NULL)
+			relay_ok(r, c, ev->id, ERR_EPHEMERAL);
+		return;
+	}
+	if (e == ERR_OK && !r->tx_open) {
+		if ((e = store_begin(r->store)) == ERR_OK) {
+			r->tx_open = true;
+			r->tx_start = relay_now_ms();
+		}
+	}
+	if (e == ERR_OK)
+		e = ingest_store(r->store, ev, (uint64_t)time(NULL));
+	if (e == ERR_OK) {
+		if (c != NULL)
+			pending_ok(r, c, ev->id, e);	/* after the commit */
+		if (c != NULL && c->mesh)
+			origin_add(r, c, ev->id);
+		return;
+	}
+	if (e == ERR_DB || e == ERR_DB_BUSY || e == ERR_DB_FULL ||
+	    e == ERR_DB_CORRUPT || e == ERR_IO || e == ERR_NOMEM)
+		relay_abort_tx(r, e);	/* the store failed: undo the batch */
+	if (c == NULL)
+		return;
+	if (!ingest_accepted(e))
+		relay_log_refused(c, e);
+	relay_ok(r, c, ev->id, e);
+}
+
+void
+relay_abort_tx(struct relay *r, enum err e)
+{
+	struct rconn *c;
+	size_t	 i;
+
+	if (r->tx_open)
+		store_rollback(r->store);
+	r->tx_open = false;
+	for (i = 0; i < r->noks; i++)
+		if ((c = relay_conn_find(r, r->oks[i].conn)) != NULL)
+			relay_ok(r, c, r->oks[i].id, e);
+	r->noks = 0;
+}
+
+void
+relay_commit(struct relay *r)
+{
+	struct rconn *c;
+	size_t	 i;
+	enum err e;
+
+	if (!r->tx_open)
+		return;
+	if ((e = store_commit(r->store)) != ERR_OK) {
+		relay_abort_tx(r, e);
+		return;
+	}
+	r->tx_open = false;
+	for (i = 0; i < r->noks; i++)
+		if ((c = relay_conn_find(r, r->oks[i].conn)) != NULL)
+			relay_ok(r, c, r->oks[i].id, r->oks[i].e);
+	r->noks = 0;
+}
+
+static bool
+any_subs(const struct relay *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nconns; i++)
+		if (r->conns[i]->nsubs > 0)
+			return true;
+	return false;
+}
+
+/*
+ * True if a client that is reading is more than half max_output_buffer
+ * behind: stored events then wait in the store, not in memory, until it
+ * catches up.  Clients that stopped reading do not hold others back;
+ * relay_send drops them.
+ */
+static bool
+backlogged(struct relay *r)
+{
+	uint64_t now = relay_now_ms();
+	size_t	 i;
+
+	for (i = 0; i < r->nconns; i++) {
+		struct rconn *c = r->conns[i];
+
+		if (!c->closing && c->out.bytes > r->lim.max_output_buffer / 2 &&
+		    now - c->progress_ms <= RELAY_STALL_MS)
+			return true;
+	}
+	return false;
+}
+
+static int
+deliver_row(const char *json, size_t len, void *arg)
+{
+	struct relay *r = arg;
+	struct event ev;
+	void	*scratch;
+
+	if (r->backlog && (r->backlog = backlogged(r)))
+		return 1;		/* not consumed: later */
+
+	if ((scratch = malloc(EVENT_SCRATCH(len))) == NULL)
+		return 0;
+	if (event_parse(json, len, NULL, &ev, scratch, EVENT_SCRATCH(len)) ==
+	    ERR_OK)
+		fanout_json(r, &ev, json, len, false);
+	free(scratch);
+	return 0;
+}
+
+void
+relay_deliver_new(struct relay *r)
+{
+	int64_t	 last;
+	enum err e;
+
+	do {
+		last = r->last_eid;
+		if (any_subs(r))
+			e = store_since(r->store, last, DELIVER_BATCH,
+			    deliver_row, r, &r->last_eid);
+		else
+			e = store_last_eid(r->store, &r->last_eid);
+		if (e != ERR_OK || r->backlog)
+			return;
+	} while (r->last_eid - last >= DELIVER_BATCH);
+	r->norigin = 0;
+}

@@ -1,0 +1,51 @@
+/*
+ * stick.h: syncing with another data dir -- a USB stick carried between
+ * districts -- in process: both sets are reconciled with the NIP-77
+ * negentropy engine, then only the missing events are copied, each way,
+ * through the one ingest path (ingest_batch), so a forged event on a
+ * stick is rejected and counted like any other.  The local store records
+ * the dir as a link and which events it now holds (store_mesh.h), as a
+ * sync with a relay does.  Used by `samizdat sync DIR` and by the mesh's
+ * worker for configured sticks.
+ */
+#ifndef SAMIZDAT_STICK_H
+#define SAMIZDAT_STICK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "filter.h"
+#include "store.h"
+
+struct stick_side {
+	uint64_t	 accepted, duplicate, rejected;
+};
+
+struct stick_report {
+	size_t		 have, need;	/* only here, only on the stick */
+	struct stick_side up, down;	/* to the stick, from it */
+	uint64_t	 bytes, neg_bytes;
+	unsigned	 rounds;
+	double		 secs, t_read, t_neg;
+};
+
+struct stick_opts {
+	const struct filter *filter;	/* NULL: everything */
+	bool		 up, down;
+	unsigned	 timeout_s;	/* 0: no limit */
+	volatile int	*cancel;	/* set from another thread: stop */
+	bool		 progress;	/* a status line on the terminal */
+};
+
+/*
+ * Syncs the local store (the one at local_path, open as local) with the
+ * store of the data dir dir, then records the outcome in local.
+ * Returns: 0, or -1 with why in err (no store there, the stick's store
+ * cannot be used, a copy failed, the time limit passed); what was
+ * copied before is kept.
+ */
+int	stick_sync(struct store *local, const char *local_path,
+	    const char *dir, const struct stick_opts *, struct stick_report *,
+	    char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,110 @@
+/*
+ * sync_store.c: a sync's local side on the SQLite store (sync_store.h).
+ * Events from the relay take ingest_one like any other; the id of what
+ * the relay holds (sent us, or accepted from us) goes into the seen table
+ * for `samizdat status`.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "negentropy.h"
+#include "store_mesh.h"
+#include "sync_store.h"
+
+struct rows {
+	sync_row_fn	 fn;
+	void		*arg;
+};
+
+static int
+row(const char *json, size_t len, void *arg)
+{
+	struct rows *r = arg;
+
+	return r->fn(json, len, r->arg);
+}
+
+static enum err
+read_ids(void *arg, const uint8_t (*ids)[32], size_t n, sync_row_fn fn,
+    void *rarg)
+{
+	struct sync_store *ss = arg;
+	struct filter f;
+	struct rows r = { fn, rarg };
+
+	filter_init(&f);
+	f.ids = (uint8_t (*)[32])(uintptr_t)ids;
+	f.nids = n;
+	return store_query(ss->st, &f, 1, (uint64_t)time(NULL), 0, row, &r);
+}
+
+static enum err
+read_filter(void *arg, const struct filter *f, sync_row_fn fn, void *rarg)
+{
+	struct sync_store *ss = arg;
+	struct rows r = { fn, rarg };
+
+	return store_query(ss->st, f, 1, (uint64_t)time(NULL), 0, row, &r);
+}
+
+static enum err
+ingest(void *arg, const char *json, size_t len, uint64_t *created_at)
+{
+	struct sync_store *ss = arg;
+	struct event ev;
+	uint64_t now = (uint64_t)time(NULL);
+	enum err e;
+
+	e = ingest_one(&ss->ictx, &ss->pol, ss->st, json, len, now, &ev);
+	if (ingest_parsed(e))
+		*created_at = ev.created_at;
+	if (ss->lid > 0 && ingest_accepted(e))
+		store_seen_put(ss->st, ev.id, ss->lid, SEEN_RECEIVED,
+		    (int64_t)now, NULL);
+	return e;
+}
+
+static void
+answered(void *arg, const uint8_t id[32], bool ok, const char *reason)
+{
+	struct sync_store *ss = arg;
+
+	if (ss->lid > 0)
+		store_seen_put(ss->st, id, ss->lid, ok ? SEEN_ACCEPTED :
+		    SEEN_REFUSED, (int64_t)time(NULL), reason);
+}
+
+enum err
+sync_store_open(struct sync_store *ss, struct store *st,
+    const struct filter *f, size_t max, int64_t lid,
+    struct sync_local *local)
+{
+	enum err e;
+
+	memset(ss, 0, sizeof(*ss));
+	ss->st = st;
+	ss->lid = lid;
+	ingest_ctx_init(&ss->ictx);
+	if ((e = store_ids(st, f, (uint64_t)time(NULL), max, &ss->items,
+	    &ss->nitems)) != ERR_OK) {
+		ingest_ctx_free(&ss->ictx);
+		return e;
+	}
+	neg_sort(ss->items, ss->nitems);
+	memset(local, 0, sizeof(*local));
+	local->arg = ss;
+	local->read_ids = read_ids;
+	local->read_filter = read_filter;
+	local->ingest = ingest;
+	local->answered = answered;
+	return ERR_OK;
+}
+
+void
+sync_store_close(struct sync_store *ss)
+{
+	free(ss->items);
+	ingest_ctx_free(&ss->ictx);
+	memset(ss, 0, sizeof(*ss));
+}

@@ -1,0 +1,36 @@
+/*
+ * sync_store.h: the store's side of a sync (core/sync.h's struct
+ * sync_local) on a SQLite store: the local set for NIP-77, local events
+ * by id and by filter, and every event the relay sends through the one
+ * ingest path, with the records of who holds what (store_mesh.h) when
+ * the sync has a link.  Used by net/sync_ws.c for the CLI and the mesh.
+ */
+#ifndef SAMIZDAT_SYNC_STORE_H
+#define SAMIZDAT_SYNC_STORE_H
+
+#include <stdint.h>
+
+#include "ingest.h"
+#include "store.h"
+#include "sync.h"
+
+struct sync_store {
+	struct store	*st;
+	int64_t		 lid;		/* > 0: record what the link holds */
+	struct ingest_ctx ictx;
+	struct ingest_policy pol;	/* sizes only: any created_at */
+	struct neg_item	*items;		/* the local set, sorted */
+	size_t		 nitems;
+};
+
+/*
+ * Reads the local set of f (at most max events) and fills local with
+ * the functions and arg for sync_init.  Returns: ERR_OK, ERR_NEG_TOO_BIG
+ * or a database error.
+ */
+enum err	sync_store_open(struct sync_store *, struct store *,
+		    const struct filter *f, size_t max, int64_t lid,
+		    struct sync_local *local);
+void		sync_store_close(struct sync_store *);
+
+#endif
