@@ -24,44 +24,12 @@
 #include "key.h"
 #include "log.h"
 #include "mesh.h"
+#include "nip11.h"
 #include "relay.h"
 #include "server.h"
 #include "version.h"
 
 #define SERVE_MAX_SET	64	/* --listen, --no-discovery and -o options */
-
-/* NIP-11: what this relay is and the limits it enforces. */
-static char *
-nip11_document(const struct config *cfg, size_t *len)
-{
-	struct buf b;
-
-	buf_init(&b, 0);
-	buf_puts(&b, "{\"name\":");
-	buf_json_str(&b, cfg->name, strlen(cfg->name));
-	buf_puts(&b, ",\"description\":");
-	buf_json_str(&b, cfg->description, strlen(cfg->description));
-	if (cfg->admin_pubkey[0] != '\0') {
-		buf_puts(&b, ",\"pubkey\":");
-		buf_json_str(&b, cfg->admin_pubkey, strlen(cfg->admin_pubkey));
-	}
-	if (cfg->contact[0] != '\0') {
-		buf_puts(&b, ",\"contact\":");
-		buf_json_str(&b, cfg->contact, strlen(cfg->contact));
-	}
-	buf_puts(&b, cfg->negentropy ? ",\"supported_nips\":[1,9,11,40,45,50,77]" :
-	    ",\"supported_nips\":[1,9,11,40,45,50]");
-	buf_puts(&b, ",\"software\":\"samizdat\",\"version\":\"" SAMIZDAT_VERSION "\","
-	    "\"limitation\":");
-	config_nip11_limitation(cfg, &b);
-	buf_putc(&b, '}');
-	if (b.err) {
-		buf_free(&b);
-		return NULL;
-	}
-	*len = b.len;
-	return b.p;
-}
 
 static void
 relay_limits_from(const struct config *cfg, struct relay_limits *l)

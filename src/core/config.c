@@ -5,9 +5,9 @@
  * (config_load_buf) and treats them as hostile: every value is checked for
  * length, range and form before anything is written, errors name the file
  * and line as httpd's parse.y does, and the result is all or nothing.
- * Pure: os/config_file.c reads the file.  Callers:
- * main.c and cmd_serve.c (samizdat serve, --check-config), test/unit/test-config.c,
- * fuzz/fuzz-config.c and test/tools/confdoc.c.
+ * Pure: os/config_file.c reads the file.  Callers: cmd_serve.c (samizdat
+ * serve, -n), test/unit/test-config.c, fuzz/fuzz-config.c and
+ * test/tools/confdoc.c.
  */
 #include <sys/types.h>
 #include <sys/socket.h>

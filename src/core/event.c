@@ -4,8 +4,9 @@
  * The parser is two passes over the object.  The first validates the JSON
  * and counts tags and tag elements, so the second can lay the arrays out in
  * the caller's scratch buffer with no allocation: struct arrays from the
- * bottom, decoded strings from the top.  The id is never trusted: callers
- * recompute it with event_check().  Pure.
+ * bottom, decoded strings from the top.  The id is never trusted: the
+ * ingest path recomputes it (event_compute_id) before the signature is
+ * checked, and event_check does both for one event.  Pure.
  */
 #include <stdalign.h>
 #include <string.h>

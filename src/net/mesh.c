@@ -238,6 +238,7 @@ mesh_free(struct mesh *m)
 		link_free(m->links[i]);
 	free(m->seen);
 	store_close(m->st);
+	explicit_bzero(m->o.node_sk, sizeof(m->o.node_sk));
 	free(m);
 }
 

@@ -1,9 +1,9 @@
 /*
  * ingest_batch.h: ingest many events at the speed of all cores.  A reader
- * thread splits the input into lines, worker threads run the parse, verify
- * and policy stages of ingest.h, and the calling thread stores the results
- * in input order, committing in batches.  Used by `samizdat import` and,
- * later, by sync and sneakernet.
+ * thread splits the input into lines, worker threads run ingest_check and
+ * ingest_verify (ingest.h), and the calling thread stores the results
+ * in input order, committing in batches.  Used by `samizdat import` and
+ * by syncs with sticks (stick.c).
  */
 #ifndef SAMIZDAT_INGEST_BATCH_H
 #define SAMIZDAT_INGEST_BATCH_H

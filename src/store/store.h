@@ -7,7 +7,7 @@
  * through FTS5 and NIP-45 counts.  It keeps each event's JSON as it came in.
  *
  * The store trusts its caller: events reach store_put only through
- * ingest.c, which has already checked ids and signatures.  One handle is
+ * ingest_store (ingest.h), after their ids and signatures were checked.  One handle is
  * used by one thread at a time; several processes may open the same file.
  */
 #ifndef SAMIZDAT_STORE_H

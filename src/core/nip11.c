@@ -1,0 +1,68 @@
+/*
+ * nip11.c: the NIP-11 document of nip11.h.  The limitation object comes
+ * from the config key table (config_nip11_limitation); the NIPs from the
+ * table below, the same list as the README's.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "nip11.h"
+#include "version.h"
+
+/*
+ * The NIPs a client may rely on.  NIP-42 is spoken with nodes only and
+ * NIP-19 in the CLI only, so neither is listed.
+ */
+static const struct {
+	int	 nip;
+	bool	 negentropy;	/* only when negentropy = true */
+} nips[] = {
+	{ 1, false },
+	{ 9, false },
+	{ 11, false },
+	{ 40, false },
+	{ 45, false },
+	{ 50, false },
+	{ 77, true },
+};
+
+char *
+nip11_document(const struct config *cfg, size_t *len)
+{
+	struct buf b;
+	size_t	 i;
+	const char *sep = "";
+
+	buf_init(&b, 0);
+	buf_puts(&b, "{\"name\":");
+	buf_json_str(&b, cfg->name, strlen(cfg->name));
+	buf_puts(&b, ",\"description\":");
+	buf_json_str(&b, cfg->description, strlen(cfg->description));
+	if (cfg->admin_pubkey[0] != '\0') {
+		buf_puts(&b, ",\"pubkey\":");
+		buf_json_str(&b, cfg->admin_pubkey, strlen(cfg->admin_pubkey));
+	}
+	if (cfg->contact[0] != '\0') {
+		buf_puts(&b, ",\"contact\":");
+		buf_json_str(&b, cfg->contact, strlen(cfg->contact));
+	}
+	buf_puts(&b, ",\"supported_nips\":[");
+	for (i = 0; i < sizeof(nips) / sizeof(nips[0]); i++) {
+		if (nips[i].negentropy && !cfg->negentropy)
+			continue;
+		buf_printf(&b, "%s%d", sep, nips[i].nip);
+		sep = ",";
+	}
+	buf_puts(&b, "],\"software\":\"samizdat\",\"version\":\""
+	    SAMIZDAT_VERSION "\",\"limitation\":");
+	config_nip11_limitation(cfg, &b);
+	buf_putc(&b, '}');
+	if (b.err) {
+		buf_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return b.p;
+}
