@@ -71,10 +71,10 @@
 	    "How many seconds in the past a published event's created_at may lie; 0 for no limit.") \
 	X(created_at_upper_limit, UINT, "900", 0, 3153600000, 1,	\
 	    "How many seconds in the future a published event's created_at may lie; 0 for no limit.") \
-	X(events_per_minute, UINT, "600", 0, 1000000, 0,		\
-	    "Events one connection may publish per minute; 0 for no limit.") \
+	X(events_per_minute, UINT, "12000", 0, 1000000, 0,		\
+	    "Events one connection may publish per minute, after a burst of a sixth of that; a connection past it is slowed (its messages wait and its socket is not read), never refused; REQ, COUNT and NEG-OPEN have a bucket of their own at the same rate; 0 for no limit.") \
 	X(node_events_per_minute, UINT, "60000", 0, 10000000, 0,	\
-	    "Events one node connection (another samizdat, after NIP-42) may publish per minute; 0 for no limit.") \
+	    "The same for a node connection (another samizdat, after NIP-42); 0 for no limit.") \
 	X(negentropy, BOOL, "true", 0, 1, 0,				\
 	    "Answer NIP-77 negentropy sync (NEG-OPEN); false makes peers fall back to REQ and EVENT.") \
 	X(max_negentropy_sessions, UINT, "8", 1, 256, 0,		\

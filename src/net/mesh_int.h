@@ -35,6 +35,16 @@
 
 struct mesh;
 
+/*
+ * Which store a data dir holds, and how it looked: another stick, or
+ * the same one written since, is synced at once.
+ */
+struct dir_id {
+	dev_t		 dev;
+	ino_t		 ino;
+	struct timespec	 db, wal;	/* mtimes of events.db and its WAL */
+};
+
 struct link {
 	struct mesh	*m;
 	int64_t		 lid;
@@ -57,8 +67,7 @@ struct link {
 	time_t		 round_start;	/* the last full round began */
 	unsigned	 missed;	/* refused on the live link since last_ok */
 	bool		 absent;	/* dirs: no store there now */
-	dev_t		 dir_dev;	/* dirs: the store last synced */
-	ino_t		 dir_ino;
+	struct dir_id	 dir;		/* dirs: the store as last synced */
 	unsigned	 sync_backoff;
 	bool		 syncing;
 	/* counters not yet written */
@@ -75,8 +84,7 @@ struct job {
 	char		 url[1024];
 	int64_t		 lid;
 	int64_t		 since;		/* bridges: upload from here */
-	dev_t		 dev;		/* dirs: the store being synced */
-	ino_t		 ino;
+	struct dir_id	 dir;		/* dirs: the store being synced */
 };
 
 struct worker {

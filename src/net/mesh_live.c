@@ -72,12 +72,21 @@ vconn_want_write(void *arg, void *cookie)
 	wsc_want_write(m->wsc, (uint64_t)(uintptr_t)cookie);
 }
 
+/* The peer sends faster than node_events_per_minute: read it slower. */
+static void
+vconn_pause(void *arg, void *cookie, bool on)
+{
+	struct mesh *m = arg;
+
+	wsc_rx_pause(m->wsc, (uint64_t)(uintptr_t)cookie, on);
+}
+
 static void
 on_up(void *arg, uint64_t conn)
 {
 	struct mesh *m = arg;
 	struct link *l = by_conn(m, conn);
-	struct relay_io vio = { m, vconn_want_write, NULL };
+	struct relay_io vio = { m, vconn_want_write, NULL, vconn_pause };
 	struct filter f;
 	struct buf b;
 

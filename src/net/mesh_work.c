@@ -25,13 +25,20 @@ run_stick(struct worker *w, struct store *st)
 {
 	struct stick_opts o;
 	struct stick_report rep;
+	int	 rc;
 
 	memset(&o, 0, sizeof(o));
 	o.up = o.down = true;
 	o.timeout_s = STICK_TIMEOUT;
 	o.cancel = &w->cancel;
-	return stick_sync(st, w->m->o.store_path, w->job.url, &o, &rep,
-	    w->err, sizeof(w->err));
+	rc = stick_sync(st, w->m->o.store_path, w->job.url, &o, &rep, w->err,
+	    sizeof(w->err));
+	/* For the log; the counts are in the records already. */
+	w->rep.up_ok = rep.up.accepted;
+	w->rep.up_bad = rep.up.rejected;
+	w->rep.down_ok = rep.down.accepted;
+	w->rep.down_bad = rep.down.rejected;
+	return rc;
 }
 
 static int
@@ -136,43 +143,56 @@ mesh_worker_stop(struct worker *w)
 	w->started = false;
 }
 
-/* The identity of a data dir's store file.  Returns: false if absent. */
+/* The identity of a data dir's store.  Returns: false if absent. */
 static bool
-dir_ident(const char *dir, dev_t *dev, ino_t *ino)
+dir_ident(const char *dir, struct dir_id *id)
 {
 	char	 db[1100];
 	struct stat sb;
 
+	memset(id, 0, sizeof(*id));
 	snprintf(db, sizeof(db), "%s/events.db", dir);
 	if (stat(db, &sb) == -1)
 		return false;
-	*dev = sb.st_dev;
-	*ino = sb.st_ino;
+	id->dev = sb.st_dev;
+	id->ino = sb.st_ino;
+	id->db = sb.st_mtim;
+	snprintf(db, sizeof(db), "%s/events.db-wal", dir);
+	if (stat(db, &sb) == 0)
+		id->wal = sb.st_mtim;
 	return true;
+}
+
+static bool
+dir_same(const struct dir_id *a, const struct dir_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino &&
+	    a->db.tv_sec == b->db.tv_sec && a->db.tv_nsec == b->db.tv_nsec &&
+	    a->wal.tv_sec == b->wal.tv_sec && a->wal.tv_nsec == b->wal.tv_nsec;
 }
 
 /*
  * A data dir is synced as soon as a store appears there (a stick was
- * plugged in, or another one), then every peer_sync_interval while it
- * stays; an absent one costs a stat per tick.
+ * plugged in, or another one) or the one there is written to, then every
+ * peer_sync_interval while it stays; a dir costs two stats per tick.
+ * Our own writes during a sync change it too: one more sync, which finds
+ * nothing to copy and writes nothing, settles it.
  */
 static bool
 dir_due(struct link *l, time_t now)
 {
-	dev_t	 dev;
-	ino_t	 ino;
+	struct dir_id id;
 
-	if (!dir_ident(l->url, &dev, &ino)) {
+	if (!dir_ident(l->url, &id)) {
 		if (!l->absent)
 			mesh_link_set(l, "absent (not mounted?)", "");
 		l->absent = true;
-		l->dir_dev = 0;
-		l->dir_ino = 0;
+		memset(&l->dir, 0, sizeof(l->dir));
 		return false;
 	}
 	l->absent = false;
-	if (dev != l->dir_dev || ino != l->dir_ino)
-		l->next_sync = now;		/* a new stick */
+	if (!dir_same(&id, &l->dir) && !l->syncing)
+		l->next_sync = now;		/* a new stick, or written */
 	return true;
 }
 
@@ -202,8 +222,7 @@ collect(struct mesh *m, struct worker *w, time_t now)
 
 	w->busy = w->done = false;
 	l->syncing = false;
-	l->dir_dev = w->job.dev;	/* tried: wait for the next */
-	l->dir_ino = w->job.ino;
+	l->dir = w->job.dir;		/* tried: wait for a change */
 	if (w->rc != 0) {
 		l->sync_backoff = wsc_backoff(l->sync_backoff, 5, interval);
 		l->next_sync = now + (time_t)l->sync_backoff;
@@ -275,10 +294,9 @@ mesh_worker_tick(struct mesh *m, struct worker *w, bool bridges)
 		w->job.l = best;
 		w->job.kind = best->kind;
 		w->job.lid = best->lid;
-		w->job.dev = best->dir_dev;
-		w->job.ino = best->dir_ino;
+		w->job.dir = best->dir;
 		if (best->kind == LINK_DIR)
-			dir_ident(best->url, &w->job.dev, &w->job.ino);
+			dir_ident(best->url, &w->job.dir);
 		snprintf(w->job.url, sizeof(w->job.url), "%s", best->url);
 		/* Bridges: what is new since the last success, with a day's
 		 * margin for late arrivals; first, 30 days. */

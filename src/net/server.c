@@ -68,6 +68,13 @@ want_write(void *arg, void *cookie)
 	lws_callback_on_writable((struct lws *)cookie);
 }
 
+/* A connection over its rate: stop reading it until it may go on. */
+static void
+pause_rx(void *arg, void *cookie, bool on)
+{
+	lws_rx_flow_control((struct lws *)cookie, on ? 0 : 1);
+}
+
 /* From a verify thread: make lws_service return so the loop collects. */
 static void
 wake(void *arg)
@@ -414,6 +421,7 @@ server_run(const struct server_opts *o, struct store *st,
 	io.arg = &s;
 	io.want_write = want_write;
 	io.wake = wake;
+	io.pause = pause_rx;
 	if (relay_new(&s.relay, st, lim, &io) != ERR_OK)
 		goto done;
 	if (o->mesh != NULL && mesh_new(&s.mesh, o->mesh, s.ctx, s.wsc,

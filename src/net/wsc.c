@@ -225,6 +225,15 @@ wsc_want_write(struct wsc *w, uint64_t id)
 }
 
 void
+wsc_rx_pause(struct wsc *w, uint64_t id, bool on)
+{
+	struct wconn *c = find(w, id);
+
+	if (c != NULL && c->wsi != NULL)
+		lws_rx_flow_control(c->wsi, on ? 0 : 1);
+}
+
+void
 wsc_close(struct wsc *w, uint64_t id)
 {
 	struct wconn *c = find(w, id);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "crypto.h"
+#include "json.h"
 #include "relay_int.h"
 
 enum err
@@ -128,11 +129,74 @@ relay_conn_set_mesh(struct relay *r, uint64_t id)
 	}
 }
 
-/* Checks the message in layers, then hands it to its one handler. */
+/* The rate bucket a message draws on, or NULL. */
+static double *
+bucket_of(struct rconn *c, enum msg_verb v)
+{
+	switch (v) {
+	case MSG_EVENT:
+		return &c->tokens;
+	case MSG_REQ:
+	case MSG_COUNT:
+	case MSG_NEG_OPEN:
+		return &c->qtokens;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * The connection is over its rate: the message waits, in order, and the
+ * transport will stop reading the socket (unpark, outside the transport's
+ * callbacks), so the client is slowed by TCP instead of losing what it
+ * sent.  Returns: false if even the waiting room is full (a client that
+ * ignores being slowed).
+ */
+static bool
+park(struct relay *r, struct rconn *c, const char *data, size_t len)
+{
+	bool	 first = c->parked.head == NULL;
+
+	if (!fq_push(&c->parked, data, len))
+		return false;
+	if (first)
+		r->nparked++;
+	return true;
+}
+
+/* A client that ignored being slowed: refuse what it sent, as before. */
 static void
-dispatch(struct relay *r, struct rconn *c, const char *data, size_t len)
+refuse_rate(struct relay *r, struct rconn *c, const struct msg *m)
+{
+	uint8_t	 id[32];
+
+	if (m->verb == MSG_EVENT) {
+		if (json_find_hex_field(m->event, m->event + m->eventlen, "id",
+		    id, 32))
+			relay_ok(r, c, id, ERR_RATE);
+		else
+			relay_notice_err(r, c, ERR_RATE, NULL);
+	} else if (m->verb == MSG_NEG_OPEN) {
+		char	 why[200];
+
+		buf_reset(&r->out);
+		msg_neg_err(&r->out, m->subid, err_reason(ERR_RATE_REQ, why,
+		    sizeof(why)));
+		relay_send_buf(r, c, true);
+	} else
+		relay_closed(r, c, m->subid, ERR_RATE_REQ, NULL);
+}
+
+/*
+ * Checks the message in layers, then hands it to its one handler.  paid:
+ * its token was taken when it left the waiting room.
+ */
+static void
+dispatch(struct relay *r, struct rconn *c, const char *data, size_t len,
+    bool paid)
 {
 	struct msg m;
+	double	*b;
 	char	 text[128];
 	enum err e;
 
@@ -140,7 +204,12 @@ dispatch(struct relay *r, struct rconn *c, const char *data, size_t len)
 	    &m);
 	switch (e) {
 	case ERR_OK:
-		break;
+		if (paid || (b = bucket_of(c, m.verb)) == NULL ||
+		    relay_take_token(r, c, b))
+			break;
+		if (!park(r, c, data, len))
+			refuse_rate(r, c, &m);
+		goto done;
 	case ERR_JSON:
 		relay_notice_err(r, c, ERR_MSG_FORMAT, NULL);
 		goto done;
@@ -219,7 +288,12 @@ relay_conn_rx(struct relay *r, uint64_t id, const char *data, size_t len,
 		buf_reset(&c->rx);
 		return true;
 	}
-	dispatch(r, c, c->rx.p ? c->rx.p : "", c->rx.len);
+	/* Behind a slowed message, everything waits its turn. */
+	if (c->parked.head != NULL) {
+		if (!park(r, c, c->rx.p, c->rx.len))
+			dispatch(r, c, c->rx.p, c->rx.len, false);
+	} else
+		dispatch(r, c, c->rx.p ? c->rx.p : "", c->rx.len, false);
 	/* Give back a large receive buffer once it has been used. */
 	if (c->rx.cap > (64u << 10)) {
 		buf_free(&c->rx);
@@ -229,24 +303,86 @@ relay_conn_rx(struct relay *r, uint64_t id, const char *data, size_t len,
 	return true;
 }
 
+/*
+ * Goes on with slowed connections as their buckets refill: each parked
+ * message takes its token, then is handled.  A connection with messages
+ * waiting is not read; once none waits it is read again.  Called outside
+ * the transport's callbacks, so what libwebsockets already read has been
+ * handed over (and parked) before reading stops.  Returns: milliseconds
+ * until the next token is due, or -1 when no connection waits.
+ */
+static int
+unpark(struct relay *r)
+{
+	struct fq_frame *f;
+	struct msg m;
+	uint64_t wait = UINT64_MAX, w;
+	size_t	 i;
+	double	*b;
+
+	for (i = 0; i < r->nconns && r->nparked > 0; i++) {
+		struct rconn *c = r->conns[i];
+		uint64_t id = c->id;
+
+		if (c->parked.head == NULL)
+			continue;
+		while ((f = c->parked.head) != NULL) {
+			/* Which bucket: the verb, read again. */
+			b = NULL;
+			if (msg_parse(FQ_DATA(f), f->len, MSG_FROM_CLIENT,
+			    r->lim.max_subid_length, &m) == ERR_OK)
+				b = bucket_of(c, m.verb);
+			msg_free(&m);
+			if (b != NULL && !relay_take_token(r, c, b)) {
+				w = relay_token_wait(r, c, b);
+				wait = w < wait ? w : wait;
+				break;
+			}
+			f = fq_pop(&c->parked);
+			dispatch(r, c, FQ_DATA(f), f->len, true);
+			free(f);
+			if (relay_conn_find(r, id) != c)
+				break;		/* it was closed */
+		}
+		if (relay_conn_find(r, id) != c)
+			continue;
+		if (c->parked.head == NULL) {
+			r->nparked--;
+			if (c->rx_paused && c->io.pause != NULL)
+				c->io.pause(c->io.arg, c->cookie, false);
+			c->rx_paused = false;
+		} else if (!c->rx_paused && c->io.pause != NULL) {
+			c->io.pause(c->io.arg, c->cookie, true);
+			c->rx_paused = true;
+		}
+	}
+	return wait == UINT64_MAX ? -1 : wait > INT32_MAX ? INT32_MAX :
+	    (int)wait;
+}
+
 int
 relay_flush(struct relay *r)
 {
 	uint64_t age;
+	int	 next = -1, due;
 
 	relay_collect(r);
 	if (r->kick) {
 		r->kick = false;
 		relay_deliver_new(r);
 	}
+	if (r->nparked > 0)
+		next = unpark(r);
 	if (!r->tx_open)
-		return -1;
+		return next;
 	age = relay_now_ms() - r->tx_start;
-	if (age < RELAY_COMMIT_MS)
-		return (int)(RELAY_COMMIT_MS - age);
+	if (age < RELAY_COMMIT_MS) {
+		due = (int)(RELAY_COMMIT_MS - age);
+		return next < 0 || due < next ? due : next;
+	}
 	relay_commit(r);
 	relay_deliver_new(r);
-	return -1;
+	return next;
 }
 
 void

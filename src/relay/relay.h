@@ -47,6 +47,11 @@ struct relay_io {
 	void	(*want_write)(void *arg, void *cookie);
 	/* From another thread: a verified event waits; run relay_flush. */
 	void	(*wake)(void *arg);
+	/*
+	 * Optional: stop (on) or resume reading the connection's socket.
+	 * A connection over its rate is slowed this way, not refused.
+	 */
+	void	(*pause)(void *arg, void *cookie, bool on);
 };
 
 /*
@@ -116,9 +121,11 @@ size_t		relay_conn_queued(struct relay *, uint64_t id);
 
 /*
  * Commits what was stored once the transaction is RELAY_COMMIT_MS old,
- * sends the OKs, then delivers the new events to matching subscriptions.
- * Cheap when nothing was stored: call after every turn of the loop.
- * Returns: milliseconds until a commit is due, or -1 if none is pending.
+ * sends the OKs, then delivers the new events to matching subscriptions,
+ * and goes on with connections that were slowed once their rate allows.
+ * Cheap when nothing is pending: call after every turn of the loop.
+ * Returns: milliseconds until it has something to do again (a commit, a
+ * slowed connection's next message), or -1 if nothing is pending.
  */
 int		relay_flush(struct relay *);
 /*

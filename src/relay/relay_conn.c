@@ -63,6 +63,8 @@ relay_conn_new(struct relay *r, const struct relay_io *io, void *cookie,
 	c->last_refill = c->progress_ms = relay_now_ms();
 	buf_init(&c->rx, r->lim.max_message_length + 1);
 	fq_init(&c->out, 0);
+	/* Room for what a client sends before it sees it is slowed. */
+	fq_init(&c->parked, 4 * (r->lim.max_message_length + 1));
 	r->conns[r->nconns++] = c;
 	return c;
 }
@@ -81,6 +83,9 @@ relay_conn_free(struct relay *r, struct rconn *c)
 	if (c->nrefused > LOG_REFUSED_MAX)
 		log_info("%s: refused %llu events in all", c->peer,
 		    (unsigned long long)c->nrefused);
+	if (c->parked.head != NULL)
+		r->nparked--;
+	fq_clear(&c->parked);
 	fq_clear(&c->out);
 	free(c->sent);
 	buf_free(&c->rx);
@@ -254,6 +259,18 @@ relay_take_token(struct relay *r, struct rconn *c, double *bucket)
 		return false;
 	*bucket -= 1.0;
 	return true;
+}
+
+/* Milliseconds until bucket holds a token again (0: it does). */
+uint64_t
+relay_token_wait(struct relay *r, struct rconn *c, double *bucket)
+{
+	unsigned per_min = c->mesh ? r->lim.node_events_per_minute :
+	    r->lim.events_per_minute;
+
+	if (per_min == 0 || *bucket >= 1.0)
+		return 0;
+	return (uint64_t)((1.0 - *bucket) * 60000.0 / per_min) + 1;
 }
 
 /* Logs the first few refusals of a connection: a flood is one line more. */

@@ -76,10 +76,9 @@ relay_on_event(struct relay *r, struct rconn *c, const struct msg *m)
 	}
 	pol = c->mesh ? &r->meshpol : &r->lim.pol;
 	memset(&ev, 0, sizeof(ev));
+	/* Its token was taken before (relay.c): over the rate it waited. */
 	e = ingest_check(ctx, pol, r->store, json, m->eventlen,
 	    (uint64_t)time(NULL), &ev);
-	if (e == ERR_OK && !relay_take_token(r, c, &c->tokens))
-		e = ERR_RATE;
 	if (e != ERR_OK) {
 		refuse(r, c, m, &ev, e);
 		return;

@@ -52,8 +52,10 @@ struct rconn {
 	uint8_t		 pubkey[32];
 	char		 challenge[33];	/* NIP-42, "" when none was sent */
 	double		 tokens;	/* EVENTs */
-	double		 qtokens;	/* REQ and COUNT */
+	double		 qtokens;	/* REQ, COUNT and NEG-OPEN */
 	uint64_t	 last_refill;
+	struct fq	 parked;	/* over the rate: messages waiting, in order */
+	bool		 rx_paused;	/* the transport does not read it */
 };
 
 struct pending {
@@ -84,6 +86,7 @@ struct relay {
 	struct ingest_policy meshpol;	/* for nodes: no created_at window */
 	struct pending	*origin;	/* stored since the last delivery, by whom */
 	size_t		 norigin, origincap;
+	size_t		 nparked;	/* connections with parked messages */
 };
 
 /* A client with output pending and no write for this long is not reading. */
@@ -106,6 +109,7 @@ void		 relay_closed(struct relay *, struct rconn *, const char *subid,
 void		 relay_ok(struct relay *, struct rconn *, const uint8_t[32],
 		    enum err);
 bool		 relay_take_token(struct relay *, struct rconn *, double *);
+uint64_t	 relay_token_wait(struct relay *, struct rconn *, double *);
 void		 relay_log_refused(struct rconn *, enum err);
 
 /* relay_tx.c */

@@ -126,10 +126,6 @@ relay_on_neg(struct relay *r, struct rconn *c, const struct msg *m)
 		neg_err(r, c, m->subid, ERR_NEG_SESSIONS);
 		return;
 	}
-	if (!relay_take_token(r, c, &c->qtokens)) {
-		neg_err(r, c, m->subid, ERR_RATE_REQ);
-		return;
-	}
 	if ((e = filter_parse_json(msg_neg_filter(m), &f)) != ERR_OK) {
 		neg_err(r, c, m->subid, e);
 		return;

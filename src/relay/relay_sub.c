@@ -64,10 +64,6 @@ parse_filters(struct relay *r, struct rconn *c, const struct msg *m)
 	size_t	 i;
 	enum err e;
 
-	if (!relay_take_token(r, c, &c->qtokens)) {
-		relay_closed(r, c, m->subid, ERR_RATE_REQ, NULL);
-		return NULL;
-	}
 	if (m->nfilters == 0) {
 		relay_closed(r, c, m->subid, ERR_NO_FILTER, NULL);
 		return NULL;

@@ -1,12 +1,13 @@
 // load.test.mjs: many connections at once.  500 WebSocket clients each
 // subscribe to kind 1 and get EOSE; 50 of them publish one event each;
-// every subscriber receives all 50 live.  Then the connection limit.
+// every subscriber receives all 50 live.  Then the connection limit, and
+// one connection pipelining 10,000 events past its rate.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-	Client, connectMany, keys, sign, startRelay, withTimeout,
+	Client, connectMany, keys, sign, signFast, startRelay, withTimeout,
 } from './lib.mjs';
 
 const CONNS = 500;
@@ -69,5 +70,42 @@ test('max_connections: one more is refused, the others keep working',
 	clients.push(late);
 	assert.ok((await late.req('x', { limit: 1 })).eose);
 	await Promise.all(clients.map((c) => c.close()));
+	await r.stop();
+});
+
+test('10,000 events pipelined on one connection past its rate: all ' +
+    'accepted, slowed, none refused; another client is served meanwhile',
+    { timeout: 120000 }, async (t) => {
+	// A burst of 30000/6 + 10 = 5010, then 500 a second: ~10 s.
+	const r = await startRelay({ opts: { events_per_minute: 30000 } });
+	t.after(() => r.cleanup());
+	const N = 10000;
+	const { sk } = keys();
+	const evs = await signFast(sk, Array.from({ length: N }, (_, i) =>
+	    ({ content: `pipelined ${i}` })));
+	const c = await Client.connect(r.url);
+	const other = await Client.connect(r.url);
+	t.after(() => { c.close(); other.close(); });
+	const t0 = Date.now();
+	const oks = Promise.all(evs.map((ev) => c.ok(ev.id,
+	    { timeout: 100000 })));
+	for (const ev of evs)
+		c.send(['EVENT', ev]);
+	const mine = sign(keys().sk, { content: 'served meanwhile' });
+	assert.deepEqual(await other.publish(mine), { ok: true, reason: '' });
+	const otherMs = Date.now() - t0;
+	const got = await oks;
+	const ms = Date.now() - t0;
+	const refused = got.filter((o) => !o.ok);
+	assert.equal(refused.length, 0, `refused: ${JSON.stringify(
+	    refused.slice(0, 3))}`);
+	assert.ok(ms >= 6000, `10,000 events took ${ms} ms: past the burst ` +
+	    'of 5010 they were not slowed');
+	assert.ok(otherMs < ms, 'the other client waited for the slowed one');
+	other.send(['COUNT', 'n', { authors: [evs[0].pubkey] }]);
+	const n = await other.next((m) => m[0] === 'COUNT' && m[1] === 'n');
+	assert.equal(n[2].count, N);
+	t.diagnostic(`${N} OK true in ${ms} ms; the other client's OK in ` +
+	    `${otherMs} ms`);
 	await r.stop();
 });

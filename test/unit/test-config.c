@@ -93,7 +93,7 @@ test_defaults(void **state)
 	assert_int_equal(c->max_content_length, 65536);
 	assert_int_equal(c->created_at_lower_limit, 94608000);
 	assert_int_equal(c->created_at_upper_limit, 900);
-	assert_int_equal(c->events_per_minute, 600);
+	assert_int_equal(c->events_per_minute, 12000);
 	assert_int_equal(c->max_output_buffer, 4194304);
 	assert_int_equal(c->max_connections, 1024);
 	assert_false(c->sync_full);
