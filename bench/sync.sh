@@ -1,9 +1,10 @@
 #!/bin/sh
 # sync.sh: NIP-77 sync figures for `make bench`.  Two stores of N events
-# that differ by 1% in each direction are synced (data dir to data dir,
-# the sneakernet path); prints bytes against the floor (the JSON of the
-# events that differ), rounds and time, and how long reconciling took
-# beside reading the ids from the stores.
+# that differ by 1% in each direction are synced, data dir to data dir
+# (the sneakernet path) and node to node over WebSocket (the mesh's and
+# the CLI's path, permessage-deflate on); prints bytes against the floor
+# (the JSON of the events that differ), rounds and time, and how long
+# reconciling took beside reading the ids from the stores.
 # Usage: sync.sh BUILD_DIR [N]   (BENCH_SYNC_EVENTS overrides N)
 set -eu
 B=$1
@@ -25,6 +26,11 @@ cat "$W/base.jsonl" "$W/onlyA.jsonl" | timeout 900 "$SZ" -q -d "$W/A" import - 2
 cat "$W/base.jsonl" "$W/onlyB.jsonl" | timeout 900 "$SZ" -q -d "$W/B" import - 2>/dev/null
 FLOOR=$(cat "$W/onlyA.jsonl" "$W/onlyB.jsonl" | wc -c)
 FLOOR=$((FLOOR - 2 * D))		# without the newlines
+# Node keys: a node's uploads are not held to the created_at window.
+"$SZ" -q -d "$W/A" init >/dev/null
+"$SZ" -q -d "$W/B" init >/dev/null
+cp -r "$W/A" "$W/wA"
+cp -r "$W/B" "$W/wB"
 
 out=$(timeout 900 "$SZ" -d "$W/A" sync "$W/B" 2>&1 | tail -n 1)
 echo "  $BASE shared events, $D only in A, $D only in B"
@@ -47,3 +53,26 @@ a=$("$SZ" -d "$W/A" export | sort | cksum)
 b=$("$SZ" -d "$W/B" export | sort | cksum)
 [ "$a" = "$b" ] && echo "  the two stores are identical after the sync" ||
     { echo "  the stores differ after the sync" >&2; exit 1; }
+
+# The same two stores over WebSocket: B serves, A syncs with it.
+PORT=$((20000 + $$ % 20000))
+"$SZ" -q -d "$W/wB" serve --listen "127.0.0.1:$PORT" --no-discovery \
+    >"$W/serve.log" 2>&1 &
+spid=$!
+i=0
+while [ $i -lt 100 ] && ! "$SZ" -q -d "$W/wA" sync --timeout 5 --down \
+    --filter '{"limit":0,"kinds":[65535]}' "ws://127.0.0.1:$PORT/" \
+    >/dev/null 2>&1; do
+	sleep 0.1
+	i=$((i + 1))
+done
+out=$(timeout 900 "$SZ" -d "$W/wA" sync "ws://127.0.0.1:$PORT/" 2>&1 | tail -n 1)
+kill "$spid" 2>/dev/null
+wait "$spid" 2>/dev/null
+echo "  over WebSocket: $out" | sed "s|$W/||"
+wire=$(echo "$out" | sed -n 's/.*(\([0-9]*\) on the wire).*/\1/p')
+msgs=$(echo "$out" | sed -n 's/.*; \([0-9]*\) bytes (.*/\1/p')
+awk -v w="$wire" -v m="$msgs" -v f="$FLOOR" 'BEGIN {
+	printf "  wire bytes: %d = %.3fx the floor of %d (messages %d = %.3fx); goal <= 1.25x: %s; strfry 1.62x (measured by the issue)\n",
+	    w, w / f, f, m, m / f, (w > 0 && w <= 1.25 * f ? "met" : "NOT MET")
+}'

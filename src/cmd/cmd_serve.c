@@ -221,6 +221,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 		goto done;
 	so.nip11 = nip11;
 	so.max_connections = (size_t)cfg.max_connections;
+	so.deflate_connections = (size_t)cfg.deflate_connections;
 	so.purge_interval = (unsigned)cfg.purge_interval;
 	so.verbose = log_verbose;
 	relay_limits_from(&cfg, &lim);

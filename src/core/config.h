@@ -85,6 +85,8 @@
 	    "Bytes queued for a slow reader before its connection is closed.") \
 	X(max_connections, UINT, "1024", 1, 65536, 0,			\
 	    "Client connections open at the same time.")		\
+	X(deflate_connections, UINT, "128", 0, 65536, 0,		\
+	    "Client connections that may use permessage-deflate (compressed WebSocket messages) at the same time, each holding up to about 180 KiB of zlib state; node connections always may; 0 turns compression off for clients.") \
 	X(sync_full, BOOL, "false", 0, 1, 0,				\
 	    "Flush every commit to disk with fsync: safer on power loss, slower.") \
 	X(log_level, UINT, "1", 0, 2, 0,				\

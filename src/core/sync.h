@@ -48,7 +48,8 @@ struct sync_report {
 	uint64_t	 have, need;	/* NIP-77: ids only we, only they hold */
 	uint64_t	 down_ok, down_dup, down_bad;
 	uint64_t	 up_ok, up_dup, up_bad;
-	uint64_t	 bytes;		/* both ways, on the wire */
+	uint64_t	 bytes;		/* of messages, both ways */
+	uint64_t	 wire;		/* TCP payload both ways (the transport's) */
 	unsigned	 rounds;
 	bool		 fallback;	/* the relay did not speak NIP-77 */
 };

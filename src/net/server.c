@@ -23,6 +23,7 @@
 #include "http.h"
 #include "status.h"
 #include "wsc.h"
+#include "wsext.h"
 
 #define POLL_USEC	(500 * LWS_US_PER_MS)
 
@@ -33,6 +34,7 @@ struct pss {
 	char		*body;		/* HTTP response being written */
 	size_t		 len, off;
 	bool		 owned;		/* body is malloc'd */
+	bool		 deflate;	/* counted in ndeflate */
 	char		 peer[64];	/* for the log after the socket closed */
 };
 
@@ -47,6 +49,7 @@ struct server {
 	struct wsc	*wsc;		/* client connections: the mesh's */
 	time_t		 last_purge;
 	size_t		 nconn;		/* TCP connections, HTTP included */
+	size_t		 ndeflate;	/* client connections compressing */
 };
 
 static volatile sig_atomic_t server_stop;
@@ -285,13 +288,24 @@ ws_writeable(struct server *s, struct lws *wsi, struct pss *pss)
 	return 0;
 }
 
+/* A node asks to be one: the mesh's client adds ?samizdat-node. */
+static bool
+is_node(struct lws *wsi)
+{
+	char	 args[256];
+
+	return lws_hdr_copy(wsi, args, sizeof(args),
+	    WSI_TOKEN_HTTP_URI_ARGS) > 0 && strstr(args, "samizdat-node") !=
+	    NULL;
+}
+
 static int
 callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
 {
 	struct server *s = lws_context_user(lws_get_context(wsi));
 	struct pss *pss = user;
-	char	 peer[64], args[256];
+	char	 peer[64];
 
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
@@ -317,15 +331,22 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (pss != NULL)
 			http_body_free(pss);
 		break;
+	case LWS_CALLBACK_CONFIRM_EXTENSION_OKAY:
+		/* permessage-deflate: nodes always, clients while there is room. */
+		if (is_node(wsi))
+			break;
+		if (s->ndeflate >= s->o->deflate_connections)
+			return 1;
+		s->ndeflate++;
+		pss->deflate = true;
+		break;
 	case LWS_CALLBACK_ESTABLISHED:
+		wsext_bound(wsi);
 		lws_get_peer_simple(wsi, peer, sizeof(peer));
 		snprintf(pss->peer, sizeof(pss->peer), "%s", peer);
 		if ((pss->id = relay_conn_open(s->relay, wsi, peer)) == 0)
 			return -1;
-		/* A node asks to be one (mesh.c adds ?samizdat-node). */
-		if (lws_hdr_copy(wsi, args, sizeof(args),
-		    WSI_TOKEN_HTTP_URI_ARGS) > 0 &&
-		    strstr(args, "samizdat-node") != NULL)
+		if (is_node(wsi))
 			relay_conn_challenge(s->relay, pss->id);
 		log_info("%s: connected (%zu open)", peer,
 		    relay_conn_count(s->relay));
@@ -339,6 +360,9 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return ws_writeable(s, wsi, pss);
 	case LWS_CALLBACK_CLOSED:
+		if (pss->deflate && s->ndeflate > 0)
+			s->ndeflate--;
+		pss->deflate = false;
 		relay_conn_close(s->relay, pss->id);
 		log_info("%s: disconnected", pss->peer);
 		pss->id = 0;
@@ -391,6 +415,7 @@ server_run(const struct server_opts *o, struct store *st,
 		return -1;
 	protocols[1] = *wsc_protocol(s.wsc);
 	info.protocols = protocols;
+	info.extensions = wsext_list();
 	info.gid = (gid_t)-1;
 	info.uid = (uid_t)-1;
 	info.user = &s;

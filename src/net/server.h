@@ -18,6 +18,7 @@ struct server_opts {
 	char		 host[256];	/* "" or "0.0.0.0": every address */
 	uint16_t	 port;
 	size_t		 max_connections;
+	size_t		 deflate_connections;	/* clients that may compress */
 	unsigned	 purge_interval;	/* seconds; 0 never */
 	const char	*nip11;		/* the NIP-11 document */
 	size_t		 nip11_len;

@@ -17,6 +17,7 @@
 #include "sync_store.h"
 #include "sync_ws.h"
 #include "wsc.h"
+#include "wsext.h"
 
 #define SYNC_MAX_EVENTS	50000000	/* the local set, at most */
 #define TICK_US		(250 * LWS_US_PER_MS)
@@ -150,6 +151,7 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 	struct filter f;
 	struct wsync w;
 	char	 err[256];
+	uint64_t sent, rcvd;
 	int	 rc = -1;
 	bool	 have_ss = false, have_eng = false;
 
@@ -178,6 +180,7 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 	memset(&info, 0, sizeof(info));
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = protocols;
+	info.extensions = wsext_list();
 	info.gid = (gid_t)-1;
 	info.uid = (uid_t)-1;
 	/* TLS costs megabytes (the CA bundle): only for wss://. */
@@ -232,6 +235,8 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 		    w.eng.err : "the connection broke");
 	lws_sul_cancel(&w.sul);
 done:
+	if (w.conn != 0 && wsc_wire(w.wsc, w.conn, &sent, &rcvd))
+		w.eng.rep.wire = sent + rcvd;
 	if (w.conn != 0)
 		wsc_close(w.wsc, w.conn);
 	if (have_eng) {

@@ -7,17 +7,21 @@
  * connection.  Writes happen only in CLIENT_WRITEABLE: the queue first,
  * then the owner's writable hook may add more.
  */
+#include <sys/socket.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <libwebsockets.h>
+#include <linux/tcp.h>		/* TCP_INFO's byte counts */
 
 #include "fq.h"
 #include "log.h"
 #include "nip42.h"
 #include "wsc.h"
+#include "wsext.h"
 
 _Static_assert(FQ_HEADROOM >= LWS_PRE, "queued frames need LWS_PRE bytes");
 
@@ -224,6 +228,27 @@ wsc_want_write(struct wsc *w, uint64_t id)
 		lws_callback_on_writable(c->wsi);
 }
 
+bool
+wsc_wire(struct wsc *w, uint64_t id, uint64_t *sent, uint64_t *rcvd)
+{
+	struct wconn *c = find(w, id);
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	int	 fd;
+
+	if (c == NULL || c->wsi == NULL ||
+	    (fd = (int)lws_get_socket_fd(c->wsi)) < 0)
+		return false;
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 ||
+	    len < offsetof(struct tcp_info, tcpi_bytes_received) +
+	    sizeof(ti.tcpi_bytes_received))
+		return false;
+	*sent = ti.tcpi_bytes_acked;
+	*rcvd = ti.tcpi_bytes_received;
+	return true;
+}
+
 void
 wsc_rx_pause(struct wsc *w, uint64_t id, bool on)
 {
@@ -361,6 +386,7 @@ wsc_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		c->wsi = wsi;
 		c->up = true;
+		wsext_bound(wsi);
 		if (c->ops.up != NULL)
 			c->ops.up(c->arg, id);
 		if ((c = find(w, id)) != NULL)

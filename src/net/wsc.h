@@ -80,6 +80,13 @@ bool		wsc_send(struct wsc *, uint64_t id, const char *p, size_t len);
 size_t		wsc_queued(struct wsc *, uint64_t id);
 /* Asks for a writable callback (the owner has more to send). */
 void		wsc_want_write(struct wsc *, uint64_t id);
+/*
+ * The TCP payload bytes sent (acknowledged) and received on the
+ * connection so far: what crossed the wire, WebSocket framing and
+ * compression included.  Returns: false if the system cannot say.
+ */
+bool		wsc_wire(struct wsc *, uint64_t id, uint64_t *sent,
+		    uint64_t *rcvd);
 /* Stops (on) or resumes reading what the relay sends. */
 void		wsc_rx_pause(struct wsc *, uint64_t id, bool on);
 /* Closes a connection; its down hook is not called. */

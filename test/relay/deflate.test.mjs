@@ -1,0 +1,123 @@
+// deflate.test.mjs: permessage-deflate (RFC 7692), as the ws package that
+// nostr-tools uses negotiates it: the relay accepts it and its answers
+// come compressed; nostr-tools' Relay works over it; deflate_connections
+// caps how many clients compress (the rest still work, uncompressed);
+// a sync between two nodes compresses both ways.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import {
+	Relay, SAMIZDAT, WebSocket, keys, run, sign, startRelay, tempDir,
+	withTimeout,
+} from './lib.mjs';
+
+const T = { timeout: 60000 };
+
+// A ws client that offers permessage-deflate, as nostr-tools' does.
+function open(url) {
+	const ws = new WebSocket(url, { perMessageDeflate: true });
+	return withTimeout(new Promise((resolve, reject) => {
+		ws.once('open', () => resolve(ws));
+		ws.once('error', reject);
+	}), 10000, `a connection to ${url}`);
+}
+
+function next(ws, pred) {
+	return withTimeout(new Promise((resolve) => {
+		const on = (data) => {
+			const m = JSON.parse(data.toString());
+			if (pred(m)) {
+				ws.off('message', on);
+				resolve(m);
+			}
+		};
+		ws.on('message', on);
+	}), 10000, 'a message');
+}
+
+test('the relay takes permessage-deflate, and compressed messages work ' +
+    'both ways', T, async (t) => {
+	const r = await startRelay();
+	t.after(() => r.cleanup());
+	const ws = await open(r.url);
+	t.after(() => ws.terminate());
+	assert.match(ws.extensions, /permessage-deflate/,
+	    `negotiated: "${ws.extensions}"`);
+	// Long, repetitive content: compressed on the wire both ways.
+	const ev = sign(keys().sk, { content: 'almaty '.repeat(2000) });
+	ws.send(JSON.stringify(['EVENT', ev]));
+	const ok = await next(ws, (m) => m[0] === 'OK');
+	assert.deepEqual(ok, ['OK', ev.id, true, '']);
+	ws.send(JSON.stringify(['REQ', 's', { ids: [ev.id] }]));
+	const got = await next(ws, (m) => m[0] === 'EVENT');
+	assert.equal(got[2].content, ev.content);
+	await r.stop();
+});
+
+test('nostr-tools publishes and subscribes over a compressed connection',
+    T, async (t) => {
+	const r = await startRelay();
+	t.after(() => r.cleanup());
+	const relay = await Relay.connect(r.url);
+	t.after(() => relay.close());
+	const ev = sign(keys().sk, { content: 'through nostr-tools' });
+	await relay.publish(ev);
+	const seen = await withTimeout(new Promise((resolve) => {
+		const sub = relay.subscribe([{ ids: [ev.id] }], {
+			onevent: (e) => { sub.close(); resolve(e); },
+		});
+	}), 10000, 'the event back');
+	assert.equal(seen.id, ev.id);
+	await r.stop();
+});
+
+test('deflate_connections: clients past it work, uncompressed', T,
+    async (t) => {
+	const r = await startRelay({ opts: { deflate_connections: 2 } });
+	t.after(() => r.cleanup());
+	const a = await open(r.url);
+	const b = await open(r.url);
+	const c = await open(r.url);
+	t.after(() => [a, b, c].forEach((w) => w.terminate()));
+	assert.match(a.extensions, /permessage-deflate/);
+	assert.match(b.extensions, /permessage-deflate/);
+	assert.equal(c.extensions, '', 'the third compresses anyway');
+	const ev = sign(keys().sk, { content: 'uncompressed but served' });
+	c.send(JSON.stringify(['EVENT', ev]));
+	assert.deepEqual(await next(c, (m) => m[0] === 'OK'),
+	    ['OK', ev.id, true, '']);
+	// A place frees when a compressing client leaves.
+	a.close();
+	await withTimeout(new Promise((res) => a.once('close', res)), 5000,
+	    'a closing');
+	const d = await open(r.url);
+	t.after(() => d.terminate());
+	assert.match(d.extensions, /permessage-deflate/);
+	await r.stop();
+});
+
+test('a sync between two nodes is compressed on the wire', T, async (t) => {
+	const b = await startRelay();
+	t.after(() => b.cleanup());
+	const a = tempDir();
+	assert.equal((await run(SAMIZDAT, ['-d', a, 'init'])).code, 0);
+	// 200 notes on A, with repetitive content as reports have.
+	for (let i = 0; i < 200; i += 50) {
+		const lines = Array.from({ length: 50 }, (_, k) => JSON.stringify(
+		    sign(keys().sk, { content: `report ${i + k}: the road ` +
+		    'to the airport is blocked at the bridge' })));
+		const imp = await run(SAMIZDAT, ['-d', a, 'import', '-'],
+		    { input: lines.join('\n') + '\n' });
+		assert.equal(imp.code, 0, imp.stderr);
+	}
+	const s = await run(SAMIZDAT, ['-d', a, 'sync', b.url]);
+	assert.equal(s.code, 0, s.stderr);
+	const m = /(\d+) bytes \((\d+) on the wire\)/.exec(s.stderr);
+	assert.ok(m, `no byte counts in: ${s.stderr}`);
+	const [bytes, wire] = [Number(m[1]), Number(m[2])];
+	assert.ok(wire > 0 && wire < 0.8 * bytes, `${wire} bytes on the ` +
+	    `wire for ${bytes} of messages: not compressed`);
+	t.diagnostic(`${bytes} bytes of messages, ${wire} on the wire`);
+	await b.stop();
+});
