@@ -42,7 +42,7 @@ if ! err=$(ip -n "$probe" link set lo up 2>&1); then
 	skip "ip -n fails: $err"
 fi
 ip netns del "$probe"
-for t in jq sqlite3 node; do
+for t in jq sqlite3 node npm; do
 	command -v "$t" >/dev/null ||
 	    { echo "mesh tests: $t is not installed" >&2; exit 1; }
 done
@@ -50,6 +50,15 @@ done
 if [ ! -x "$GEN" ]; then
 	make -C "$ROOT" -s build/tools/gen >/dev/null ||
 	    { echo "mesh tests: cannot build $GEN" >&2; exit 1; }
+fi
+# s5's hostile host uses test/interop's npm packages, as the relay tests
+# do; installed here too, so that `make mesh` works on a fresh clone.
+stamp=$ROOT/test/interop/node_modules/.package-lock.json
+if [ ! -f "$stamp" ] || [ "$ROOT/test/interop/package-lock.json" -nt "$stamp" ]
+then
+	(cd "$ROOT/test/interop" && npm ci --no-audit --no-fund \
+	    --loglevel=error >/dev/null) ||
+	    { echo "mesh tests: npm ci in test/interop failed" >&2; exit 1; }
 fi
 
 # Per-scenario limits (s): generous; a scenario normally takes far less.
