@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
 
+import '../webcrypto.mjs';	// before nostr-tools, for Node 18
 import { finalizeEvent, getEventHash, serializeEvent } from 'nostr-tools/pure';
 
 const TOOL = process.argv[2];

@@ -28,15 +28,21 @@ skip() {
 		echo "mesh tests: $1 (CI is set: failing)" >&2
 		exit 1
 	fi
-	echo "mesh tests skipped: need root and ip netns"
+	echo "mesh tests skipped: need root and ip netns ($1)"
 	exit 0
 }
 [ "$(id -u)" = 0 ] || skip "not root"
 ip netns list >/dev/null 2>&1 || skip "no ip netns"
 probe="sdm$$probe"
 ip netns add "$probe" 2>/dev/null || skip "ip netns add fails"
+# ip -n and ip netns exec make / a slave mount in a mount namespace of
+# their own, which fails where / is no mount point: in a plain chroot.
+if ! err=$(ip -n "$probe" link set lo up 2>&1); then
+	ip netns del "$probe"
+	skip "ip -n fails: $err"
+fi
 ip netns del "$probe"
-for t in jq sqlite3 node; do
+for t in jq sqlite3 node npm; do
 	command -v "$t" >/dev/null ||
 	    { echo "mesh tests: $t is not installed" >&2; exit 1; }
 done
@@ -44,6 +50,15 @@ done
 if [ ! -x "$GEN" ]; then
 	make -C "$ROOT" -s build/tools/gen >/dev/null ||
 	    { echo "mesh tests: cannot build $GEN" >&2; exit 1; }
+fi
+# s5's hostile host uses test/interop's npm packages, as the relay tests
+# do; installed here too, so that `make mesh` works on a fresh clone.
+stamp=$ROOT/test/interop/node_modules/.package-lock.json
+if [ ! -f "$stamp" ] || [ "$ROOT/test/interop/package-lock.json" -nt "$stamp" ]
+then
+	(cd "$ROOT/test/interop" && npm ci --no-audit --no-fund \
+	    --loglevel=error >/dev/null) ||
+	    { echo "mesh tests: npm ci in test/interop failed" >&2; exit 1; }
 fi
 
 # Per-scenario limits (s): generous; a scenario normally takes far less.

@@ -6,6 +6,7 @@
 // its package.json "exports") under test/interop and imports it by URL.
 // Everything else imports the packages from here.
 
+import '../webcrypto.mjs';	// before the packages, for Node 18
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -16,6 +16,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
+import '../webcrypto.mjs';	// for nostr-tools below, on Node 18
 import { chromium } from 'playwright-core';
 
 const NODE_PORT = Number(process.env.NODE_PORT);

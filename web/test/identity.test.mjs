@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
+import '../../test/webcrypto.mjs';	// before nostr-tools, for Node 18
 import { verifyEvent } from 'nostr-tools/pure';
 
 import { KEY_ITEM, backup, extensionSigner, fromHex, loadKey, localSigner,
