@@ -501,8 +501,10 @@ on_eose(struct sync *s)
 			s->fb_until = 0;
 		else if (s->fb_min < s->fb_until)
 			s->fb_until = s->fb_min;
-		else
+		else if (s->fb_min == s->fb_until)
 			s->fb_until = s->fb_min - 1;
+		else		/* all newer than asked: it ignores until */
+			s->fb_until = 0;
 	}
 	next_step(s);
 }
