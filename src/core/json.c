@@ -271,8 +271,8 @@ json_u64(const char *p, const char *end, uint64_t max, enum err range_err,
 	for (; s < end && *s >= '0' && *s <= '9'; s++) {
 		unsigned d = (unsigned)(*s - '0');
 
-		if (v > (max - d) / 10)
-			return range_err;
+		if (d > max || v > (max - d) / 10)
+			return range_err;	/* max - d must not wrap */
 		v = v * 10 + d;
 	}
 	if (s < end && (*s == '.' || *s == 'e' || *s == 'E'))

@@ -124,13 +124,16 @@ parse_event(const char *p, const char *end, bool with_subid, size_t max,
 		return ERR_JSON;
 	p = json_ws(p + 1, end);
 	if (with_subid) {
-		if (p >= end || *p != '"' || json_str(p, end, NULL, NULL, &n,
+		if (p >= end || *p != '"' || json_str(p, end, NULL, NULL, NULL,
 		    NULL, &q) != ERR_OK)
 			return ERR_JSON;
-		/* json_str may need the raw length in the output. */
-		if (n == 0 || n > max || (size_t)(q - p) - 2 >=
-		    sizeof(m->subid) ||
-		    json_str(p, end, m->subid, &sp, &n, &esc, &q) != ERR_OK)
+		/*
+		 * json_str may need the raw length in the output; the limit
+		 * is on the decoded length, known only once decoded.
+		 */
+		if ((size_t)(q - p) - 2 >= sizeof(m->subid) ||
+		    json_str(p, end, m->subid, &sp, &n, &esc, &q) != ERR_OK ||
+		    n == 0 || n > max)
 			return ERR_FILTER;
 		if (sp != m->subid)
 			memcpy(m->subid, sp, n);

@@ -101,6 +101,7 @@ sync_free(struct sync *s)
 {
 	free(s->have.v);
 	free(s->need.v);
+	free(s->unacked.v);
 	buf_free(&s->out);
 	free(s->scratch);
 	memset(s, 0, sizeof(*s));
@@ -160,10 +161,19 @@ static int
 upload(const char *json, size_t len, void *arg)
 {
 	struct sync *s = arg;
+	uint8_t	 id[32];
+	size_t	 n = s->unacked.n;
 
+	/* Kept so that only an OK with this id counts as its answer. */
+	if (!json_find_hex_field(json, json + len, "id", id, 32))
+		return 0;
+	ids_add(&s->unacked, id);
+	if (s->unacked.n == n) {
+		fail(s, "out of memory");
+		return 1;
+	}
 	msg_publish(&s->out, json, len);
 	send_out(s);
-	s->pending_ok++;
 	return 0;
 }
 
@@ -271,7 +281,7 @@ push_ids(struct sync *s)
 			fail(s, "reading the local store failed");
 		s->have.next += take;
 		arm(s);
-		if (s->pending_ok > 0)
+		if (s->unacked.n > 0)
 			return true;
 	}
 	return false;
@@ -356,7 +366,7 @@ fb_push(struct sync *s)
 	else if (s->fb_up_until >= before)	/* one second fills a window */
 		s->fb_up_until = before - 1;
 	arm(s);
-	return s->pending_ok > 0;
+	return s->unacked.n > 0;
 }
 
 /* Moves to the next phase once the current one has nothing left. */
@@ -491,8 +501,10 @@ on_eose(struct sync *s)
 			s->fb_until = 0;
 		else if (s->fb_min < s->fb_until)
 			s->fb_until = s->fb_min;
-		else
+		else if (s->fb_min == s->fb_until)
 			s->fb_until = s->fb_min - 1;
+		else		/* all newer than asked: it ignores until */
+			s->fb_until = 0;
 	}
 	next_step(s);
 }
@@ -500,8 +512,14 @@ on_eose(struct sync *s)
 static void
 on_ok(struct sync *s, const struct msg *m)
 {
-	if (s->pending_ok == 0)
+	size_t	 i;
+
+	for (i = 0; i < s->unacked.n; i++)
+		if (memcmp(s->unacked.v[i], m->id, 32) == 0)
+			break;
+	if (i == s->unacked.n)
 		return;		/* not an answer to us */
+	memcpy(s->unacked.v[i], s->unacked.v[--s->unacked.n], 32);
 	if (s->local.answered != NULL)
 		s->local.answered(s->local.arg, m->id, m->ok, m->text);
 	if (m->ok) {
@@ -512,7 +530,7 @@ on_ok(struct sync *s, const struct msg *m)
 	} else if (s->rep.up_bad++ < 10)
 		note(s, "the relay refused an event: %s",
 		    m->text[0] ? m->text : "(no reason)");
-	if (--s->pending_ok == 0)
+	if (s->unacked.n == 0)
 		next_step(s);
 	else
 		arm(s);

@@ -110,7 +110,7 @@ struct sync {
 	struct neg	 ng;
 	struct sync_ids	 have, need;
 	size_t		 have_own;	/* the first have_own are ours */
-	unsigned	 pending_ok;	/* EVENTs sent, OK not yet seen */
+	struct sync_ids	 unacked;	/* EVENTs sent, OK not yet seen */
 	unsigned	 batch_got;	/* EVENTs received for this REQ */
 	char		 req_sub[16];	/* the REQ open now */
 	uint64_t	 fb_until;	/* fallback window end (inclusive) */

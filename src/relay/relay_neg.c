@@ -140,6 +140,7 @@ relay_on_neg(struct relay *r, struct rconn *c, const struct msg *m)
 	memset(s, 0, sizeof(*s));
 	snprintf(s->id, sizeof(s->id), "%s", m->subid);
 	relay_commit(r);
+	relay_deliver_new(r);
 	e = store_ids(r->store, &f, (uint64_t)time(NULL),
 	    r->lim.max_sync_events, &s->items, &s->n);
 	filter_free(&f);

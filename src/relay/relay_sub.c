@@ -185,6 +185,7 @@ relay_on_count(struct relay *r, struct rconn *c, const struct msg *m)
 	if ((f = parse_filters(r, c, m)) == NULL)
 		return;
 	relay_commit(r);
+	relay_deliver_new(r);
 	/*
 	 * HyperLogLog for the shapes clients merge across relays: one
 	 * filter, one kind, one tag key with one value (followers, reactions,

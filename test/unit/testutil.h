@@ -17,6 +17,11 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "buf.h"
+#include "crypto.h"
+#include "event.h"
+#include "hex.h"
+
 /* Loads a JSON file or fails the test. */
 static inline json_t *
 tu_load_json(const char *path)
@@ -44,6 +49,20 @@ tu_unhex(const char *s, uint8_t *out, size_t n)
 	}
 }
 
+/* Decodes the 2*n hex characters at s (more may follow). */
+static inline void
+tu_unhex_n(const char *s, uint8_t *out, size_t n)
+{
+	size_t	 i;
+	unsigned v;
+
+	for (i = 0; i < n; i++) {
+		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+			fail_msg("bad hex %.*s", (int)(2 * n), s);
+		out[i] = (uint8_t)v;
+	}
+}
+
 /* Reads a whole file into a malloc'd NUL-terminated buffer. */
 static inline char *
 tu_read_file(const char *path, size_t *len)
@@ -65,6 +84,80 @@ tu_read_file(const char *path, size_t *len)
 	if (len)
 		*len = (size_t)n;
 	return p;
+}
+
+/* Secret key number who (1..255): 31 zero bytes, then who. */
+static inline void
+tu_seckey(int who, uint8_t sk[32])
+{
+	memset(sk, 0, 32);
+	sk[31] = (uint8_t)who;
+}
+
+/* The public key of tu_seckey(who), as 64 hex characters. */
+static inline void
+tu_pubhex(int who, char out[65])
+{
+	uint8_t	 sk[32], pk[32];
+
+	tu_seckey(who, sk);
+	assert_int_equal(crypto_pubkey(sk, pk), ERR_OK);
+	hex_encode(pk, 32, out);
+}
+
+/*
+ * A signed event by tu_seckey(who); tags is a JSON array text, content
+ * is escaped here.  Returns: malloc'd compact JSON (crypto_init first).
+ */
+static inline char *
+tu_event(int who, uint64_t created_at, uint32_t kind, const char *tags,
+    const char *content)
+{
+	struct buf b, tmp;
+	struct event ev;
+	uint8_t	 sk[32];
+	char	*body, *out, pk[65];
+	void	*scratch;
+	size_t	 n;
+
+	buf_init(&b, 0);
+	buf_init(&tmp, 0);
+	tu_pubhex(who, pk);
+	buf_printf(&b, "{\"id\":\"%064d\",\"pubkey\":\"%s\",\"created_at\":"
+	    "%llu,\"kind\":%u,\"tags\":%s,\"content\":", 0, pk,
+	    (unsigned long long)created_at, kind, tags);
+	buf_json_str(&b, content, strlen(content));
+	buf_printf(&b, ",\"sig\":\"%0128d\"}", 0);
+	assert_false(b.err);
+	n = b.len;
+	body = strdup(b.p);
+	scratch = malloc(EVENT_SCRATCH(n));
+	assert_non_null(body);
+	assert_non_null(scratch);
+	assert_int_equal(event_parse(body, n, NULL, &ev, scratch,
+	    EVENT_SCRATCH(n)), ERR_OK);
+	tu_seckey(who, sk);
+	assert_int_equal(event_sign(&ev, sk, &tmp), ERR_OK);
+	buf_reset(&b);
+	event_write_json(&ev, &b);
+	assert_false(b.err);
+	out = strdup(b.p);
+	assert_non_null(out);
+	free(scratch);
+	free(body);
+	buf_free(&b);
+	buf_free(&tmp);
+	return out;
+}
+
+/* The id of the event JSON s (its "id" field) as bytes. */
+static inline void
+tu_event_id(const char *s, uint8_t id[32])
+{
+	const char *p = strstr(s, "\"id\":\"");
+
+	assert_non_null(p);
+	tu_unhex_n(p + 6, id, 32);
 }
 
 #endif
