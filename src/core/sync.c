@@ -470,7 +470,15 @@ on_event(struct sync *s, const struct msg *m)
 	uint64_t ts = UINT64_MAX;	/* stays so if it does not parse */
 	enum err e;
 
-	s->batch_got++;
+	/*
+	 * A REQ asks for at most SYNC_BATCH events (ids, or a window's
+	 * limit): a relay that streams more without EOSE would hold the
+	 * sync for ever, each event arming the deadline again.
+	 */
+	if (++s->batch_got > SYNC_BATCH) {
+		fail(s, "the relay sent more events than were asked for");
+		return;
+	}
 	e = s->local.ingest(s->local.arg, m->event, m->eventlen, &ts);
 	if (e == ERR_OK)
 		s->rep.down_ok++;

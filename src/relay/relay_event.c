@@ -167,6 +167,7 @@ relay_on_auth(struct relay *r, struct rconn *c, const struct msg *m)
 	else if (e == ERR_OK)
 		e = ingest_verify(&ev);
 	if (e == ERR_OK) {
+		c->challenge[0] = '\0';	/* used: one AUTH per challenge */
 		c->authed = true;
 		c->mesh = true;
 		c->tokens = (double)r->lim.node_events_per_minute / 6 + 10;

@@ -22,11 +22,25 @@
 static char dbdir[] = "/tmp/samizdat-test-relay-XXXXXX";
 static int dbseq;
 
-/* What the transport was asked: a writable callback, for which cookie. */
+/*
+ * What the transport was asked: a writable callback, for which cookie;
+ * to stop or resume reading (paused: the last answer).
+ */
 struct io_rec {
 	unsigned	 calls;
 	void		*cookie;
+	unsigned	 pauses;
+	bool		 paused;
 };
+
+static void
+pause_rx(void *arg, void *cookie, bool on)
+{
+	struct io_rec *io = arg;
+
+	io->pauses++;
+	io->paused = on;
+}
 
 static void
 want_write(void *arg, void *cookie)
@@ -110,6 +124,7 @@ w_open(const struct relay_limits *lim)
 	io.arg = &w->io;
 	io.want_write = want_write;
 	io.wake = NULL;			/* no verify threads */
+	io.pause = pause_rx;
 	assert_int_equal(relay_new(&w->r, w->st, &w->lim, &io), ERR_OK);
 	memset(&hooks, 0, sizeof(hooks));
 	hooks.authed = hook_authed;
@@ -1050,57 +1065,84 @@ test_rate_limit(void **state)
 	struct world *w;
 	uint64_t c, c2;
 	struct frames *f;
-	char	*ev[13];
+	char	*ev[22];
 	char	 txt[32];
-	int	 i;
+	int	 i, ms;
 
 	limits_default(&lim);
-	lim.events_per_minute = 6;	/* a burst of 6 / 6 + 10 = 11 */
+	lim.events_per_minute = 60;	/* a burst of 60 / 6 + 10 = 20 */
 	w = w_open(&lim);
 	c = conn(w, NULL);
 	c2 = conn(w, NULL);
-	for (i = 0; i < 13; i++) {
+	for (i = 0; i < 22; i++) {
 		snprintf(txt, sizeof(txt), "burst %d", i);
 		ev[i] = tu_event(1, now_s(), 1, "[]", txt);
 		send_event(w, c, ev[i]);
 	}
-	/* Two refused at once, eleven answered after the commit. */
+	/* Over the rate: nothing refused, two wait; the socket stops. */
 	f = take(w, c);
-	assert_int_equal(f->n, 2);
-	expect_ok(f, 0, ev[11], false, "rate-limited:");
-	expect_ok(f, 1, ev[12], false, "rate-limited:");
+	assert_int_equal(f->n, 0);
 	frames_free(f);
+	ms = relay_flush(w->r);
+	assert_true(ms > 0 && ms <= 1001);
+	assert_true(w->io.paused);
 	relay_poll(w->r);
 	f = take(w, c);
-	assert_int_equal(f->n, 11);
-	for (i = 0; i < 11; i++)
+	assert_int_equal(f->n, 20);
+	for (i = 0; i < 20; i++)
 		expect_ok(f, (size_t)i, ev[i], true, "");
 	frames_free(f);
-	assert_false(stored(w, ev[12]));
-	/* Per connection: another one has its own bucket. */
-	publish(w, c2, ev[12]);
-	/* A duplicate is answered without a token. */
+	assert_false(stored(w, ev[20]));
+	/* Per connection: another one has its own bucket, and is served. */
+	publish(w, c2, ev[21]);
+	/* Behind the waiting ones, everything waits: even a CLOSE. */
+	send_s(w, c, "[\"CLOSE\",\"nothing\"]");
 	send_event(w, c, ev[0]);
 	f = take(w, c);
+	assert_int_equal(f->n, 0);
+	frames_free(f);
+	/* A token a second: the waiting ones go in order, then reading. */
+	usleep(1100 * 1000);
+	relay_flush(w->r);
+	relay_poll(w->r);
+	f = take(w, c);
+	assert_int_equal(f->n, 1);
+	expect_ok(f, 0, ev[20], true, "");
+	frames_free(f);
+	assert_true(w->io.paused);
+	usleep(1100 * 1000);
+	relay_flush(w->r);
+	relay_poll(w->r);
+	f = take(w, c);
+	/* ev[21] came from c2 meanwhile: a duplicate; the CLOSE is silent. */
+	assert_int_equal(f->n, 1);
+	expect_ok(f, 0, ev[21], true, "duplicate:");
+	frames_free(f);
+	usleep(1100 * 1000);
+	relay_flush(w->r);
+	f = take(w, c);
+	assert_int_equal(f->n, 1);
 	expect_ok(f, 0, ev[0], true, "duplicate:");
 	frames_free(f);
-	/* REQ and COUNT have a bucket of their own. */
-	for (i = 0; i < 11; i++) {
+	assert_false(w->io.paused);
+	assert_true(stored(w, ev[20]));
+	/* REQ and COUNT have a bucket of their own: slowed, not refused. */
+	for (i = 0; i < 21; i++) {
 		snprintf(txt, sizeof(txt), "[\"COUNT\",\"q%d\",{}]", i);
 		send_s(w, c, txt);
 	}
 	f = take(w, c);
-	assert_int_equal(f->n, 11);
-	for (i = 0; i < 11; i++)
+	assert_int_equal(f->n, 20);
+	for (i = 0; i < 20; i++)
 		expect_verb(f, (size_t)i, MSG_COUNT, NULL);
 	frames_free(f);
-	send_s(w, c, "[\"REQ\",\"r\",{}]");
+	usleep(1100 * 1000);
+	relay_flush(w->r);
 	f = take(w, c);
 	assert_int_equal(f->n, 1);
-	expect_verb(f, 0, MSG_CLOSED, "r");
-	expect_text(f, 0, MSG_CLOSED, "rate-limited:");
+	expect_verb(f, 0, MSG_COUNT, "q20");
 	frames_free(f);
-	for (i = 0; i < 13; i++)
+	for (i = 0; i < 22; i++)
 		free(ev[i]);
 	w_close(w);
 }

@@ -267,6 +267,7 @@ struct relay {
 	bool		 silent_ok;	/* no answer to EVENT */
 	bool		 ignore_until;	/* serves newest whatever until says */
 	bool		 lie;		/* see relay_lies() */
+	bool		 stream;	/* answers a REQ with events, never EOSE */
 	/* The NIP-77 session. */
 	struct neg	 ng;
 	struct neg_item	*items;
@@ -449,6 +450,15 @@ relay_on_req(struct h *h, const struct msg *m, struct buf *b)
 	}
 	if (r->ignore_until)
 		f.until = UINT64_MAX;
+	if (r->stream) {
+		for (i = 0; i <= SYNC_BATCH; i++) {
+			msg_event(b, m->subid, pool[i % 40].json,
+			    pool[i % 40].len);
+			q_push(h, b);
+		}
+		filter_free(&f);
+		return;
+	}
 	n = lstore_match(&r->st, &f, RELAY_LIMIT, &idx);
 	if (r->lie)
 		relay_lies(h, m->subid, idx, n, b);
@@ -1078,6 +1088,27 @@ test_lying(void **state)
 	h_free(h);
 }
 
+/*
+ * A relay that answers a REQ with a stream of events and no EOSE: each
+ * would arm the deadline again, so the engine stops at more than it
+ * asked for instead of running for ever.
+ */
+static void
+test_stream(void **state)
+{
+	struct h *h = h_new();
+
+	lstore_add_pool(&h->local, 0, 10);
+	lstore_add_pool(&h->r.st, 0, 40);
+	h->r.stream = true;
+	h_start(h);
+	h_run(h);
+	assert_int_equal(h->s.phase, SYNC_FAIL);
+	assert_non_null(strstr(h->s.err, "more events than were asked"));
+	assert_true(h->s.rep.down_ok + h->s.rep.down_dup <= SYNC_BATCH);
+	h_free(h);
+}
+
 /* No answer to NEG-OPEN: after timeout_ms, REQ and EVENT instead. */
 static void
 test_silent_neg(void **state)
@@ -1561,6 +1592,7 @@ main(void)
 		cmocka_unit_test(test_upload_order),
 		cmocka_unit_test(test_noise),
 		cmocka_unit_test(test_lying),
+		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_silent_neg),
 		cmocka_unit_test(test_silent_later),
 		cmocka_unit_test(test_neg_refused),
