@@ -270,16 +270,22 @@ ws_writeable(struct server *s, struct lws *wsi, struct pss *pss)
 {
 	char	*p;
 	size_t	 len;
-	bool	 close_after;
+	bool	 close_after, deflate = wsext_active(wsi);
 
-	/* Write while the socket takes it; ask again for the rest. */
+	/*
+	 * Write while the socket takes it; ask again for the rest.  A
+	 * compressed connection gets one frame a callback: libwebsockets may
+	 * go on deflating from it after lws_write returns, and holds our
+	 * callback back until it is done, so the frame (kept by the relay
+	 * until the next relay_conn_next) must not be replaced before.
+	 */
 	while (relay_conn_next(s->relay, pss->id, &p, &len, &close_after)) {
 		if (lws_write(wsi, (unsigned char *)p, len, LWS_WRITE_TEXT) <
 		    (int)len)
 			return -1;
 		if (close_after)
 			return -1;
-		if (lws_send_pipe_choked(wsi)) {
+		if (deflate || lws_send_pipe_choked(wsi)) {
 			if (relay_conn_queued(s->relay, pss->id) > 0)
 				lws_callback_on_writable(wsi);
 			break;

@@ -33,6 +33,7 @@ struct wconn {
 	struct wsc_ops	 ops;
 	void		*arg;
 	struct fq	 out;
+	struct fq_frame	*sent;		/* kept until the next writable */
 	struct buf	 rx;
 	bool		 up;
 	bool		 connecting;	/* inside wsc_connect: no down hook */
@@ -102,6 +103,7 @@ conn_free(struct wsc *w, struct wconn *c)
 			break;
 		}
 	fq_clear(&c->out);
+	free(c->sent);
 	buf_free(&c->rx);
 	free(c);
 }
@@ -335,25 +337,35 @@ on_message(struct wsc *w, struct wconn *c)
 	}
 }
 
-/* Writes the queue while the socket takes it; then asks the owner. */
+/*
+ * Writes the queue while the socket takes it; then asks the owner.  A
+ * compressed connection gets one frame a callback, kept until the next:
+ * libwebsockets may go on deflating from it after lws_write returns,
+ * and holds this callback back until it is done.
+ */
 static int
 on_writable(struct wsc *w, struct wconn *c)
 {
 	struct fq_frame *f;
 	uint64_t id = c->id;
+	bool	 deflate = wsext_active(c->wsi);
 	int	 n;
 
+	free(c->sent);
+	c->sent = NULL;
 	for (;;) {
 		while ((f = fq_pop(&c->out)) != NULL) {
+			c->sent = f;
 			n = lws_write(c->wsi, (unsigned char *)FQ_DATA(f),
 			    f->len, LWS_WRITE_TEXT);
-			free(f);
 			if (n < 0)
 				return -1;
-			if (lws_send_pipe_choked(c->wsi)) {
+			if (deflate || lws_send_pipe_choked(c->wsi)) {
 				lws_callback_on_writable(c->wsi);
 				return 0;
 			}
+			free(c->sent);
+			c->sent = NULL;
 		}
 		if (c->ops.writable == NULL)
 			return 0;
