@@ -177,6 +177,7 @@ bench: all
 	@$(MAKE) --no-print-directory $(B)/tools/gen $(B)/tools/bench-verify \
 	    $(B)/tools/bench-query
 	@sh bench/run.sh $(B)
+	@nice node bench/page.mjs $(B)/samizdat $(B)
 	@if [ "$$(id -u)" = 0 ]; then bash bench/mesh.sh $(B)/samizdat; \
 	else echo "bench: the mesh figures need root (network namespaces)"; fi
 
