@@ -30,8 +30,8 @@ FUZZ	 = $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz-*.c)))
 B	 = build
 S	 = build/san
 # The offline web page (web/), built with esbuild, embedded gzipped.
-WEBSRC	 = $(wildcard web/build.mjs web/package.json web/package-lock.json \
-	   web/src/* web/src/*/*)
+WEBSRC	 = $(wildcard web/build.mjs web/places.mjs web/package.json \
+	   web/package-lock.json web/data/* web/src/* web/src/*/*)
 PAGE	 = $(B)/web/page.o
 
 .PHONY: all run check deps deps-test unit fuzz-replay e2e interop relay web \
@@ -52,7 +52,9 @@ deps-test:
 $(B)/web/index.html.gz: $(WEBSRC) scripts/web.sh
 	@sh scripts/web.sh $@
 
-$(PAGE): src/web_page.S $(B)/web/index.html.gz
+$(B)/web/places.json.gz: $(B)/web/index.html.gz
+
+$(PAGE): src/web_page.S $(B)/web/index.html.gz $(B)/web/places.json.gz
 	$(CC) -I$(B)/web -c -o $@ src/web_page.S
 
 # --- release build -------------------------------------------------------

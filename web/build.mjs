@@ -5,7 +5,10 @@
 // their sha256 hashes and nothing from any other origin.  Prints the raw
 // and gzipped sizes and fails if the gzipped page is over the budget the
 // C side embeds (150 KB), or if the output would break out of its <script>
-// or name another origin.
+// or name another origin.  Beside OUT it writes places.json, the
+// gazetteer the page loads lazily (places.mjs), with its own budget
+// (240 KB gzipped); the page names it with its hash, so the node can
+// serve it as immutable.
 //
 // Usage: node web/build.mjs OUT   (after npm ci in web/)
 
@@ -17,8 +20,11 @@ import { gzipSync } from 'node:zlib';
 
 import * as esbuild from 'esbuild';
 
+import { buildPlaces } from './places.mjs';
+
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BUDGET = 150 * 1024;
+const PLACES_BUDGET = 240 * 1024;
 
 function fail(msg) {
 	console.error('build.mjs: ' + msg);
@@ -32,6 +38,10 @@ if (!out || process.argv.length > 3)
 const src = (f) => readFileSync(join(HERE, 'src', f), 'utf8');
 const pkg = JSON.parse(readFileSync(join(HERE, 'package.json'), 'utf8'));
 
+const places = buildPlaces();
+const placesHash = createHash('sha256').update(places, 'utf8').digest('hex')
+    .slice(0, 16);
+
 const js = (await esbuild.build({
 	entryPoints: [join(HERE, 'src', 'main.js')],
 	bundle: true,
@@ -42,6 +52,7 @@ const js = (await esbuild.build({
 	legalComments: 'none',
 	write: false,
 	logLevel: 'warning',
+	define: { PLACES_URL: JSON.stringify('/places.json?v=' + placesHash) },
 })).outputFiles[0].text.trim();
 
 const css = (await esbuild.transform(src('style.css'), {
@@ -90,10 +101,18 @@ if (foreign.length > 0)
 	fail('the page names other origins: ' + [...new Set(foreign)].join(' '));
 
 const gz = gzipSync(Buffer.from(html, 'utf8'), { level: 9 });
+const pgz = gzipSync(Buffer.from(places, 'utf8'), { level: 9 });
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, html);
+writeFileSync(join(dirname(out), 'places.json'), places);
 const kb = (n) => (n / 1024).toFixed(1) + ' KB';
 console.log(`${out}: ${kb(Buffer.byteLength(html))} raw, ${kb(gz.length)} ` +
     `gzip (budget ${kb(BUDGET)}); js ${kb(js.length)}, css ${kb(css.length)}`);
+console.log(`places.json: ${JSON.parse(places).p.length} places, ` +
+    `${kb(Buffer.byteLength(places))} raw, ${kb(pgz.length)} gzip ` +
+    `(budget ${kb(PLACES_BUDGET)})`);
 if (gz.length > BUDGET)
 	fail(`gzipped page is ${gz.length} bytes, over the ${BUDGET} budget`);
+if (pgz.length > PLACES_BUDGET)
+	fail(`gzipped places are ${pgz.length} bytes, over the ` +
+	    `${PLACES_BUDGET} budget`);
