@@ -110,6 +110,10 @@ test_routes(void **state)
 	assert_int_equal(http_route(false, "/api/time", "*/*", id), HTTP_TIME);
 	assert_int_equal(http_route(false, "/api/time/", "*/*", id),
 	    HTTP_NOT_FOUND);
+	assert_int_equal(http_route(false, "/places.json", "*/*", id),
+	    HTTP_PLACES);
+	assert_int_equal(http_route(false, "/places.json/", "*/*", id),
+	    HTTP_NOT_FOUND);
 	assert_true(http_accepts_gzip("gzip, deflate, br"));
 	assert_true(http_accepts_gzip("br;q=1.0, gzip;q=0.8"));
 	assert_false(http_accepts_gzip("identity"));
@@ -133,6 +137,15 @@ test_page(void **state)
 	assert_true(len > gzlen);
 	assert_non_null(strstr(html, "<html"));
 	free(html);
+	/* So is the gazetteer, to JSON. */
+	gz = http_places_gz(&gzlen);
+	assert_true(gzlen > 100);
+	assert_int_equal((unsigned char)gz[0], 0x1f);
+	assert_non_null(html = http_inflate(gz, gzlen, &len));
+	assert_true(len > gzlen);
+	assert_int_equal(html[0], '{');
+	free(html);
+	assert_null(http_inflate(gz, 10, &len));
 }
 
 static int
