@@ -45,6 +45,7 @@ struct server {
 	struct mesh	*mesh;
 	time_t		 last_purge;
 	size_t		 nconn;		/* TCP connections, HTTP included */
+	time_t		 started;	/* for GET /api/node */
 };
 
 static volatile sig_atomic_t server_stop;
@@ -184,6 +185,21 @@ http_request(struct server *s, struct lws *wsi, struct pss *pss,
 		ctype = "application/json";
 		buf_init(&b, 1 << 20);
 		if (status_json(s->store, id, &b) != ERR_OK || b.err) {
+			buf_free(&b);
+			status = 500;
+			pss->body = (char *)(uintptr_t)"{}";
+			pss->len = 2;
+		} else {
+			pss->body = b.p;
+			pss->len = b.len;
+			pss->owned = true;
+		}
+		break;
+	case HTTP_NODE:
+		ctype = "application/json";
+		buf_init(&b, 1 << 20);
+		if (status_node_json(s->store, (int64_t)s->started, &b) !=
+		    ERR_OK || b.err) {
 			buf_free(&b);
 			status = 500;
 			pss->body = (char *)(uintptr_t)"{}";
@@ -408,6 +424,7 @@ server_run(const struct server_opts *o, struct store *st,
 	int	 rc = -1, i;
 
 	memset(&s, 0, sizeof(s));
+	s.started = time(NULL);
 	s.o = o;
 	s.store = st;
 	s.last_purge = time(NULL);

@@ -59,6 +59,8 @@ http_route(bool options, const char *path, const char *accept,
 		return HTTP_PLACES;
 	if (strcmp(path, "/api/time") == 0)
 		return HTTP_TIME;
+	if (strcmp(path, "/api/node") == 0)
+		return HTTP_NODE;
 	if (strncmp(path, api, sizeof(api) - 1) == 0 &&
 	    strlen(path + sizeof(api) - 1) == 64 &&
 	    hex_decode(path + sizeof(api) - 1, 64, id, 32))

@@ -11,14 +11,15 @@
 #include <stdint.h>
 
 enum http_kind {
-	HTTP_NIP11, HTTP_PAGE, HTTP_PLACES, HTTP_STATUS, HTTP_TIME,
+	HTTP_NIP11, HTTP_PAGE, HTTP_PLACES, HTTP_STATUS, HTTP_TIME, HTTP_NODE,
 	HTTP_PREFLIGHT, HTTP_NOT_FOUND
 };
 
 /*
  * Which answer a request gets, from its method, path and Accept header.
  * HTTP_STATUS (GET /api/status/<64 hex>) fills id; HTTP_TIME is
- * GET /api/time, the node's clock for the page; HTTP_PLACES is
+ * GET /api/time, the node's clock for the page; HTTP_NODE is
+ * GET /api/node, its uptime and links (read only); HTTP_PLACES is
  * GET /places.json, the page's gazetteer (immutable: the page names it
  * with its hash in the query).
  */
