@@ -1,0 +1,191 @@
+// ui/ctx.js: what every screen of the page shares, made once at start:
+// the language and its strings and time formats, the phone's storage
+// (key, outbox, mutes, names, recent reports), the one relay connection,
+// the signer, the node's clock and limits, and the gazetteer once loaded.
+// Screens register what to redraw when the language or the signer
+// changes.  No screen of its own.
+
+import { clockOffset } from '../clock.js';
+import { LANGS, formatNumber, makeT, pickLang } from '../i18n.js';
+import { extensionSigner, loadKey, localSigner, newKey, npubOf, saveKey,
+    shortNpub } from '../identity.js';
+import { Outbox } from '../outbox.js';
+import { Phone, safeStorage } from '../phone.js';
+import { Gazetteer } from '../places.js';
+import { RelayClient } from '../relay.js';
+import { makeTimeFormat } from '../time.js';
+
+/* global PLACES_URL */
+const LANG_ITEM = 'samizdat.lang';
+export const HEARTBEAT_MS = 20000;
+
+const store = safeStorage(window);
+
+export const ctx = {
+	store,
+	phone: new Phone(store),
+	outbox: new Outbox(store),
+	lang: pickLang(store.getItem(LANG_ITEM), navigator.languages ??
+	    [navigator.language]),
+	t: null,
+	time: null,
+	secretKey: loadKey(store),
+	signer: null,		// Promise of {type, pubkey, sign}, or null
+	pubkey: '',		// once the signer is known
+	skew: 0,		// seconds from the phone's clock to the node's
+	limits: { content: 0, message: 0 },	// bytes, from NIP-11
+	info: null,		// the NIP-11 document
+	gazetteer: null,
+	relay: null,
+	redraws: new Set(),	// called on language and signer changes
+};
+
+function setTexts() {
+	ctx.t = makeT(ctx.lang);
+	ctx.time = makeTimeFormat(ctx.lang, ctx.t('just_now'));
+}
+setTexts();
+
+// A number as the reader's language writes it.
+export function num(n) {
+	return formatNumber(n, ctx.lang);
+}
+
+// Unix seconds by the node's clock.
+export function nodeNow() {
+	return Math.floor(Date.now() / 1000) + ctx.skew;
+}
+
+export function redraw() {
+	for (const f of ctx.redraws)
+		f();
+}
+
+export function setLang(l) {
+	if (!LANGS.includes(l) || l === ctx.lang)
+		return;
+	ctx.lang = l;
+	setTexts();
+	try {
+		store.setItem(LANG_ITEM, l);
+	} catch {
+		/* private mode: only for this visit */
+	}
+	redraw();
+}
+
+// --- the key ---------------------------------------------------------------
+
+export function setSigner(p) {
+	ctx.signer = p;
+	ctx.pubkey = '';
+	if (p)
+		p.then((s) => {
+			if (ctx.signer === p) {
+				ctx.pubkey = s.pubkey;
+				redraw();
+			}
+		}, () => {
+			if (ctx.signer === p)
+				ctx.signer = null;
+			redraw();
+		});
+	redraw();
+}
+
+export function initSigner() {
+	if (ctx.secretKey)
+		setSigner(Promise.resolve(localSigner(ctx.secretKey)));
+	else if (window.nostr)
+		setSigner(extensionSigner(window.nostr));
+	else
+		setSigner(null);
+}
+
+// Made only when the person asks for it (the composer or the key page).
+export function createKey() {
+	ctx.secretKey = newKey();
+	saveKey(store, ctx.secretKey);
+	ctx.phone.setFlag('backed_up', false);
+	initSigner();
+}
+
+export function setSecretKey(sk) {
+	ctx.secretKey = sk;
+	if (sk)
+		saveKey(store, sk);
+	initSigner();
+}
+
+const npubs = new Map();
+
+// The npub and its short form, computed once per key.
+export function npub(pubkey) {
+	let v = npubs.get(pubkey);
+	if (!v) {
+		v = { full: npubOf(pubkey), short: shortNpub(pubkey) };
+		npubs.set(pubkey, v);
+	}
+	return v;
+}
+
+// --- the node ----------------------------------------------------------------
+
+export function connect(onState, onDrop) {
+	ctx.relay = new RelayClient((location.protocol === 'https:' ? 'wss://' :
+	    'ws://') + location.host + '/', { onState, onDrop,
+	    heartbeatMs: HEARTBEAT_MS });
+	ctx.relay.connect();
+	return ctx.relay;
+}
+
+// Asks the node for its time (clock.js) and its NIP-11 limits; failures
+// leave the phone's clock and no limits.  done() once it knows.
+export async function askNode(done) {
+	try {
+		const res = await fetch('/api/time', { cache: 'no-store' });
+		if (res.ok)
+			ctx.skew = clockOffset((await res.json()).now, Date.now());
+	} catch {
+		/* the phone's clock */
+	}
+	try {
+		const res = await fetch('/', { cache: 'no-store', headers:
+		    { Accept: 'application/nostr+json' } });
+		if (res.ok) {
+			const info = await res.json();
+			ctx.info = info && typeof info === 'object' ? info : null;
+			const l = ctx.info?.limitation ?? {};
+			ctx.limits.content = Number.isSafeInteger(l.max_content_length) ?
+			    l.max_content_length : 0;
+			ctx.limits.message = Number.isSafeInteger(
+			    l.max_message_length) ? l.max_message_length : 0;
+			ctx.relay.maxMessage = ctx.limits.message;
+		}
+	} catch {
+		/* no limits known: the node still says no when it must */
+	}
+	done();
+}
+
+// --- places ------------------------------------------------------------------
+
+let placesPromise = null;
+
+// The gazetteer, fetched from the node the first time it is needed
+// (about 150 KB gzipped, cached by the browser for good).
+export function loadPlaces() {
+	if (!placesPromise)
+		placesPromise = fetch(PLACES_URL).then((r) => {
+			if (!r.ok)
+				throw new Error('places: ' + r.status);
+			return r.json();
+		}).then((d) => {
+			ctx.gazetteer = new Gazetteer(d);
+			return ctx.gazetteer;
+		}).catch((e) => {
+			placesPromise = null;
+			throw e;
+		});
+	return placesPromise;
+}
