@@ -138,9 +138,9 @@ export function buildPlaces() {
 		places.push({ g: geohashEncode(d.lat, d.lon, 5), level: 2,
 		    pop: 0, cc: 'KZ', ...d, parent: city, keys: new Set() });
 	}
-	// Regions first (people look for them by name, they have no
-	// population here), then by population; districts after their city.
-	const rank = (p) => p.level === 0 ? 2e9 : p.level === 2 ?
+	// By population, largest first; a region (no population here) as a
+	// city of 150,000, a district right after its city.
+	const rank = (p) => p.level === 0 ? 150000 : p.level === 2 ?
 	    p.parent.pop - 1 : p.pop;
 	places.sort((a, b) => rank(b) - rank(a));
 	const index = new Map(places.map((p, i) => [p, i]));
