@@ -45,7 +45,10 @@ const placesHash = createHash('sha256').update(places, 'utf8').digest('hex')
 const js = (await esbuild.build({
 	entryPoints: [join(HERE, 'src', 'main.js')],
 	bundle: true,
-	minify: true,
+	// WEB_DEBUG=1 keeps the names, for profiling (never for the binary).
+	minifyWhitespace: true,
+	minifySyntax: true,
+	minifyIdentifiers: !process.env.WEB_DEBUG,
 	format: 'iife',
 	target: 'es2020',
 	charset: 'utf8',

@@ -778,25 +778,33 @@ export function pickLang(saved, preferred) {
 	return 'en';
 }
 
+// The CLDR plural form of the integer n in lang, as Intl.PluralRules
+// says, without loading its data at start: Russian one (1, 21, 31...),
+// few (2-4, 22-24...), many (the rest); English and Kazakh one (1) and
+// other.
+export function pluralForm(lang, n) {
+	const i = Math.abs(Math.trunc(n));
+	if (lang === 'ru') {
+		if (i !== n)
+			return 'other';
+		const a = i % 10, b = i % 100;
+		return a === 1 && b !== 11 ? 'one' : a >= 2 && a <= 4 &&
+		    (b < 12 || b > 14) ? 'few' : 'many';
+	}
+	return n === 1 ? 'one' : 'other';
+}
+
 // Returns t(key, vars) for lang: the string with {name} slots filled;
 // plural objects pick their form by vars.count, else vars.n (so a number
 // can be passed formatted as n and raw as count).  A missing key falls
 // back to English, then to the key itself.
 export function makeT(lang) {
 	const table = STRINGS[lang] ?? STRINGS.en;
-	let rules = null;
-	try {
-		rules = new Intl.PluralRules(lang);
-	} catch {
-		rules = null;
-	}
 	return (key, vars) => {
 		let s = table[key] ?? STRINGS.en[key] ?? key;
 		if (typeof s === 'object') {
 			const n = Number(vars?.count ?? vars?.n ?? 0);
-			const form = rules ? rules.select(n) : (n === 1 ? 'one' :
-			    'other');
-			s = s[form] ?? s.other;
+			s = s[pluralForm(lang, n)] ?? s.other;
 		}
 		if (vars)
 			s = s.replace(/\{(\w+)\}/g, (m, k) => vars[k] === undefined ?

@@ -62,7 +62,10 @@ function onRoute() {
 	composerHidden(route.name === 'me' || route.name === 'about');
 	composerFor(route.name === 'event' ? reportRoot() : null,
 	    route.name === 'event');
-	if (prev.name !== route.name) {
+	// Focus moves to the new screen's heading, but not at load: that
+	// would force a layout before the first reports, and a screen reader
+	// starts at the top anyway.
+	if (prev.name && prev.name !== route.name) {
 		const head = document.querySelector('#' + {
 		    feed: 'feed-view', event: 'event-view', me: 'me-view',
 		    about: 'about-view' }[route.name] + ' h1');
@@ -130,6 +133,7 @@ function start() {
 			aboutRedraw();
 	});
 	applyLang();
+	composerInit($('bottom'), posted);
 	connect((s, ms) => {
 		connState = s;
 		connDelay = ms ?? 0;
@@ -138,9 +142,7 @@ function start() {
 			if (p.phase === 'sending')
 				showPost(p.id);
 	}, dropped);
-	composerInit($('bottom'), posted);
 	statusActions((text) => openComposer(text), retry);
-	sendInit(() => {});
 	reportInit((id) => feedRemove(id), (pk) => feedMuted(pk), (ev) => {
 		if (route.name === 'event' && route.id === ev.id)
 			composerFor(ev, true);
@@ -167,11 +169,15 @@ function start() {
 	setInterval(refreshTimes, 30000);
 	initSigner();
 	onRoute();
-	askNode(() => {
-		composerTexts();
-		if (route.name === 'about')
-			aboutRedraw();
-	});
+	// The rest after the first reports: each task short on a slow phone.
+	setTimeout(() => {
+		sendInit(() => {});
+		askNode(() => {
+			composerTexts();
+			if (route.name === 'about')
+				aboutRedraw();
+		});
+	}, 0);
 	// Extensions may inject window.nostr after the page ran.
 	if (!ctx.secretKey && !window.nostr)
 		setTimeout(() => {

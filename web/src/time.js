@@ -1,9 +1,8 @@
 // time.js: how old a report is, in words, and its date, in English,
-// Russian and Kazakh.  Browsers on phones often have no Kazakh data for
-// Intl.RelativeTimeFormat (they print "-1 min") or for month names, so
-// Kazakh is done here by hand, suffixes and all; English and Russian use
-// Intl, made once per language and kept (a formatter per card was the
-// slowest thing at start).  Pure: the clock is passed in.
+// Russian and Kazakh, by hand.  Browsers on phones often have no Kazakh
+// data for Intl.RelativeTimeFormat (they print "-1 min") or for month
+// names, and an Intl formatter made per card was the slowest thing at
+// start; these few words need neither.  Pure: the clock is passed in.
 
 const KK_MONTHS = ['қаңтар', 'ақпан', 'наурыз', 'сәуір', 'мамыр', 'маусым',
     'шілде', 'тамыз', 'қыркүйек', 'қазан', 'қараша', 'желтоқсан'];
@@ -47,51 +46,76 @@ export function relativeParts(s) {
 	return { value: Math.round(s / 86400) || Math.sign(s), unit: 'day' };
 }
 
-// Returns {ago(ts, nowMs), date(ts), full(ts)} for lang.  ago: words for
-// the last (or next) week, else the date.  nowText: the language's "just
-// now".  I: the Intl object (tests pass a stub).
-export function makeTimeFormat(lang, nowText, I = globalThis.Intl) {
-	let rtf = null, dtf = null, dtfDay = null;
-	if (lang !== 'kk') {
-		try {
-			rtf = new I.RelativeTimeFormat(lang, { numeric: 'auto' });
-			dtf = new I.DateTimeFormat(lang, { dateStyle: 'medium',
-			    timeStyle: 'short' });
-			dtfDay = new I.DateTimeFormat(lang, { dateStyle: 'medium' });
-		} catch {
-			rtf = dtf = dtfDay = null;
-		}
+// Words for N units ago or ahead, by language: plural forms as CLDR
+// has them (see i18n.js pluralForm), in the past and in the future.
+const UNITS = {
+	en: {
+		minute: ['minute', 'minutes'], hour: ['hour', 'hours'],
+		day: ['day', 'days'],
+	},
+	ru: {
+		minute: ['минуту', 'минуты', 'минут'], hour: ['час', 'часа', 'часов'],
+		day: ['день', 'дня', 'дней'],
+	},
+};
+const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug',
+    'Sep', 'Oct', 'Nov', 'Dec'];
+const RU_MONTHS = ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня',
+    'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'];
+
+function ruForm(n, forms) {
+	const a = n % 10, b = n % 100;
+	if (a === 1 && b !== 11)
+		return forms[0];
+	if (a >= 2 && a <= 4 && (b < 12 || b > 14))
+		return forms[1];
+	return forms[2];
+}
+
+export function relative(lang, value, unit) {
+	if (lang === 'kk')
+		return kkRelative(value, unit);
+	const n = Math.abs(value);
+	if (lang === 'ru') {
+		if (unit === 'day' && value === -1)
+			return 'вчера';
+		if (unit === 'day' && value === 1)
+			return 'завтра';
+		const w = ruForm(n, UNITS.ru[unit]);
+		return value < 0 ? `${n} ${w} назад` : `через ${n} ${w}`;
 	}
-	const full = (ts) => {
-		const d = new Date(ts * 1000);
-		if (lang === 'kk' || !dtf)
-			return kkOrIso(lang, d, true);
-		return dtf.format(d);
-	};
-	const date = (ts) => {
-		const d = new Date(ts * 1000);
-		if (lang === 'kk' || !dtfDay)
-			return kkOrIso(lang, d, false);
-		return dtfDay.format(d);
-	};
+	if (unit === 'day' && value === -1)
+		return 'yesterday';
+	if (unit === 'day' && value === 1)
+		return 'tomorrow';
+	const w = UNITS.en[unit][n === 1 ? 0 : 1];
+	return value < 0 ? `${n} ${w} ago` : `in ${n} ${w}`;
+}
+
+// A date in lang, in the phone's time zone: "12 Jan 2026, 14:05",
+// "12 января 2026, 14:05", "12 қаңтар 2026, 14:05".
+export function dateText(lang, d, withTime = true) {
+	if (lang === 'kk')
+		return kkDate(d, withTime);
+	const m = (lang === 'ru' ? RU_MONTHS : EN_MONTHS)[d.getMonth()];
+	const s = `${d.getDate()} ${m} ${d.getFullYear()}`;
+	return withTime ? `${s}, ${pad(d.getHours())}:${pad(d.getMinutes())}` :
+	    s;
+}
+
+// Returns {ago(ts, nowMs), date(ts), full(ts)} for lang: ago in words for
+// the last (or next) week, else the date.  nowText: the language's "just
+// now".  No Intl: phones lack its Kazakh data, and making its formatters
+// was the slowest thing at start.
+export function makeTimeFormat(lang, nowText) {
+	const full = (ts) => dateText(lang, new Date(ts * 1000), true);
+	const date = (ts) => dateText(lang, new Date(ts * 1000), false);
 	const ago = (ts, nowMs) => {
 		const s = Math.round(ts - nowMs / 1000);
 		if (Math.abs(s) >= 7 * 86400)
 			return date(ts);
 		const p = relativeParts(s);
-		if (p === null)
-			return nowText;
-		if (lang === 'kk' || !rtf)
-			return lang === 'kk' ? kkRelative(p.value, p.unit) :
-			    `${p.value} ${p.unit}`;
-		return rtf.format(p.value, p.unit);
+		return p === null ? nowText : relative(lang, p.value, p.unit);
 	};
 	return { ago, date, full };
-}
-
-function kkOrIso(lang, d, withTime) {
-	if (lang === 'kk')
-		return kkDate(d, withTime);
-	const s = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-	return withTime ? `${s} ${pad(d.getHours())}:${pad(d.getMinutes())}` : s;
 }

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import test from 'node:test';
 
-import { LANGS, STRINGS, makeT, pickLang } from '../src/i18n.js';
+import { LANGS, STRINGS, formatNumber, makeT, pickLang, pluralForm } from
+    '../src/i18n.js';
 
 const SRC = new URL('../src/', import.meta.url);
 
@@ -116,4 +117,16 @@ test('t fills slots and picks plural forms', () => {
 	    5000 }), 'Показано 30 из 5\u00a0000 сообщений.');
 	assert.equal(en('node_said', { r: 'x: y' }), 'The node said: "x: y"');
 	assert.equal(en('no_such_key'), 'no_such_key');
+});
+
+test('plural forms agree with Intl.PluralRules; numbers grouped', () => {
+	for (const l of LANGS) {
+		const r = new Intl.PluralRules(l);
+		for (let n = 0; n < 250; n++)
+			assert.equal(pluralForm(l, n), r.select(n), `${l} ${n}`);
+	}
+	assert.equal(formatNumber(5000, 'en'), '5,000');
+	assert.equal(formatNumber(5000, 'kk'), '5\u00a0000');
+	assert.equal(formatNumber(1234567, 'ru'), '1\u00a0234\u00a0567');
+	assert.equal(formatNumber(999, 'ru'), '999');
 });

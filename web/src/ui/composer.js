@@ -31,8 +31,15 @@ let onPosted = () => {};
 // posted(event, text).
 export function composerInit(box, posted) {
 	onPosted = posted;
+	S.box = box;
 	S.write = h('button', { type: 'button', id: 'write-btn', class:
 	    'primary big', onclick: () => openComposer() });
+	box.append(S.write);
+	composerTexts();
+}
+
+// The sheet is made the first time it opens: most visits only read.
+function buildSheet() {
 	S.title = h('label', { for: 'c-text', id: 'compose-title' });
 	S.close = h('button', { type: 'button', id: 'c-close', class: 'icon',
 	    onclick: () => closeComposer() }, '×');
@@ -49,6 +56,7 @@ export function composerInit(box, posted) {
 	S.send = h('button', { type: 'submit', id: 'c-send', class: 'primary' });
 	S.cancel = h('button', { type: 'button', id: 'c-cancel', onclick: () =>
 	    closeComposer() });
+	// Photos (Blossom uploads, NIP-92 imeta) will be attached here.
 	S.attachSlot = h('div', { class: 'attach-slot', hidden: true });
 	S.form = h('form', { id: 'compose-form', class: 'sheet', hidden: true,
 	    'aria-labelledby': 'compose-title' },
@@ -65,7 +73,7 @@ export function composerInit(box, posted) {
 			submit(e);
 	});
 	S.text.addEventListener('input', counter);
-	box.append(S.write, S.form);
+	S.box.append(S.form);
 	// Keep the sheet above the on-screen keyboard.
 	const vv = window.visualViewport;
 	if (vv) {
@@ -80,7 +88,6 @@ export function composerInit(box, posted) {
 		vv.addEventListener('scroll', fit);
 		fit();
 	}
-	composerTexts();
 }
 
 // Replies answer ev; null: a new report; wait: a reply to a report that
@@ -98,6 +105,8 @@ export function composerTexts() {
 	const t = ctx.t;
 	const reply = parent || waiting;
 	S.write.textContent = t(reply ? 'write_reply' : 'write');
+	if (!S.form)
+		return;
 	S.title.textContent = t(reply ? 'compose_reply_label' : 'compose_label');
 	S.text.placeholder = t('compose_ph');
 	S.close.setAttribute('aria-label', t('close'));
@@ -113,6 +122,8 @@ export function composerTexts() {
 }
 
 export function openComposer(text) {
+	if (!S.form)
+		buildSheet();
 	S.form.hidden = false;
 	S.write.hidden = true;
 	document.body.classList.add('composing');
@@ -123,7 +134,7 @@ export function openComposer(text) {
 }
 
 export function closeComposer() {
-	if (S.form.hidden)
+	if (!S.form || S.form.hidden)
 		return;
 	S.form.hidden = true;
 	S.write.hidden = false;

@@ -74,7 +74,7 @@ function open() {
 			if (state === 'loading') {
 				n++;
 				list.add(ev, { paged: true });
-				if (n === 6)
+				if (n === 4)
 					list.drawSoon();
 			} else {
 				list.add(ev, { hold: true });

@@ -29,7 +29,7 @@ function notify(ids, pubkeys) {
 export function watch(events) {
 	queue.push(...events);
 	if (timer === 0)
-		timer = setTimeout(flush, 60);
+		timer = setTimeout(flush, 250);
 }
 
 // A reply or reaction that arrived live: counted if its target is known.
