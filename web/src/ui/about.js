@@ -8,7 +8,7 @@ import { $, clear, h } from '../dom.js';
 import { plainLine } from '../text.js';
 import { ctx, num } from './ctx.js';
 
-let node = null, count = null, asked = false;
+let node = null, count = null, asked = false, nodeAnswered = false;
 
 export function aboutShow() {
 	$('about-view').hidden = false;
@@ -25,6 +25,7 @@ async function ask() {
 	if (asked)
 		return;
 	asked = true;
+	nodeAnswered = false;
 	ctx.relay.count([{ kinds: [1] }], (n) => {
 		count = n;
 		aboutRedraw();
@@ -35,6 +36,7 @@ async function ask() {
 	} catch {
 		node = null;
 	}
+	nodeAnswered = true;
 	aboutRedraw();
 }
 
@@ -76,7 +78,7 @@ export function aboutRedraw() {
 	box.append(h('h2', null, t('about_peers')));
 	const peers = node && Array.isArray(node.peers) ? node.peers : null;
 	if (!peers)
-		box.append(h('p', { class: 'info' }, t(node === null && asked ?
+		box.append(h('p', { class: 'info' }, t(nodeAnswered ?
 		    'about_no_peers_info' : 'loading')));
 	else if (peers.length === 0)
 		box.append(h('p', { class: 'info' }, t('about_no_peers')));
@@ -98,5 +100,5 @@ export function aboutRedraw() {
 	}
 	box.append(h('h2', null, t('about_data')),
 	    h('p', { class: 'hint' }, t('about_places'), ' ',
-		ctx.gazetteer ? ctx.gazetteer.source : t('about_places_src')));
+		t('about_places_src')));
 }

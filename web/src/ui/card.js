@@ -16,7 +16,7 @@ import { h } from '../dom.js';
 import { eventGeohash } from '../geo.js';
 import { isAhead, threadOf } from '../nostr.js';
 import { contentSegments, foldText, plainLine, tidyText } from '../text.js';
-import { ctx, nodeNow, npub } from './ctx.js';
+import { ctx, loadPlaces, nodeNow, npub } from './ctx.js';
 import { meta } from './meta.js';
 import { fillStatus } from './status.js';
 
@@ -48,12 +48,29 @@ export function whoNodes(pubkey) {
 // is loaded, else a word for how precise it is; the geohash in the title.
 export function placeNodes(g) {
 	const gz = ctx.gazetteer;
+	if (!gz)
+		wantPlaces();
 	const n = gz ? gz.name(g, ctx.lang) : null;
 	const level = n ? n.level : null;
 	const label = n && n.name ? (n.near ? ctx.t('place_near', { p:
 	    n.name }) : n.name) : ctx.t('place_code', { g });
 	return [pin(), h('bdi', null, label), level ? h('span', { class:
 	    'level' }, ctx.t('level_' + level)) : null];
+}
+
+let placesTimer = 0;
+
+// A card shows a place: fetch the gazetteer, but after the first reports
+// are on screen (it is 150 KB), then name every place shown.
+function wantPlaces() {
+	if (placesTimer)
+		return;
+	placesTimer = setTimeout(() => loadPlaces().then(() => {
+		for (const a of document.querySelectorAll('a.place[data-g]'))
+			a.replaceChildren(...placeNodes(a.dataset.g).filter(Boolean));
+	}, () => {
+		placesTimer = 0;
+	}), 1500);
 }
 
 // A map pin drawn inline: no icon font or image to fetch.

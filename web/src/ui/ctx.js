@@ -18,6 +18,8 @@ import { makeTimeFormat } from '../time.js';
 /* global PLACES_URL */
 const LANG_ITEM = 'samizdat.lang';
 export const HEARTBEAT_MS = 20000;
+// Tests shorten the heartbeat through this item (1 to 60 s).
+const HEARTBEAT_ITEM = 'samizdat.heartbeat_ms';
 
 const store = safeStorage(window);
 
@@ -132,9 +134,10 @@ export function npub(pubkey) {
 // --- the node ----------------------------------------------------------------
 
 export function connect(onState, onDrop) {
+	const hb = Number(store.getItem(HEARTBEAT_ITEM));
 	ctx.relay = new RelayClient((location.protocol === 'https:' ? 'wss://' :
 	    'ws://') + location.host + '/', { onState, onDrop,
-	    heartbeatMs: HEARTBEAT_MS });
+	    heartbeatMs: hb >= 1000 && hb <= 60000 ? hb : HEARTBEAT_MS });
 	ctx.relay.connect();
 	return ctx.relay;
 }

@@ -34,8 +34,10 @@ const same = (a, b) => a && b && a.tag === b.tag && a.place === b.place &&
 
 export function feedShow(r) {
 	$('feed-view').hidden = false;
-	if (same(route, r) && list)
+	if (same(route, r) && list) {
+		drawTop();	// the welcome or backup prompt may have gone
 		return;
+	}
 	route = r;
 	open();
 }
@@ -65,7 +67,24 @@ function open() {
 			list.add(ev, { paged: true });
 		list.drawSoon();
 	}
-	const f = { tag: route.tag, place: route.place, q: route.q };
+	if (!route.place) {
+		ask({ tag: route.tag, place: '', q: route.q });
+		return;
+	}
+	// A place by name covers its area: that needs the gazetteer.
+	const mine = list;
+	loadPlaces().then((gz) => gz.filterCells(route.place), () =>
+	    [route.place]).then((cells) => {
+		if (mine === list)
+			ask({ tag: route.tag, place: cells, q: route.q });
+	});
+}
+
+// The filter of this view, for older pages.
+let filter = null;
+
+function ask(f) {
+	filter = f;
 	let n = 0;
 	ctx.relay.subscribe('feed', [feedFilter(f)], {
 		onEvent: (ev) => {
@@ -76,7 +95,7 @@ function open() {
 				list.add(ev, { paged: true });
 				if (n === 4)
 					list.drawSoon();
-			} else {
+			} else if (!list.ids.has(ev.id)) {
 				list.add(ev, { hold: true });
 				countLive(ev);
 				if (total !== null)
@@ -102,20 +121,17 @@ function open() {
 	});
 	info();
 	watchEnd();
-	if (route.place)
-		loadPlaces().then(info, () => {});
 }
 
 // The next page back in time, when the end of the list comes into view.
 function older() {
-	if (busy || !more || state === 'loading' || !list)
+	if (busy || !more || state === 'loading' || !list || !filter)
 		return;
 	busy = true;
 	info();
 	const mine = list;
 	const until = list.oldest === Infinity ? null : list.oldest;
-	ctx.relay.fetch('older', [feedFilter({ tag: route.tag, place:
-	    route.place, q: route.q, until })], (got) => {
+	ctx.relay.fetch('older', [feedFilter({ ...filter, until })], (got) => {
 		busy = false;
 		if (mine !== list)
 			return;
@@ -147,8 +163,17 @@ function changed() {
 	if (!unfiltered())
 		return;
 	clearTimeout(keepTimer);
-	keepTimer = setTimeout(() => ctx.phone.keepRecent(list.events()), 2000);
+	keepTimer = setTimeout(keepRecent, 2000);
 }
+
+function keepRecent() {
+	clearTimeout(keepTimer);
+	if (list && route && unfiltered() && list.size > 0)
+		ctx.phone.keepRecent(list.events());
+}
+
+// Leaving the page keeps what was read, pause or not.
+addEventListener('pagehide', keepRecent);
 
 function freshInfo(n) {
 	const b = $('fresh');

@@ -128,8 +128,9 @@ function drawActions() {
 	clear(box);
 	const mine = root.pubkey === ctx.pubkey;
 	box.append(h('button', { type: 'button', id: 'r-react', class: 'small',
-	    'aria-pressed': String(reacted), 'aria-label': t('react_label', {
-	    n: reactions.size }), disabled: reacted || !ctx.signer || undefined,
+	    'aria-pressed': String(reacted), 'aria-label': '+1 · ' +
+	    reactions.size + ', ' + t('react_label', { n: reactions.size }),
+	    disabled: reacted || !ctx.signer || undefined,
 	    onclick: react }, '+1 · ' + reactions.size));
 	if (!mine)
 		box.append(h('button', { type: 'button', id: 'r-mute', class: 'small',
