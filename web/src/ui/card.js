@@ -60,17 +60,19 @@ export function placeNodes(g) {
 
 let placesTimer = 0;
 
-// A card shows a place: fetch the gazetteer, but after the first reports
-// are on screen (it is 150 KB), then name every place shown.
+// A card shows a place: fetch the gazetteer, but well after the first
+// reports are on screen and when the phone is idle (it is 150 KB to
+// fetch and parse), then name every place shown.
 function wantPlaces() {
 	if (placesTimer)
 		return;
-	placesTimer = setTimeout(() => loadPlaces().then(() => {
+	const idle = window.requestIdleCallback ?? ((f) => setTimeout(f, 0));
+	placesTimer = setTimeout(() => idle(() => loadPlaces().then(() => {
 		for (const a of document.querySelectorAll('a.place[data-g]'))
 			a.replaceChildren(...placeNodes(a.dataset.g).filter(Boolean));
 	}, () => {
 		placesTimer = 0;
-	}), 1500);
+	}), { timeout: 3000 }), 3000);
 }
 
 // A map pin drawn inline: no icon font or image to fetch.
