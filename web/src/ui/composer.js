@@ -290,9 +290,8 @@ function drawWho() {
 		S.who.append(h('p', { class: 'box warn' }, t('no_key_composer')),
 		    h('button', { type: 'button', class: 'primary', id: 'c-create',
 			onclick: () => {
-			createKey();
 			S.error.textContent = '';
-			S.text.focus();
+			createKey().then(() => S.text.focus());
 		} }, t('create_key')));
 	}
 }

@@ -7,8 +7,7 @@
 
 import { clockOffset } from '../clock.js';
 import { LANGS, formatNumber, makeT, pickLang } from '../i18n.js';
-import { extensionSigner, loadKey, localSigner, newKey, npubOf, saveKey,
-    shortNpub } from '../identity.js';
+import { npubOf, shortNpub } from '../npub.js';
 import { Outbox } from '../outbox.js';
 import { Phone, safeStorage } from '../phone.js';
 import { Gazetteer } from '../places.js';
@@ -17,6 +16,18 @@ import { makeTimeFormat } from '../time.js';
 
 /* global PLACES_URL */
 const LANG_ITEM = 'samizdat.lang';
+const KEY_ITEM = 'samizdat.key';	// identity.js KEY_ITEM
+
+// The secret key's hex as stored, or null; checked when the crypto has
+// loaded (late()).
+function readKey() {
+	try {
+		const v = store.getItem(KEY_ITEM);
+		return typeof v === 'string' && /^[0-9a-f]{64}$/.test(v) ? v : null;
+	} catch {
+		return null;
+	}
+}
 export const HEARTBEAT_MS = 20000;
 // Tests shorten the heartbeat through this item (1 to 60 s).
 const HEARTBEAT_ITEM = 'samizdat.heartbeat_ms';
@@ -31,7 +42,7 @@ export const ctx = {
 	    [navigator.language]),
 	t: null,
 	time: null,
-	secretKey: loadKey(store),
+	secretKey: null,	// hex, if this phone holds a key
 	signer: null,		// Promise of {type, pubkey, sign}, or null
 	pubkey: '',		// once the signer is known
 	skew: 0,		// seconds from the phone's clock to the node's
@@ -41,6 +52,23 @@ export const ctx = {
 	relay: null,
 	redraws: new Set(),	// called on language and signer changes
 };
+
+ctx.secretKey = readKey();
+
+let lateP = null;
+
+// The crypto and the QR code (late.js), once its script has run.
+export function late() {
+	if (!lateP)
+		lateP = new Promise((resolve) => {
+			if (window.samizdatLate)
+				resolve(window.samizdatLate);
+			else
+				window.addEventListener('samizdat-late', () =>
+				    resolve(window.samizdatLate), { once: true });
+		});
+	return lateP;
+}
 
 function setTexts() {
 	ctx.t = makeT(ctx.lang);
@@ -97,26 +125,50 @@ export function setSigner(p) {
 
 export function initSigner() {
 	if (ctx.secretKey)
-		setSigner(Promise.resolve(localSigner(ctx.secretKey)));
+		setSigner(late().then((m) => {
+			const sk = m.loadKey(store);
+			if (!sk)
+				throw new m.KeyError('err_key_format');
+			return m.localSigner(sk);
+		}));
 	else if (window.nostr)
-		setSigner(extensionSigner(window.nostr));
+		setSigner(late().then((m) => m.extensionSigner(window.nostr)));
 	else
 		setSigner(null);
 }
 
 // Made only when the person asks for it (the composer or the key page).
-export function createKey() {
-	ctx.secretKey = newKey();
-	saveKey(store, ctx.secretKey);
+export async function createKey() {
+	const m = await late();
+	const sk = m.newKey();
+	m.saveKey(store, sk);
+	ctx.secretKey = m.toHex(sk);
 	ctx.phone.setFlag('backed_up', false);
+	initSigner();
+	try {
+		await ctx.signer;
+	} catch {
+		/* setSigner says so */
+	}
+}
+
+// sk: bytes of a restored key, or null to forget it.
+export async function setSecretKey(sk) {
+	const m = await late();
+	if (sk) {
+		m.saveKey(store, sk);
+		ctx.secretKey = m.toHex(sk);
+	} else {
+		m.forgetKey(store);
+		ctx.secretKey = null;
+	}
 	initSigner();
 }
 
-export function setSecretKey(sk) {
-	ctx.secretKey = sk;
-	if (sk)
-		saveKey(store, sk);
-	initSigner();
+// The secret key's bytes (the key page's backup and nsec).
+export async function secretBytes() {
+	const m = await late();
+	return ctx.secretKey ? m.fromHex(ctx.secretKey) : null;
 }
 
 const npubs = new Map();

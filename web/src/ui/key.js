@@ -7,11 +7,10 @@
 // (#/me?backup opens the backup).
 
 import { $, clear, copyText, h } from '../dom.js';
-import { backup, forgetKey, nsecOf, restore } from '../identity.js';
 import { postTime } from '../clock.js';
 import { profileTemplate } from '../nostr.js';
-import { qrSvg } from '../qr.js';
-import { createKey, ctx, npub, setSecretKey } from './ctx.js';
+import { createKey, ctx, late, npub, secretBytes, setSecretKey } from
+    './ctx.js';
 import { ownName } from './meta.js';
 import { send } from './send.js';
 
@@ -26,6 +25,9 @@ export function keyShow(query) {
 	$('me-view').hidden = false;
 	openBackup = query === 'backup';
 	keyRedraw();
+	// The QR code and the key's sections need the crypto (late.js).
+	if (!window.samizdatLate)
+		late().then(keyRedraw);
 }
 
 export function keyHide() {
@@ -39,6 +41,11 @@ export function keyRedraw() {
 	const t = ctx.t;
 	clear(box);
 	const pk = ctx.pubkey;
+	const m = window.samizdatLate;
+	if (!m) {
+		box.append(h('p', { class: 'info' }, t('loading')));
+		return;
+	}
 	if (pk) {
 		const n = npub(pk).full;
 		box.append(
@@ -49,18 +56,17 @@ export function keyRedraw() {
 			    rows: 2, spellcheck: 'false' }, n),
 			h('button', { type: 'button', onclick: (e) => copy(e, n) },
 			    t('copy'))),
-		    fold('qr', t('qr_show'), false, qrSvg(document, n, t('qr_label')),
+		    fold('qr', t('qr_show'), false, m.qrSvg(document, n, t('qr_label')),
 			h('p', { class: 'hint' }, t('npub_help'))),
 		    nameSection());
 	} else if (ctx.signer) {
-		box.append(h('p', null, t('asking_extension')));
+		box.append(h('p', null, t(ctx.secretKey ? 'loading' :
+		    'asking_extension')));
 	} else {
 		box.append(h('p', null, t('no_key_intro')),
 		    h('button', { type: 'button', class: 'primary', id: 'create-key',
-			onclick: () => {
-			createKey();
-			$('npub')?.focus();
-		} }, t('create_key')));
+			onclick: () => createKey().then(() => $('npub')?.focus()) },
+			t('create_key')));
 	}
 	if (ctx.secretKey) {
 		box.append(fold('backup', t('backup_title'), openBackup ||
@@ -152,9 +158,10 @@ function backupSection() {
 		go.disabled = true;
 		go.textContent = t('working');
 		// Let the button repaint before scrypt holds the thread.
-		setTimeout(() => {
+		setTimeout(async () => {
 			try {
-				const nc = backup(ctx.secretKey, p1.value);
+				const nc = window.samizdatLate.backup(await secretBytes(),
+				    p1.value);
 				ctx.phone.setFlag('backed_up');
 				out.append(h('label', { for: 'bk-text' },
 				    t('backup_result')),
@@ -189,9 +196,9 @@ function nsecSection() {
 			clear(nsecBox);
 			show.focus();
 		});
-		yes.addEventListener('click', () => {
+		yes.addEventListener('click', async () => {
 			clear(nsecBox);
-			const nsec = nsecOf(ctx.secretKey);
+			const nsec = window.samizdatLate.nsecOf(await secretBytes());
 			const hide = h('button', { type: 'button' }, t('hide'));
 			hide.addEventListener('click', () => {
 				clear(nsecBox);
@@ -229,9 +236,10 @@ function restoreSection() {
 		err.textContent = '';
 		go.disabled = true;
 		go.textContent = t('working');
-		setTimeout(() => {
+		setTimeout(async () => {
 			try {
-				setSecretKey(restore(text.value, pass.value));
+				await setSecretKey(window.samizdatLate.restore(text.value,
+				    pass.value));
 				ctx.phone.setFlag('backed_up');
 				$('npub')?.focus();
 			} catch (x) {
@@ -254,10 +262,7 @@ function forgetSection() {
 		const yes = h('button', { type: 'button', class: 'danger' },
 		    t('forget_yes'));
 		const no = h('button', { type: 'button' }, t('cancel'));
-		yes.addEventListener('click', () => {
-			forgetKey(ctx.store);
-			setSecretKey(null);
-		});
+		yes.addEventListener('click', () => setSecretKey(null));
 		no.addEventListener('click', () => {
 			clear(box);
 			b.focus();
