@@ -185,24 +185,30 @@ function quoteNodes(id) {
 }
 
 // Fills in what arrived since the card was drawn: names, counts, the
-// quote of the report answered, the place name.
-export function refreshCard(li, ev) {
-	const who = li.querySelector('.who');
-	if (who)
-		who.replaceChildren(...whoNodes(ev.pubkey).filter(Boolean));
-	const rt = li.querySelector('.replyto');
-	if (rt)
-		rt.firstChild.replaceChildren(...quoteNodes(rt.dataset.parent));
-	const cr = li.querySelector('.cnt-replies');
-	if (cr)
-		cr.replaceWith(countLink(ev, false));
-	const old = li.querySelector('.cnt-react');
-	const react = reactNodes(ev);
-	if (old)
-		old.remove();
-	if (react)
-		li.querySelector('.acts').append(react);
-	const pl = li.querySelector('a.place');
-	if (pl)
-		pl.replaceChildren(...placeNodes(pl.dataset.g).filter(Boolean));
+// quote of the report answered; what says which ('counts', 'quotes',
+// 'names'; anything else: all).
+export function refreshCard(li, ev, what) {
+	const all = !['counts', 'quotes', 'names'].includes(what);
+	if (all || what === 'names') {
+		const who = li.querySelector('.who');
+		if (who)
+			who.replaceChildren(...whoNodes(ev.pubkey).filter(Boolean));
+	}
+	if (all || what === 'names' || what === 'quotes') {
+		const rt = li.querySelector('.replyto');
+		if (rt)
+			rt.firstChild.replaceChildren(...quoteNodes(rt.dataset.parent));
+	}
+	if (all || what === 'counts') {
+		const cr = li.querySelector('.cnt-replies');
+		const c = meta.counts.get(ev.id);
+		if (cr && c)
+			cr.textContent = ctx.t('n_replies', { n: c.replies });
+		const old = li.querySelector('.cnt-react');
+		const react = reactNodes(ev);
+		if (old)
+			old.remove();
+		if (react)
+			li.querySelector('.acts').append(react);
+	}
 }

@@ -49,6 +49,7 @@ export const ctx = {
 	limits: { content: 0, message: 0 },	// bytes, from NIP-11
 	info: null,		// the NIP-11 document
 	gazetteer: null,
+	crypto: null,		// crypto.js, once late() has set it up
 	relay: null,
 	redraws: new Set(),	// called on language and signer changes
 };
@@ -57,16 +58,26 @@ ctx.secretKey = readKey();
 
 let lateP = null;
 
-// The crypto and the QR code (late.js), once its script has run.
-export function late() {
-	if (!lateP)
-		lateP = new Promise((resolve) => {
+// The crypto and the QR code (late.js, crypto.js), set up the first time
+// they are asked for; ctx.crypto holds them from then on.  urgent false:
+// wait until the phone is idle (a key read at load is not needed for the
+// first reports).
+export function late(urgent = true) {
+	if (!lateP) {
+		const ready = new Promise((resolve) => {
 			if (window.samizdatLate)
-				resolve(window.samizdatLate);
+				resolve();
 			else
-				window.addEventListener('samizdat-late', () =>
-				    resolve(window.samizdatLate), { once: true });
+				window.addEventListener('samizdat-late', resolve,
+				    { once: true });
 		});
+		const idle = urgent ? ready : ready.then(() => new Promise((r) =>
+		    (window.requestIdleCallback ?? setTimeout)(r, { timeout: 1500 })));
+		lateP = idle.then(() => window.samizdatLate()).then((m) => {
+			ctx.crypto = m;
+			return m;
+		});
+	}
 	return lateP;
 }
 
@@ -125,14 +136,14 @@ export function setSigner(p) {
 
 export function initSigner() {
 	if (ctx.secretKey)
-		setSigner(late().then((m) => {
+		setSigner(late(false).then((m) => {
 			const sk = m.loadKey(store);
 			if (!sk)
 				throw new m.KeyError('err_key_format');
 			return m.localSigner(sk);
 		}));
 	else if (window.nostr)
-		setSigner(late().then((m) => m.extensionSigner(window.nostr)));
+		setSigner(late(false).then((m) => m.extensionSigner(window.nostr)));
 	else
 		setSigner(null);
 }

@@ -26,7 +26,7 @@ export function keyShow(query) {
 	openBackup = query === 'backup';
 	keyRedraw();
 	// The QR code and the key's sections need the crypto (late.js).
-	if (!window.samizdatLate)
+	if (!ctx.crypto)
 		late().then(keyRedraw);
 }
 
@@ -41,7 +41,7 @@ export function keyRedraw() {
 	const t = ctx.t;
 	clear(box);
 	const pk = ctx.pubkey;
-	const m = window.samizdatLate;
+	const m = ctx.crypto;
 	if (!m) {
 		box.append(h('p', { class: 'info' }, t('loading')));
 		return;
@@ -160,7 +160,7 @@ function backupSection() {
 		// Let the button repaint before scrypt holds the thread.
 		setTimeout(async () => {
 			try {
-				const nc = window.samizdatLate.backup(await secretBytes(),
+				const nc = ctx.crypto.backup(await secretBytes(),
 				    p1.value);
 				ctx.phone.setFlag('backed_up');
 				out.append(h('label', { for: 'bk-text' },
@@ -198,7 +198,7 @@ function nsecSection() {
 		});
 		yes.addEventListener('click', async () => {
 			clear(nsecBox);
-			const nsec = window.samizdatLate.nsecOf(await secretBytes());
+			const nsec = ctx.crypto.nsecOf(await secretBytes());
 			const hide = h('button', { type: 'button' }, t('hide'));
 			hide.addEventListener('click', () => {
 				clear(nsecBox);
@@ -238,7 +238,7 @@ function restoreSection() {
 		go.textContent = t('working');
 		setTimeout(async () => {
 			try {
-				await setSecretKey(window.samizdatLate.restore(text.value,
+				await setSecretKey(ctx.crypto.restore(text.value,
 				    pass.value));
 				ctx.phone.setFlag('backed_up');
 				$('npub')?.focus();

@@ -36,7 +36,8 @@ export class CardList {
 		this.frame = 0;
 		this.oldest = Infinity;	// created_at of the oldest from a page
 		clear(ol);
-		this.listener = (ids, pubkeys) => this.refresh(ids, pubkeys);
+		this.listener = (ids, pubkeys, what) => this.refresh(ids, pubkeys,
+		    what);
 		meta.listeners.add(this.listener);
 	}
 
@@ -115,13 +116,13 @@ export class CardList {
 				this.remove(x.id);
 	}
 
-	refresh(ids, pubkeys) {
+	refresh(ids, pubkeys, what) {
 		for (const x of this.items) {
 			const parent = threadOf(x.ev).reply;
 			if (ids.has(x.id) || pubkeys.has(x.ev.pubkey) ||
 			    (parent && (ids.has(parent) || pubkeys.has(
 			    meta.events.get(parent)?.pubkey))))
-				refreshCard(this.nodes.get(x.id), x.ev);
+				refreshCard(this.nodes.get(x.id), x.ev, what);
 		}
 	}
 

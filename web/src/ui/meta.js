@@ -14,15 +14,16 @@ export const meta = {
 	counts: new Map(),	// id -> {replies, reactions, mine}
 	seen: new Set(),	// replies and reactions counted
 	events: new Map(),	// id -> event, for quotes
-	listeners: new Set(),	// f(ids: Set, pubkeys: Set)
+	listeners: new Set(),	// f(ids: Set, pubkeys: Set, what)
 };
 
 const asked = { names: new Set(), parents: new Set() };
 let queue = [], timer = 0, seq = 0;
 
-function notify(ids, pubkeys) {
+// what: 'counts', 'quotes' or 'names', the part of the cards to redo.
+function notify(ids, pubkeys, what) {
 	for (const f of meta.listeners)
-		f(ids, pubkeys);
+		f(ids, pubkeys, what);
 }
 
 // Events just drawn: fetch what their cards still lack, soon, together.
@@ -36,7 +37,7 @@ export function watch(events) {
 export function countLive(ev) {
 	const target = tally(meta.counts, meta.seen, ev, ctx.pubkey);
 	if (target)
-		notify(new Set([target]), new Set());
+		notify(new Set([target]), new Set(), 'counts');
 }
 
 export function remember(ev) {
@@ -75,7 +76,7 @@ function flush() {
 						hit.add(t);
 				}
 			// Counted or not, the counts are known now: zero shows.
-			notify(new Set(ids), new Set());
+			notify(new Set(ids), new Set(), 'counts');
 		});
 	if (parents.size > 0)
 		ctx.relay.fetch('m' + (++seq), [{ ids: [...parents] }], (got) => {
@@ -89,7 +90,7 @@ function flush() {
 						names([ev.pubkey]);
 					}
 				}
-			notify(hit, new Set());
+			notify(hit, new Set(), 'quotes');
 		});
 	if (pubkeys.size > 0)
 		names([...pubkeys]);
@@ -107,7 +108,7 @@ function names(pubkeys) {
 		}
 		if (changed.size > 0) {
 			ctx.phone.saveNames();
-			notify(new Set(), changed);
+			notify(new Set(), changed, 'names');
 		}
 	});
 }
@@ -116,6 +117,6 @@ function names(pubkeys) {
 export function ownName(pubkey, name, at) {
 	if (ctx.phone.setName(pubkey, name, at)) {
 		ctx.phone.saveNames();
-		notify(new Set(), new Set([pubkey]));
+		notify(new Set(), new Set([pubkey]), 'names');
 	}
 }
