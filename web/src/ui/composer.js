@@ -8,9 +8,9 @@
 // composer explains and offers to make it.  Signed posts go to the outbox
 // (outbox.js), which keeps them until the node answers.
 //
-// Room for what comes next: attachSlot (photos, Blossom uploads) sits
-// above the send row, and powSlot (proof of work when the node asks, NIP-13)
-// beside the status of a post; both are empty now.
+// Room for what comes next: attachSlot (photos, Blossom uploads, NIP-92
+// imeta) sits above the send row, empty now; proof of work when the node
+// asks for it belongs in ui/send.js, between signing and publishing.
 
 import { postTime, clockNotice } from '../clock.js';
 import { $, clear, h } from '../dom.js';

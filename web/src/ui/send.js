@@ -19,6 +19,9 @@ export function sendInit(settled) {
 	schedule();
 }
 
+// Proof of work (NIP-13), when the node's NIP-11 asks for it, comes here
+// next: mine before add(), and a "pow:" refusal becomes a retry after
+// mining instead of "not accepted".
 export function send(ev, text) {
 	const p = ctx.outbox.add(ev, text);
 	go(p);
