@@ -257,6 +257,8 @@ en: {
 	reason_auth_required: 'The node wants you to log in first, which ' +
 	    'this page cannot do.',
 	reason_error: 'The node had a problem of its own. Try again later.',
+	reason_unsupported: 'The node cannot do this (for example this kind ' +
+	    'of search).',
 	reason_unknown: 'The node refused it without a reason this page ' +
 	    'knows.',
 	reason_dropped: 'The connection to the node dropped each time this ' +
@@ -512,6 +514,7 @@ ru: {
 	reason_auth_required: 'Узел требует сначала войти, а эта страница ' +
 	    'этого не умеет.',
 	reason_error: 'У узла внутренняя ошибка. Попробуйте позже.',
+	reason_unsupported: 'Узел этого не умеет (например, такой поиск).',
 	reason_unknown: 'Узел отказал, не назвав понятной причины.',
 	reason_dropped: 'Связь с узлом обрывалась при каждой отправке.',
 },
@@ -756,6 +759,7 @@ kk: {
 	reason_auth_required: 'Түйін алдымен кіруді талап етеді, ал бұл бет ' +
 	    'оны істей алмайды.',
 	reason_error: 'Түйінде ішкі ақау болды. Кейінірек қайталап көріңіз.',
+	reason_unsupported: 'Түйін мұны істей алмайды (мысалы, мұндай іздеуді).',
 	reason_unknown: 'Түйін түсінікті себеп айтпай бас тартты.',
 	reason_dropped: 'Әр жібергенде түйінмен байланыс үзілді.',
 },

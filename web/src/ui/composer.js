@@ -12,7 +12,7 @@
 // imeta) sits above the send row, empty now; proof of work when the node
 // asks for it belongs in ui/send.js, between signing and publishing.
 
-import { postTime, clockNotice } from '../clock.js';
+import { clockNotice, postTime } from '../clock.js';
 import { $, clear, h } from '../dom.js';
 import { GPS_PRECISION, geohashEncode } from '../geo.js';
 import { replyTemplate, reportTemplate } from '../nostr.js';

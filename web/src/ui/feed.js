@@ -305,8 +305,11 @@ function info() {
 
 // A post made here: on top of the list at once, if it fits the filter.
 export function feedPosted(ev) {
-	if (list && !route.tag && !route.place && !route.q)
+	if (list && unfiltered() && !list.ids.has(ev.id)) {
 		list.add(ev);
+		if (total !== null)
+			total++;
+	}
 }
 
 export function feedRemove(id) {
