@@ -10,6 +10,15 @@ import { ctx, num } from './ctx.js';
 
 let node = null, count = null, asked = false, nodeAnswered = false;
 
+// The states the node gives its links (src/mesh.c link_set), in words;
+// one it does not know yet is shown as it came.
+const STATES = { 'live': 'link_live', 'synced': 'link_synced',
+    'unreachable': 'link_unreachable', 'gone': 'link_gone', 'unusable':
+    'link_unusable', 'starting': 'link_starting', 'node stopped':
+    'link_stopped', 'connected to us': 'link_inbound', 'sync failed':
+    'link_failed', 'absent (not mounted?)': 'link_absent', 'idle':
+    'link_idle' };
+
 export function aboutShow() {
 	$('about-view').hidden = false;
 	asked = false;
@@ -94,6 +103,7 @@ export function aboutRedraw() {
 				'relay', 'dir'].includes(p.kind) ? p.kind : 'peer'))), ' ',
 			    h('bdi', { class: 'mono' }, plainLine(p.name, 60)), ' ',
 			    h('span', { class: 'hint' }, t('peer_state', { s:
+				Object.hasOwn(STATES, p.state) ? t(STATES[p.state]) :
 				plainLine(p.state, 30) || '—', when: seen }))));
 		}
 		box.append(ul);
