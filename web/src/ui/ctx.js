@@ -7,7 +7,7 @@
 
 import { clockOffset } from '../clock.js';
 import { LANGS, formatNumber, makeT, pickLang } from '../i18n.js';
-import { npubOf, shortNpub } from '../npub.js';
+import { npubOf } from '../npub.js';
 import { Outbox } from '../outbox.js';
 import { Phone, safeStorage } from '../phone.js';
 import { Gazetteer } from '../places.js';
@@ -188,7 +188,8 @@ const npubs = new Map();
 export function npub(pubkey) {
 	let v = npubs.get(pubkey);
 	if (!v) {
-		v = { full: npubOf(pubkey), short: shortNpub(pubkey) };
+		const full = npubOf(pubkey);
+		v = { full, short: full.slice(0, 9) + '…' + full.slice(-4) };
 		npubs.set(pubkey, v);
 	}
 	return v;
