@@ -1,7 +1,8 @@
 #!/bin/sh
 # web.sh OUT.gz: builds the offline web page from web/ (npm ci when the
 # lock file changed, then esbuild through web/build.mjs) into one HTML
-# file, and gzips it for embedding (src/web_page.S).
+# file, and gzips it and the gazetteer beside it (places.json.gz) for
+# embedding (src/web_page.S).
 set -eu
 out=$1
 dir=$(dirname "$out")
@@ -17,5 +18,7 @@ if [ ! -f web/node_modules/.package-lock.json ] ||
 	(cd web && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
 node web/build.mjs "$dir/index.html"
+gzip -9n -c "$dir/places.json" > "$dir/places.json.gz.tmp"
+mv "$dir/places.json.gz.tmp" "$dir/places.json.gz"
 gzip -9n -c "$dir/index.html" > "$out.tmp"
 mv "$out.tmp" "$out"

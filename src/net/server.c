@@ -50,6 +50,7 @@ struct server {
 	time_t		 last_purge;
 	size_t		 nconn;		/* TCP connections, HTTP included */
 	size_t		 ndeflate;	/* client connections compressing */
+	time_t		 started;	/* for GET /api/node */
 };
 
 static volatile sig_atomic_t server_stop;
@@ -145,10 +146,15 @@ http_request(struct server *s, struct lws *wsi, struct pss *pss,
 	    *end = hdr + sizeof(hdr) - 1;
 	char	 accept[512] = "", enc[256] = "";
 	const char *ctype = "text/plain", *cache = "no-cache";
+	/* Only the page runs script, under its own meta CSP (hashes). */
+	const char *csp = "default-src 'none'; frame-ancestors 'none'";
 	uint8_t	 id[32];
 	struct buf b;
 	bool	 options, gz = false;
 	int	 status = 200;
+	enum http_kind kind;
+	const char *asset;
+	size_t	 alen;
 
 	http_body_free(pss);
 	options = lws_hdr_total_length(wsi, WSI_TOKEN_OPTIONS_URI) > 0;
@@ -157,22 +163,33 @@ http_request(struct server *s, struct lws *wsi, struct pss *pss,
 	if (lws_hdr_copy(wsi, enc, sizeof(enc),
 	    WSI_TOKEN_HTTP_ACCEPT_ENCODING) < 0)
 		enc[0] = '\0';
-	switch (http_route(options, path, accept, id)) {
+	switch ((kind = http_route(options, path, accept, id))) {
 	case HTTP_NIP11:
 		ctype = "application/nostr+json";
 		pss->body = (char *)(uintptr_t)s->o->nip11;
 		pss->len = s->o->nip11_len;
 		break;
 	case HTTP_PAGE:
-		ctype = "text/html; charset=utf-8";
+	case HTTP_PLACES:
+		if (kind == HTTP_PAGE) {
+			ctype = "text/html; charset=utf-8";
+			csp = NULL;
+			asset = http_page_gz(&alen);
+		} else {
+			ctype = "application/json";
+			cache = "public, max-age=31536000, immutable";
+			asset = http_places_gz(&alen);
+		}
 		if (http_accepts_gzip(enc)) {
-			pss->body = (char *)(uintptr_t)http_page_gz(&pss->len);
+			pss->body = (char *)(uintptr_t)asset;
+			pss->len = alen;
 			gz = true;
-		} else if ((pss->body = http_page_inflate(&pss->len)) != NULL) {
+		} else if ((pss->body = http_inflate(asset, alen, &pss->len)) !=
+		    NULL) {
 			pss->owned = true;
 		} else {
 			status = 500;
-			pss->body = (char *)(uintptr_t)"cannot inflate the page\n";
+			pss->body = (char *)(uintptr_t)"cannot inflate it\n";
 			pss->len = strlen(pss->body);
 		}
 		break;
@@ -180,6 +197,21 @@ http_request(struct server *s, struct lws *wsi, struct pss *pss,
 		ctype = "application/json";
 		buf_init(&b, 1 << 20);
 		if (status_json(s->store, id, &b) != ERR_OK || b.err) {
+			buf_free(&b);
+			status = 500;
+			pss->body = (char *)(uintptr_t)"{}";
+			pss->len = 2;
+		} else {
+			pss->body = b.p;
+			pss->len = b.len;
+			pss->owned = true;
+		}
+		break;
+	case HTTP_NODE:
+		ctype = "application/json";
+		buf_init(&b, 1 << 20);
+		if (status_node_json(s->store, (int64_t)s->started, &b) !=
+		    ERR_OK || b.err) {
 			buf_free(&b);
 			status = 500;
 			pss->body = (char *)(uintptr_t)"{}";
@@ -214,6 +246,12 @@ http_request(struct server *s, struct lws *wsi, struct pss *pss,
 	    lws_add_http_header_by_name(wsi, (const unsigned char *)
 	    "cache-control:", (const unsigned char *)cache,
 	    (int)strlen(cache), &p, end) ||
+	    (csp != NULL && lws_add_http_header_by_name(wsi,
+	    (const unsigned char *)"content-security-policy:",
+	    (const unsigned char *)csp, (int)strlen(csp), &p, end)) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)
+	    "x-content-type-options:", (const unsigned char *)"nosniff", 7,
+	    &p, end) ||
 	    lws_add_http_header_by_name(wsi, (const unsigned char *)
 	    "vary:", (const unsigned char *)"Accept, Accept-Encoding", 23,
 	    &p, end) ||
@@ -407,6 +445,7 @@ server_run(const struct server_opts *o, struct store *st,
 	int	 rc = -1, i;
 
 	memset(&s, 0, sizeof(s));
+	s.started = time(NULL);
 	s.o = o;
 	s.store = st;
 	s.last_purge = time(NULL);

@@ -111,6 +111,11 @@ test_routes(void **state)
 	assert_int_equal(http_route(false, "/api/time", "*/*", id), HTTP_TIME);
 	assert_int_equal(http_route(false, "/api/time/", "*/*", id),
 	    HTTP_NOT_FOUND);
+	assert_int_equal(http_route(false, "/api/node", "*/*", id), HTTP_NODE);
+	assert_int_equal(http_route(false, "/places.json", "*/*", id),
+	    HTTP_PLACES);
+	assert_int_equal(http_route(false, "/places.json/", "*/*", id),
+	    HTTP_NOT_FOUND);
 	assert_true(http_accepts_gzip("gzip, deflate, br"));
 	assert_true(http_accepts_gzip("br;q=1.0, gzip;q=0.8"));
 	assert_false(http_accepts_gzip("identity"));
@@ -134,6 +139,15 @@ test_page(void **state)
 	assert_true(len > gzlen);
 	assert_non_null(strstr(html, "<html"));
 	free(html);
+	/* So is the gazetteer, to JSON. */
+	gz = http_places_gz(&gzlen);
+	assert_true(gzlen > 100);
+	assert_int_equal((unsigned char)gz[0], 0x1f);
+	assert_non_null(html = http_inflate(gz, gzlen, &len));
+	assert_true(len > gzlen);
+	assert_int_equal(html[0], '{');
+	free(html);
+	assert_null(http_inflate(gz, 10, &len));
 }
 
 static int
@@ -175,6 +189,15 @@ test_links_seen(void **state)
 	    2, 3, 1, "oops"), ERR_OK);
 	assert_int_equal(store_links(s, count_links, &n), ERR_OK);
 	assert_int_equal(n, 2);
+	/* The page's "about this node": links, most recently seen first. */
+	buf_init(&out, 0);
+	assert_int_equal(status_node_json(s, 1700000000, &out), ERR_OK);
+	assert_non_null(strstr(out.p, "{\"started\":1700000000,\"now\":"));
+	assert_non_null(strstr(out.p, "\"peers\":[{\"name\":"
+	    "\"ws://10.0.0.2:4848/\",\"npub\":\"npub1xyz\",\"kind\":\"peer\","
+	    "\"state\":\"live\",\"last_seen\":1700000100,\"last_sync\":0},"
+	    "{\"name\":\"wss://relay.example/\""));
+	buf_free(&out);
 
 	/* Not stored: status says so and lists nothing. */
 	memset(other, 9, sizeof(other));

@@ -137,7 +137,7 @@ done
 
 status=0
 NODE_PORT=$port ARTIFACTS=$art CHROMIUM=$CHROMIUM \
-    timeout -k 5 170 node --test --test-concurrency=1 \
+    timeout -k 5 600 node --test --test-concurrency=1 \
     "$here/page.test.mjs" || status=$?
 
 kill "$pid" 2>/dev/null || true
