@@ -53,17 +53,10 @@ for c in node npm; do
 		exit 1
 	fi
 done
-need_ci() {
-	[ ! -f "$1/node_modules/.package-lock.json" ] ||
-	    [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]
-}
 # test/web: playwright-core; web/: nostr-tools, which plays a NIP-07
 # extension in one test.
 for d in "$here" "$root/web"; do
-	if need_ci "$d"; then
-		(cd "$d" && npm ci --no-audit --no-fund --loglevel=error \
-		    >/dev/null)
-	fi
+	"$root/scripts/npm-ci.sh" "$d" "the page tests"
 done
 
 art=$root/build/test-artifacts
