@@ -58,8 +58,10 @@
 	X(TOO_MANY_SUBS, "blocked",	"too many open subscriptions; CLOSE one first") \
 	X(RATE_REQ,	"rate-limited",	"too many requests; slow down")		\
 	X(SLOW,		"error",	"too slow reading events; disconnecting") \
+	X(TOO_MANY_CONNS, "rate-limited", "too many connections from your address") \
 	X(NO_AUTH,	"unsupported",	"AUTH without a challenge: this relay asks only nodes to authenticate") \
 	X(AUTH_BAD,	"invalid",	"AUTH needs a signed kind 22242 event with this connection's challenge and a relay tag") \
+	X(AUTH_RELAY,	"invalid",	"AUTH's relay tag does not name this relay") \
 	X(NEG,		"invalid",	"malformed negentropy message")		\
 	X(NEG_UNKNOWN,	"closed",	"unknown negentropy session")		\
 	X(NEG_OFF,	"unsupported",	"NIP-77 negentropy is turned off on this relay") \

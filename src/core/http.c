@@ -21,6 +21,7 @@ extern const char web_places_gz[], web_places_gz_end[];
 
 /* More than any asset inflates to: a bound on a damaged gzip trailer. */
 #define HTTP_INFLATE_MAX	(16u << 20)
+extern const char web_page_csp[], web_page_csp_end[];
 
 /* True if the comma-separated list names tok (case-insensitive). */
 static bool
@@ -44,13 +45,15 @@ list_has(const char *list, const char *tok)
 }
 
 enum http_kind
-http_route(bool options, const char *path, const char *accept,
+http_route(enum http_method method, const char *path, const char *accept,
     uint8_t id[32])
 {
 	static const char api[] = "/api/status/";
 
-	if (options)
+	if (method == HTTP_OPTIONS)
 		return HTTP_PREFLIGHT;
+	if (method != HTTP_GET && method != HTTP_HEAD)
+		return HTTP_NO_METHOD;
 	if (list_has(accept, "application/nostr+json"))
 		return HTTP_NIP11;
 	if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0)
@@ -66,6 +69,20 @@ http_route(bool options, const char *path, const char *accept,
 	    hex_decode(path + sizeof(api) - 1, 64, id, 32))
 		return HTTP_STATUS;
 	return HTTP_NOT_FOUND;
+}
+
+bool
+http_cors(enum http_kind k)
+{
+	/* Browser clients read the relay information document. */
+	return k == HTTP_NIP11 || k == HTTP_PREFLIGHT;
+}
+
+const char *
+http_page_csp(size_t *len)
+{
+	*len = (size_t)(web_page_csp_end - web_page_csp);
+	return web_page_csp;
 }
 
 bool
