@@ -122,10 +122,10 @@ media_sniff(const uint8_t *p, size_t n)
 	if (n >= 12 && memcmp(p, "RIFF", 4) == 0 &&
 	    memcmp(p + 8, "WEBP", 4) == 0)
 		return MEDIA_WEBP;
-	if (n < 12)
+	if (n < 8)
 		return MEDIA_NONE;
 	if (memcmp(p + 4, "ftyp", 4) == 0)
-		return media_sniff_bmff(p, n);
+		return n >= 12 ? media_sniff_bmff(p, n) : MEDIA_NONE;
 	s32 = media_be32(p);
 	if ((s32 == 0 || s32 == 1 || s32 >= 8) && media_brand_in(p + 4,
 	    mov_first, sizeof(mov_first) / sizeof(mov_first[0])))
