@@ -20,7 +20,7 @@ static const char heif_brands[][5] = {
 	"heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "mif2",
 	"msf1", "avif", "avis", "heif",
 };
-/* The first box of a QuickTime file without ftyp. */
+/* The first boxes of QuickTime files without ftyp. */
 static const char mov_first[][5] = {
 	"moov", "mdat", "wide", "free", "skip", "pnot",
 };
@@ -66,6 +66,7 @@ static const struct {
 
 static bool	 media_brand_in(const uint8_t *, const char (*)[5], size_t);
 static enum media_type media_sniff_bmff(const uint8_t *, size_t);
+static enum media_type media_sniff_qt(const uint8_t *, size_t);
 
 /* Returns: whether the four bytes at b are one of the nb brands. */
 static bool
@@ -104,13 +105,47 @@ media_sniff_bmff(const uint8_t *p, size_t n)
 	return MEDIA_NONE;
 }
 
+/*
+ * A QuickTime file without ftyp: MOV if its top-level boxes, walked as
+ * far as they parse, hold a moov and no ftyp, or if it starts with a box
+ * QuickTime files start with (a truncated file may have no moov yet).
+ * The walk, not the first box alone, decides, so that a file whose first
+ * box media_strip removes (free, skip) is still MOV afterwards.
+ * Returns: MOV or NONE.
+ */
+static enum media_type
+media_sniff_qt(const uint8_t *p, size_t n)
+{
+	uint64_t	 size;
+	size_t		 i = 0, k;
+	bool		 moov = false;
+
+	for (k = 0; k < MEDIA_MAX_PARTS && n - i >= 8; k++) {
+		size = media_be32(p + i);
+		if (size == 1)
+			size = n - i >= 16 ? media_be64(p + i + 8) : 0;
+		else if (size == 0)
+			size = n - i;
+		if (memcmp(p + i + 4, "ftyp", 4) == 0)
+			return MEDIA_NONE;
+		if (memcmp(p + i + 4, "moov", 4) == 0)
+			moov = true;
+		if (size < 8 || size > n - i)
+			break;
+		i += (size_t)size;
+	}
+	if (moov || media_brand_in(p + 4, mov_first,
+	    sizeof(mov_first) / sizeof(mov_first[0])))
+		return MEDIA_MOV;
+	return MEDIA_NONE;
+}
+
 enum media_type
 media_sniff(const uint8_t *p, size_t n)
 {
 	static const uint8_t png_sig[8] = {
 		0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
 	};
-	uint32_t	 s32;
 
 	if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
 		return MEDIA_JPEG;
@@ -126,11 +161,7 @@ media_sniff(const uint8_t *p, size_t n)
 		return MEDIA_NONE;
 	if (memcmp(p + 4, "ftyp", 4) == 0)
 		return n >= 12 ? media_sniff_bmff(p, n) : MEDIA_NONE;
-	s32 = media_be32(p);
-	if ((s32 == 0 || s32 == 1 || s32 >= 8) && media_brand_in(p + 4,
-	    mov_first, sizeof(mov_first) / sizeof(mov_first[0])))
-		return MEDIA_MOV;
-	return MEDIA_NONE;
+	return media_sniff_qt(p, n);
 }
 
 const char *

@@ -1043,7 +1043,17 @@ test_sniff_names(void **state)
 	static const uint8_t qt[] = "\0\0\0\x14" "ftypqt  \0\0\0\0qt  ";
 	int		 e;
 
+	static const uint8_t junk_moov[] = "\0\0\0\x0cjunk....\0\0\0\x08moov";
+	static const uint8_t late_ftyp[] = "\0\0\0\x08free\0\0\0\x10"
+	    "ftypmp42\0\0\0\0\0\0\0\x08moov";
+
 	assert_int_equal(media_sniff(mov, sizeof(mov) - 1), MEDIA_MOV);
+	/* No ftyp: the walk finds moov whatever the first box is ... */
+	assert_int_equal(media_sniff(junk_moov, sizeof(junk_moov) - 1),
+	    MEDIA_MOV);
+	/* ... and an ftyp that is not first is not QuickTime. */
+	assert_int_equal(media_sniff(late_ftyp, sizeof(late_ftyp) - 1),
+	    MEDIA_NONE);
 	assert_int_equal(media_sniff(m4a, sizeof(m4a) - 1), MEDIA_MP4);
 	assert_int_equal(media_sniff(qt, sizeof(qt) - 1), MEDIA_MOV);
 	assert_int_equal(media_sniff(qt, 11), MEDIA_NONE);

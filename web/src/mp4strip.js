@@ -139,18 +139,33 @@ export function mp4Sniff(p) {
 				return 'mp4';
 		return null;
 	}
-	const s32 = dv.getUint32(0);
-	if ((s32 === 0 || s32 === 1 || s32 >= 8) &&
-	    MOV_FIRST.includes(fourcc(p, 4)))
-		return 'mov';
-	return null;
+	// No ftyp: MOV if the top-level boxes, as far as they parse, hold a
+	// moov and no ftyp, or if the first is one QuickTime files start
+	// with (media.c media_sniff_qt).
+	let moov = false;
+	for (let i = 0, k = 0; k < MAX_PARTS && p.length - i >= 8; k++) {
+		let size = dv.getUint32(i);
+		if (size === 1)
+			size = p.length - i >= 16 ? u64(dv, i + 8) : 0;
+		else if (size === 0)
+			size = p.length - i;
+		const t = fourcc(p, i + 4);
+		if (t === 'ftyp')
+			return null;
+		if (t === 'moov')
+			moov = true;
+		if (size < 8 || size > p.length - i)
+			break;
+		i += size;
+	}
+	return moov || MOV_FIRST.includes(fourcc(p, 4)) ? 'mov' : null;
 }
 
+// A 64-bit size or offset; one past 2^53 cannot fit any file a browser
+// holds, so it becomes Infinity and fails the same checks as in C.
 function u64(dv, at) {
 	const v = dv.getBigUint64(at);
-	if (v > BigInt(Number.MAX_SAFE_INTEGER))
-		refuse('MEDIA_FORMAT', 'MP4: a 64-bit size past 2^53');
-	return Number(v);
+	return v > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(v);
 }
 
 // Strips an MP4 or MOV file (a Uint8Array).  Returns: {bytes, type

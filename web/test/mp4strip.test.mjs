@@ -280,6 +280,9 @@ test('what is not MP4 or MOV is refused as unsupported', () => {
 	assert.throws(() => mp4Strip(load('phone.jpg')), { code: 'MEDIA_TYPE' });
 	assert.throws(() => mp4Strip([1, 2, 3]), TypeError);
 	assert.equal(mp4Sniff(enc('\0\0\0\x08wide\0\0\0\x08mdat')), 'mov');
+	assert.equal(mp4Sniff(enc('\0\0\0\x0cjunk....\0\0\0\x08moov')), 'mov');
+	assert.equal(mp4Sniff(enc('\0\0\0\x08free\0\0\0\x10ftypmp42\0\0\0\0' +
+	    '\0\0\0\x08moov')), null);
 	assert.equal(mp4Sniff(enc('\0\0\0\x18ftypM4A \0\0\0\0isomM4A ')),
 	    'mp4');
 	assert.equal(mp4Sniff(enc('\0\0\0\x14ftypqt  \0\0')), 'mov');
