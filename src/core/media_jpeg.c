@@ -139,7 +139,11 @@ jpeg_app(struct jpeg *j, uint8_t m, const uint8_t *s, size_t len,
 		}
 		j->exif = true;
 		j->removed |= media_exif_scan(s + 6, len - 6, &o);
-		if (o != MEDIA_ORIENT_NONE) {
+		/*
+		 * An APP1 shorter than the block lacks the link after IFD0;
+		 * dropping its orientation keeps the output no larger.
+		 */
+		if (o != MEDIA_ORIENT_NONE && len + 4 >= ORIENT_LEN) {
 			jpeg_orient_block(o, b);
 			j->orientation = o;
 			buf_append(out, b, ORIENT_LEN);

@@ -311,6 +311,32 @@ test_jpeg_orientation(void **state)
 	free(out.p);
 }
 
+/* An EXIF too short for the one-tag block loses its orientation. */
+static void
+test_jpeg_short_exif(void **state)
+{
+	static const uint8_t app1[] = { 0xff, 0xe1, 0x00, 0x1e, 'E', 'x', 'i',
+	    'f', 0, 0, 'M', 'M', 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3,
+	    0, 0, 0, 1, 0, 6, 0, 0 };
+	struct file	 in = load("adobe-cmyk.jpg"), x, out;
+	struct media_info info;
+
+	x.n = in.n + sizeof(app1);
+	x.p = malloc(x.n);
+	assert_non_null(x.p);
+	memcpy(x.p, in.p, 2);
+	memcpy(x.p + 2, app1, sizeof(app1));
+	memcpy(x.p + 2 + sizeof(app1), in.p + 2, in.n - 2);
+	out = strip(&x, &info);
+	assert_int_equal(info.orientation, 1);
+	assert_int_equal(info.removed, MEDIA_RM_EXIF);
+	assert_int_equal(out.n, in.n);
+	assert_memory_equal(out.p, in.p, in.n);
+	free(in.p);
+	free(x.p);
+	free(out.p);
+}
+
 /* Fill bytes and data after EOI go; the scan stays. */
 static void
 test_jpeg_fill_trailer(void **state)
@@ -1082,6 +1108,7 @@ main(void)
 		cmocka_unit_test(test_jpeg_xmp_comment),
 		cmocka_unit_test(test_jpeg_adobe_kept),
 		cmocka_unit_test(test_jpeg_orientation),
+		cmocka_unit_test(test_jpeg_short_exif),
 		cmocka_unit_test(test_jpeg_fill_trailer),
 		cmocka_unit_test(test_png_notes),
 		cmocka_unit_test(test_webp),
