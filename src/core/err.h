@@ -67,6 +67,13 @@
 	X(NEG_OFF,	"unsupported",	"NIP-77 negentropy is turned off on this relay") \
 	X(NEG_TOO_BIG,	"blocked",	"too many events match; narrow the filter, e.g. by time") \
 	X(NEG_SESSIONS,	"blocked",	"too many open negentropy sessions; NEG-CLOSE one first") \
+	X(MEDIA_TYPE,	"unsupported",	"the file is not JPEG, PNG, WebP, MP4 or MOV") \
+	X(MEDIA_SIZE,	"invalid",	"the file is larger than the size limit") \
+	X(MEDIA_TRUNCATED, "invalid",	"the file is truncated")		\
+	X(MEDIA_FORMAT,	"invalid",	"the file is malformed")		\
+	X(MEDIA_CRC,	"invalid",	"the file is corrupt: a PNG chunk fails its checksum") \
+	X(MEDIA_LIMIT,	"invalid",	"the file has too many parts, or nests them too deep") \
+	X(MEDIA_FRAGMENTED, "unsupported", "metadata cannot yet be removed from a fragmented MP4 (moof)") \
 	X(NOMEM,	"error",	"out of memory")			\
 	X(DB,		"error",	"database error")			\
 	X(DB_BUSY,	"error",	"database is locked by another process")	\
