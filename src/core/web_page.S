@@ -19,4 +19,4 @@ web_places_gz:
 	.incbin	"places.json.gz"
 web_places_gz_end:
 	.byte	0
-	.section .note.GNU-stack,"",@progbits
+	.section .note.GNU-stack,"",%progbits
