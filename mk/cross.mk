@@ -13,9 +13,9 @@
 #				sizes and the relay's idle RSS under qemu
 #
 # Everything goes to build/cross/ARCH/, never to build/ itself, except
-# the gzipped page (build/web/index.html.gz), which is the same bytes
-# for every architecture; web_page.S is assembled with the cross
-# compiler.  The native rules and `make check` are not touched.
+# the gzipped page and gazetteer (build/web/*.gz), the same bytes for
+# every architecture; web_page.S is assembled with the cross compiler.
+# The native rules and `make check` are not touched.
 
 CROSS_ARCHS	 = arm64 armhf
 CROSS_TRIPLET_arm64 = aarch64-linux-gnu
@@ -27,12 +27,11 @@ XB	 = build/cross/$(ARCH)
 
 .PHONY: cross check-cross bench-cross cross-deps cross-unit cross-e2e
 
-# Without a known ARCH only these three targets exist; they loop over
-# both architectures or say what to pass.
+# Without ARCH each target runs for both architectures in turn.
 ifeq ($(XT),)
-cross check-cross bench-cross:
-	@case "$(ARCH)" in '') ;; *) echo "ARCH must be one of: \
-	    $(CROSS_ARCHS)" >&2; exit 2;; esac
+cross check-cross bench-cross cross-deps cross-unit cross-e2e:
+	@case "$(ARCH)" in '') ;; *) echo "ARCH: $(CROSS_ARCHS)" >&2; \
+	    exit 2;; esac
 	@for a in $(CROSS_ARCHS); do \
 		$(MAKE) --no-print-directory $@ ARCH=$$a || exit 1; \
 	done
@@ -107,7 +106,8 @@ $(XB)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(XCC) $(X_CFLAGS) -c -o $@ $<
 
-$(XB)/web/page.o: src/core/web_page.S $(B)/web/index.html.gz
+# After the native page.o, so that every file it embeds is made.
+$(XB)/web/page.o: src/core/web_page.S $(PAGE)
 	@mkdir -p $(@D)
 	$(XCC) -I$(B)/web -c -o $@ src/core/web_page.S
 
