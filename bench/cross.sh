@@ -11,15 +11,19 @@ IDLE_SECONDS=${IDLE_SECONDS:-5}
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/samizdat-cross.XXXXXX") || exit 1
 pids=""
-trap 'for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$W"' EXIT
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	rm -rf "$W"
+}
+trap cleanup EXIT
 
 # size_of LABEL BINARY PREFIX: bytes as built and stripped, and the
 # loaded parts (text, data, bss) that `size` counts; PREFIX picks the
 # binutils (TRIPLET- or none).
 size_of() {
-	${3}strip -o "$W/stripped" "$2" || return 1
+	"${3}strip" -o "$W/stripped" "$2" || return 1
 	set -- "$1" "$(stat -c %s "$2")" "$(stat -c %s "$W/stripped")" \
-	    "$(${3}size "$2" | awk 'NR == 2 { print $1 + $2 + $3 }')"
+	    "$("${3}size" "$2" | awk 'NR == 2 { print $1 + $2 + $3 }')"
 	printf '  %-7s %9d bytes, %9d stripped, %9d text+data+bss\n' \
 	    "$1" "$2" "$3" "$4"
 }
@@ -27,7 +31,7 @@ size_of() {
 # rss PID: resident set and its peak, in KiB, from /proc.
 rss() {
 	awk '/^VmRSS/ { r = $2 } /^VmHWM/ { h = $2 }
-	    END { printf "%6d KiB (peak %d KiB)", r, h }' /proc/$1/status
+	    END { printf "%6d KiB (peak %d KiB)", r, h }' "/proc/$1/status"
 }
 # guest_files PID: the part of a qemu process's RSS in files of the
 # emulated program: its binary and the ARCH's libraries.
@@ -35,7 +39,7 @@ guest_files() {
 	awk -v bin="$(cd "$XB" && pwd)/samizdat" -v lib="/$XT/" '
 	    /^[0-9a-f]+-[0-9a-f]+ / { f = ($6 == bin || index($6, lib)) }
 	    /^Rss:/ && f { n += $2 } END { printf "%6d KiB", n }' \
-	    /proc/$1/smaps
+	    "/proc/$1/smaps"
 }
 ms() { date +%s%3N; }
 
