@@ -33,14 +33,18 @@ struct rd {
 	bool		 bad;
 };
 
-static int
-item_cmp(const void *a, const void *b)
+int
+neg_item_cmp(const struct neg_item *x, const struct neg_item *y)
 {
-	const struct neg_item *x = a, *y = b;
-
 	if (x->ts != y->ts)
 		return x->ts < y->ts ? -1 : 1;
 	return memcmp(x->id, y->id, 32);
+}
+
+static int
+item_cmp(const void *a, const void *b)
+{
+	return neg_item_cmp(a, b);
 }
 
 void
@@ -97,28 +101,56 @@ get_bytes(struct rd *r, size_t n)
 }
 
 void
-neg_fingerprint(const struct neg_item *it, size_t n, uint8_t out[16])
+neg_sum_add(uint8_t acc[32], const uint8_t id[32])
+{
+	unsigned carry = 0;
+	size_t	 k;
+
+	for (k = 0; k < 32; k++) {
+		carry += (unsigned)acc[k] + id[k];
+		acc[k] = (uint8_t)carry;
+		carry >>= 8;
+	}
+}
+
+void
+neg_sum_sub(uint8_t acc[32], const uint8_t id[32])
+{
+	int	 borrow = 0, d;
+	size_t	 k;
+
+	for (k = 0; k < 32; k++) {
+		d = (int)acc[k] - id[k] - borrow;
+		borrow = d < 0;
+		acc[k] = (uint8_t)(d + (borrow ? 256 : 0));
+	}
+}
+
+void
+neg_fingerprint_sum(const uint8_t sum[32], uint64_t count, uint8_t out[16])
 {
 	uint8_t	 acc[32 + 10], h[32];
 	struct buf cnt;
-	size_t	 i, k;
 
-	memset(acc, 0, 32);
-	for (i = 0; i < n; i++) {
-		unsigned carry = 0;
-
-		for (k = 0; k < 32; k++) {
-			carry += (unsigned)acc[k] + it[i].id[k];
-			acc[k] = (uint8_t)carry;
-			carry >>= 8;
-		}
-	}
+	memcpy(acc, sum, 32);
 	buf_init(&cnt, 16);
-	put_varint(&cnt, n);
+	put_varint(&cnt, count);
 	memcpy(acc + 32, cnt.p, cnt.len);
 	crypto_sha256(acc, 32 + cnt.len, h);
 	buf_free(&cnt);
 	memcpy(out, h, NEG_FINGERPRINT);
+}
+
+void
+neg_fingerprint(const struct neg_item *it, size_t n, uint8_t out[16])
+{
+	uint8_t	 acc[32];
+	size_t	 i;
+
+	memset(acc, 0, 32);
+	for (i = 0; i < n; i++)
+		neg_sum_add(acc, it[i].id);
+	neg_fingerprint_sum(acc, n, out);
 }
 
 enum err
@@ -131,6 +163,78 @@ neg_init(struct neg *ng, const struct neg_item *items, size_t n,
 	ng->items = items;
 	ng->n = n;
 	ng->frame_limit = frame_limit;
+	return ERR_OK;
+}
+
+enum err
+neg_init_storage(struct neg *ng, const struct neg_storage *st, void *arg,
+    size_t frame_limit)
+{
+	if (frame_limit != 0 && frame_limit < NEG_MIN_FRAME)
+		return ERR_USAGE;
+	memset(ng, 0, sizeof(*ng));
+	ng->st = st;
+	ng->st_arg = arg;
+	ng->frame_limit = frame_limit;
+	return ERR_OK;
+}
+
+/*
+ * The items, from the array or the storage.  With a storage, ng->n is
+ * its size for the message being handled (set by st_begin).
+ */
+static enum err
+st_begin(struct neg *ng)
+{
+	if (ng->st == NULL)
+		return ERR_OK;
+	return ng->st->begin(ng->st_arg, &ng->n);
+}
+
+static void
+st_end(struct neg *ng)
+{
+	if (ng->st != NULL)
+		ng->st->end(ng->st_arg);
+}
+
+static enum err
+st_get(struct neg *ng, size_t i, struct neg_item *out)
+{
+	if (ng->st == NULL) {
+		*out = ng->items[i];
+		return ERR_OK;
+	}
+	return ng->st->get(ng->st_arg, i, out);
+}
+
+static enum err
+st_fingerprint(struct neg *ng, size_t lo, size_t hi,
+    uint8_t fp[NEG_FINGERPRINT])
+{
+	uint8_t	 acc[32];
+	enum err e;
+
+	if (ng->st == NULL) {
+		neg_fingerprint(&ng->items[lo], hi - lo, fp);
+		return ERR_OK;
+	}
+	if ((e = ng->st->sum(ng->st_arg, lo, hi, acc)) != ERR_OK)
+		return e;
+	neg_fingerprint_sum(acc, hi - lo, fp);
+	return ERR_OK;
+}
+
+static enum err
+st_each(struct neg *ng, size_t lo, size_t hi, neg_item_fn fn, void *arg)
+{
+	size_t	 i;
+
+	if (ng->st != NULL)
+		return ng->st->each(ng->st_arg, lo, hi, fn, arg);
+	for (i = lo; i < hi; i++)
+		if (!fn(arg, &ng->items[i]))
+			break;
 	return ERR_OK;
 }
 
@@ -179,25 +283,27 @@ get_bound(struct neg *ng, struct rd *r, struct bound *bd)
 	return true;
 }
 
-/* The first index in [lo, hi) whose item is not below the bound. */
-static size_t
-lower_bound(const struct neg *ng, size_t lo, size_t hi, const struct bound *bd)
+/* The first position in [lo, hi) whose item is not below the bound. */
+static enum err
+lower_bound(struct neg *ng, size_t lo, size_t hi, const struct bound *bd,
+    size_t *out)
 {
+	struct neg_item key;
+
+	key.ts = bd->ts;
+	memcpy(key.id, bd->id, 32);
+	if (ng->st != NULL)
+		return ng->st->lower_bound(ng->st_arg, lo, hi, &key, out);
 	while (lo < hi) {
 		size_t	 mid = lo + (hi - lo) / 2;
-		const struct neg_item *it = &ng->items[mid];
-		int	 c;
 
-		if (it->ts != bd->ts)
-			c = it->ts < bd->ts ? -1 : 1;
-		else
-			c = memcmp(it->id, bd->id, 32);
-		if (c < 0)
+		if (neg_item_cmp(&ng->items[mid], &key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo;
+	*out = lo;
+	return ERR_OK;
 }
 
 static void
@@ -226,50 +332,68 @@ minimal_bound(const struct neg_item *prev, const struct neg_item *curr,
 	memcpy(bd->id, curr->id, bd->len);
 }
 
-static void
+static bool
+append_id(void *arg, const struct neg_item *it)
+{
+	buf_append(arg, it->id, 32);
+	return true;
+}
+
+static enum err
 split_range(struct neg *ng, size_t lo, size_t hi, const struct bound *upper,
     struct buf *o)
 {
 	size_t	 n = hi - lo, per, extra, i, curr = lo, size;
 	uint8_t	 fp[NEG_FINGERPRINT];
+	struct neg_item a, b;
 	struct bound next;
+	enum err e;
 
 	if (n < BUCKETS * 2) {
 		put_bound(ng, o, upper);
 		put_varint(o, MODE_IDLIST);
 		put_varint(o, n);
-		for (i = lo; i < hi; i++)
-			buf_append(o, ng->items[i].id, 32);
-		return;
+		return st_each(ng, lo, hi, append_id, o);
 	}
 	per = n / BUCKETS;
 	extra = n % BUCKETS;
 	for (i = 0; i < BUCKETS; i++) {
 		size = per + (i < extra ? 1 : 0);
-		neg_fingerprint(&ng->items[curr], size, fp);
+		if ((e = st_fingerprint(ng, curr, curr + size, fp)) != ERR_OK)
+			return e;
 		curr += size;
 		if (curr == hi)
 			next = *upper;
-		else
-			minimal_bound(&ng->items[curr - 1], &ng->items[curr],
-			    &next);
+		else {
+			if ((e = st_get(ng, curr - 1, &a)) != ERR_OK ||
+			    (e = st_get(ng, curr, &b)) != ERR_OK)
+				return e;
+			minimal_bound(&a, &b, &next);
+		}
 		put_bound(ng, o, &next);
 		put_varint(o, MODE_FP);
 		buf_append(o, fp, sizeof(fp));
 	}
+	return ERR_OK;
 }
 
 enum err
 neg_initiate(struct neg *ng, struct buf *out)
 {
 	struct bound inf;
+	enum err e;
 
 	memset(&inf, 0, sizeof(inf));
 	inf.ts = TS_INF;
 	ng->initiator = true;
 	ng->last_out = 0;
+	if ((e = st_begin(ng)) != ERR_OK)
+		return e;
 	buf_putc(out, NEG_VERSION);
-	split_range(ng, 0, ng->n, &inf, out);
+	e = split_range(ng, 0, ng->n, &inf, out);
+	st_end(ng);
+	if (e != ERR_OK)
+		return e;
 	return out->err ? ERR_NOMEM : ERR_OK;
 }
 
@@ -277,6 +401,27 @@ static int
 id_cmp(const void *a, const void *b)
 {
 	return memcmp(a, b, 32);
+}
+
+struct cmp_ctx {
+	uint8_t		(*ids)[33];
+	size_t		 count;
+	neg_id_cb	 cb;
+	void		*arg;
+};
+
+static bool
+cmp_one(void *arg, const struct neg_item *it)
+{
+	struct cmp_ctx *c = arg;
+	uint8_t	*hit;
+
+	hit = bsearch(it->id, c->ids, c->count, sizeof(*c->ids), id_cmp);
+	if (hit != NULL)
+		hit[32] = 1;
+	else if (c->cb != NULL)
+		c->cb(c->arg, it->id, true);
+	return true;
 }
 
 /*
@@ -288,29 +433,77 @@ static enum err
 compare_ids(struct neg *ng, size_t lower, size_t upper, const uint8_t *list,
     size_t count, neg_id_cb cb, void *arg)
 {
-	uint8_t	(*ids)[33];
-	uint8_t	*hit;
+	struct cmp_ctx c = { NULL, count, cb, arg };
 	size_t	 i;
+	enum err e;
 
-	if ((ids = malloc((count ? count : 1) * sizeof(*ids))) == NULL)
+	if ((c.ids = malloc((count ? count : 1) * sizeof(*c.ids))) == NULL)
 		return ERR_NOMEM;
 	for (i = 0; i < count; i++) {
-		memcpy(ids[i], list + 32 * i, 32);
-		ids[i][32] = 0;			/* seen */
+		memcpy(c.ids[i], list + 32 * i, 32);
+		c.ids[i][32] = 0;			/* seen */
 	}
-	qsort(ids, count, sizeof(*ids), id_cmp);
-	for (i = lower; i < upper; i++) {
-		hit = bsearch(ng->items[i].id, ids, count, sizeof(*ids), id_cmp);
-		if (hit != NULL)
-			hit[32] = 1;
-		else if (cb != NULL)
-			cb(arg, ng->items[i].id, true);
+	qsort(c.ids, count, sizeof(*c.ids), id_cmp);
+	if ((e = st_each(ng, lower, upper, cmp_one, &c)) == ERR_OK)
+		for (i = 0; i < count; i++)
+			if (!c.ids[i][32] && cb != NULL)
+				cb(arg, c.ids[i], false);
+	free(c.ids);
+	return e;
+}
+
+/* The responder's id list for a range, cut where the frame is full. */
+struct list_ctx {
+	struct neg	*ng;
+	size_t		 used;		/* bytes of the reply so far */
+	struct buf	 ids;
+	size_t		 nids;
+	bool		 cut;
+	struct neg_item	 at;		/* the first item left out */
+};
+
+static bool
+list_one(void *arg, const struct neg_item *it)
+{
+	struct list_ctx *l = arg;
+
+	if (over_limit(l->ng, l->used + l->ids.len)) {
+		l->cut = true;
+		l->at = *it;
+		return false;
 	}
-	for (i = 0; i < count; i++)
-		if (!ids[i][32] && cb != NULL)
-			cb(arg, ids[i], false);
-	free(ids);
-	return ERR_OK;
+	buf_append(&l->ids, it->id, 32);
+	l->nids++;
+	return true;
+}
+
+static enum err
+reply_ids(struct neg *ng, size_t lower, size_t *upper, const struct bound *curr,
+    struct buf *full, struct buf *o)
+{
+	struct list_ctx l;
+	struct bound endb = *curr;
+	enum err e;
+
+	memset(&l, 0, sizeof(l));
+	l.ng = ng;
+	l.used = full->len;
+	buf_init(&l.ids, 0);
+	if ((e = st_each(ng, lower, *upper, list_one, &l)) != ERR_OK)
+		goto done;
+	if (l.cut) {
+		item_bound(&l.at, &endb);
+		*upper = lower + l.nids;
+	}
+	put_bound(ng, o, &endb);
+	put_varint(o, MODE_IDLIST);
+	put_varint(o, l.nids);
+	buf_append(o, l.ids.p, l.ids.len);
+	if (l.ids.err)
+		e = ERR_NOMEM;
+done:
+	buf_free(&l.ids);
+	return e;
 }
 
 enum err
@@ -319,12 +512,12 @@ neg_reconcile(struct neg *ng, const uint8_t *msg, size_t len,
 {
 	struct rd r = { msg, msg + len, false };
 	struct buf full, o;
-	struct bound prev, curr, endb, inf;
-	size_t	 prev_index = 0, lower, upper, i, count;
+	struct bound prev, curr, inf;
+	size_t	 prev_index = 0, lower, upper, count;
 	uint64_t mode;
 	uint8_t	 fp[NEG_FINGERPRINT];
 	const uint8_t *theirs, *list;
-	bool	 skip = false;
+	bool	 skip = false, begun = false;
 	enum err e = ERR_OK;
 
 	*done = false;
@@ -344,6 +537,9 @@ neg_reconcile(struct neg *ng, const uint8_t *msg, size_t len,
 		}
 		goto reply;		/* "I speak v1": a bare version byte */
 	}
+	if ((e = st_begin(ng)) != ERR_OK)
+		goto done;
+	begun = true;
 	r.p++;
 	while (r.p < r.end) {
 		buf_reset(&o);
@@ -353,7 +549,9 @@ neg_reconcile(struct neg *ng, const uint8_t *msg, size_t len,
 		if (r.bad)
 			break;
 		lower = prev_index;
-		upper = lower_bound(ng, prev_index, ng->n, &curr);
+		if ((e = lower_bound(ng, prev_index, ng->n, &curr, &upper)) !=
+		    ERR_OK)
+			goto done;
 		switch (mode) {
 		case MODE_SKIP:
 			skip = true;
@@ -361,7 +559,8 @@ neg_reconcile(struct neg *ng, const uint8_t *msg, size_t len,
 		case MODE_FP:
 			if ((theirs = get_bytes(&r, NEG_FINGERPRINT)) == NULL)
 				break;
-			neg_fingerprint(&ng->items[lower], upper - lower, fp);
+			if ((e = st_fingerprint(ng, lower, upper, fp)) != ERR_OK)
+				goto done;
 			if (memcmp(theirs, fp, NEG_FINGERPRINT) == 0) {
 				skip = true;
 				break;
@@ -371,7 +570,9 @@ neg_reconcile(struct neg *ng, const uint8_t *msg, size_t len,
 				put_bound(ng, &o, &prev);
 				put_varint(&o, MODE_SKIP);
 			}
-			split_range(ng, lower, upper, &curr, &o);
+			if ((e = split_range(ng, lower, upper, &curr, &o)) !=
+			    ERR_OK)
+				goto done;
 			break;
 		case MODE_IDLIST:
 			count = (size_t)get_varint(&r);
@@ -392,29 +593,11 @@ neg_reconcile(struct neg *ng, const uint8_t *msg, size_t len,
 				put_bound(ng, &o, &prev);
 				put_varint(&o, MODE_SKIP);
 			}
-			{
-				struct buf ids;
-				size_t	 nids = 0;
-
-				buf_init(&ids, 0);
-				endb = curr;
-				for (i = lower; i < upper; i++) {
-					if (over_limit(ng, full.len + ids.len)) {
-						item_bound(&ng->items[i], &endb);
-						upper = i;
-						break;
-					}
-					buf_append(&ids, ng->items[i].id, 32);
-					nids++;
-				}
-				put_bound(ng, &o, &endb);
-				put_varint(&o, MODE_IDLIST);
-				put_varint(&o, nids);
-				buf_append(&o, ids.p, ids.len);
-				buf_free(&ids);
-				buf_append(&full, o.p, o.len);
-				buf_reset(&o);
-			}
+			if ((e = reply_ids(ng, lower, &upper, &curr, &full, &o)) !=
+			    ERR_OK)
+				goto done;
+			buf_append(&full, o.p, o.len);
+			buf_reset(&o);
 			break;
 		default:
 			r.bad = true;
@@ -424,7 +607,8 @@ neg_reconcile(struct neg *ng, const uint8_t *msg, size_t len,
 			break;
 		if (over_limit(ng, full.len + o.len)) {
 			/* Out of room: one fingerprint for all that is left. */
-			neg_fingerprint(&ng->items[upper], ng->n - upper, fp);
+			if ((e = st_fingerprint(ng, upper, ng->n, fp)) != ERR_OK)
+				goto done;
 			put_bound(ng, &full, &inf);
 			put_varint(&full, MODE_FP);
 			buf_append(&full, fp, sizeof(fp));
@@ -448,6 +632,8 @@ reply:
 	else
 		buf_append(out, full.p, full.len);
 done:
+	if (begun)
+		st_end(ng);
 	buf_free(&full);
 	buf_free(&o);
 	return e;

@@ -117,12 +117,22 @@ void
 sync_start(struct sync *s, uint64_t now)
 {
 	struct buf m;
+	enum err e;
 
 	s->now = now;
 	buf_init(&m, 0);
-	if (neg_init(&s->ng, s->p.items, s->p.nitems, SYNC_NEG_FRAME) !=
-	    ERR_OK || neg_initiate(&s->ng, &m) != ERR_OK || m.err)
-		fail(s, "negentropy: out of memory");
+	if (s->p.storage != NULL)
+		e = neg_init_storage(&s->ng, s->p.storage, s->p.storage_arg,
+		    SYNC_NEG_FRAME);
+	else
+		e = neg_init(&s->ng, s->p.items, s->p.nitems, SYNC_NEG_FRAME);
+	if (e == ERR_OK)
+		e = neg_initiate(&s->ng, &m);
+	if (e == ERR_OK && m.err)
+		e = ERR_NOMEM;
+	if (e != ERR_OK)
+		fail(s, e == ERR_NOMEM ? "negentropy: out of memory" :
+		    "negentropy: reading the local set failed");
 	else {
 		msg_neg_open(&s->out, "sync", s->p.filter,
 		    (const uint8_t *)m.p, m.len);
@@ -437,14 +447,18 @@ on_neg_msg(struct sync *s, const struct msg *m)
 {
 	struct buf in, reply;
 	bool	 done = false;
+	enum err e = ERR_OK;
 
 	buf_init(&in, 0);
 	buf_init(&reply, 0);
 	if (msg_neg_bytes(m, &in) != ERR_OK)
 		fail(s, "the relay sent a malformed NEG-MSG");
-	else if (neg_reconcile(&s->ng, (const uint8_t *)in.p, in.len, &reply,
-	    on_id, s, &done) != ERR_OK || reply.err)
-		fail(s, "the relay sent a malformed negentropy message");
+	else if ((e = neg_reconcile(&s->ng, (const uint8_t *)in.p, in.len,
+	    &reply, on_id, s, &done)) != ERR_OK || reply.err)
+		fail(s, e == ERR_NEG ?
+		    "the relay sent a malformed negentropy message" :
+		    e == ERR_OK || e == ERR_NOMEM ? "negentropy: out of memory" :
+		    "negentropy: reading the local set failed");
 	else if (done) {
 		msg_neg_close(&s->out, "sync");
 		send_out(s);

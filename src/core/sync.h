@@ -92,6 +92,8 @@ struct sync_params {
 	const uint8_t	*own;		/* this node's pubkey: first up; or NULL */
 	const struct neg_item *items;	/* the local set, sorted (neg_sort) */
 	size_t		 nitems;
+	const struct neg_storage *storage;	/* or this, if not NULL */
+	void		*storage_arg;
 	unsigned	 timeout_ms;	/* silence allowed in any step */
 };
 

@@ -200,8 +200,7 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 	sp.up = up;
 	sp.down = down;
 	sp.own = w.o->own;
-	sp.items = ss.items;
-	sp.nitems = ss.nitems;
+	sync_store_params(&ss, &sp);
 	sp.timeout_ms = timeout_s * 1000;
 	net.arg = &w;
 	net.send = net_send;

@@ -1,9 +1,11 @@
 /*
  * relay_neg.c: NIP-77 on the relay side -- NEG-OPEN, NEG-MSG, NEG-CLOSE,
- * answered with NEG-MSG or NEG-ERR.  A session takes a snapshot of the
- * (created_at, id) set its filter matches when it opens and keeps it to
- * the end, so the set cannot change between rounds; the engine is
- * negentropy.c.  Session ids have their own namespace, apart from REQ's.
+ * answered with NEG-MSG or NEG-ERR; the engine is negentropy.c.  A
+ * session over a time window ({}, since, until) reads the store's NIP-77
+ * index (store_neg.h) at each message, so a round costs what differs and
+ * not the store; any other filter takes a snapshot of the (created_at,
+ * id) set it matches when it opens and keeps it to the end.  Session ids
+ * have their own namespace, apart from REQ's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,14 +14,16 @@
 #include "log.h"
 #include "negentropy.h"
 #include "relay_int.h"
+#include "store_neg.h"
 
 /* Largest reply we send: hex doubles it on the wire. */
 #define NEG_FRAME	(256u << 10)
 
 struct negsess {
 	char		 id[MSG_MAX_SUBID * 4 + 1];
-	struct neg_item	*items;
+	struct neg_item	*items;		/* the snapshot, or NULL */
 	size_t		 n;
+	struct store_neg *view;		/* or the index */
 	struct neg	 ng;
 };
 
@@ -52,6 +56,8 @@ sess_remove(struct rconn *c, const char *id)
 	if (s == NULL)
 		return;
 	free(s->items);
+	if (s->view != NULL)
+		store_neg_close(s->view);
 	*s = c->negs[--c->nnegs];
 }
 
@@ -141,16 +147,25 @@ relay_on_neg(struct relay *r, struct rconn *c, const struct msg *m)
 	snprintf(s->id, sizeof(s->id), "%s", m->subid);
 	relay_commit(r);
 	relay_deliver_new(r);
-	e = store_ids(r->store, &f, (uint64_t)time(NULL),
-	    r->lim.max_sync_events, &s->items, &s->n);
+	if (store_neg_serves(&f)) {
+		if ((e = store_neg_open(r->store, &f, &s->view)) == ERR_OK)
+			neg_init_storage(&s->ng, &store_neg_storage, s->view,
+			    NEG_FRAME);
+	} else if ((e = store_ids(r->store, &f, (uint64_t)time(NULL),
+	    r->lim.max_sync_events, &s->items, &s->n)) == ERR_OK) {
+		neg_sort(s->items, s->n);
+		neg_init(&s->ng, s->items, s->n, NEG_FRAME);
+	}
 	filter_free(&f);
 	if (e != ERR_OK) {
 		neg_err(r, c, m->subid, e);
 		return;
 	}
-	neg_sort(s->items, s->n);
-	neg_init(&s->ng, s->items, s->n, NEG_FRAME);
 	c->nnegs++;
-	log_debug("%s: negentropy session over %zu events", c->peer, s->n);
+	if (s->view != NULL)
+		log_debug("%s: negentropy session on the index", c->peer);
+	else
+		log_debug("%s: negentropy session over %zu events", c->peer,
+		    s->n);
 	round_trip(r, c, s, m);
 }

@@ -17,6 +17,7 @@
 #include "negentropy.h"
 #include "progress.h"
 #include "stick.h"
+#include "store_neg.h"
 #include "store_mesh.h"
 
 #define STICK_MAX_EVENTS 50000000	/* per side, per run */
@@ -215,28 +216,35 @@ reconcile(struct store *local, struct store *remote, const struct filter *f,
 {
 	double	 t0 = secs_now(), t1;
 	struct neg_item *li = NULL, *ri = NULL;
-	size_t	 ln, rn;
+	struct store_neg *lv = NULL, *rv = NULL;
+	size_t	 ln = 0, rn = 0;
 	struct neg client, server;
 	struct buf a, b;
 	bool	 done = false;
 	enum err e;
 
-	if ((e = store_ids(local, f, now, STICK_MAX_EVENTS, &li, &ln)) !=
-	    ERR_OK)
-		return e;
-	if ((e = store_ids(remote, f, now, STICK_MAX_EVENTS, &ri, &rn)) !=
-	    ERR_OK) {
-		free(li);
-		return e;
-	}
-	neg_sort(li, ln);
-	neg_sort(ri, rn);
-	t1 = secs_now();
-	rep->t_read = t1 - t0;
 	buf_init(&a, 0);
 	buf_init(&b, 0);
-	neg_init(&client, li, ln, 0);
-	neg_init(&server, ri, rn, 0);
+	if (store_neg_serves(f)) {
+		/* A time window: both ends read their NIP-77 index. */
+		if ((e = store_neg_open(local, f, &lv)) != ERR_OK ||
+		    (e = store_neg_open(remote, f, &rv)) != ERR_OK)
+			goto done;
+		neg_init_storage(&client, &store_neg_storage, lv, 0);
+		neg_init_storage(&server, &store_neg_storage, rv, 0);
+	} else {
+		if ((e = store_ids(local, f, now, STICK_MAX_EVENTS, &li,
+		    &ln)) != ERR_OK ||
+		    (e = store_ids(remote, f, now, STICK_MAX_EVENTS, &ri,
+		    &rn)) != ERR_OK)
+			goto done;
+		neg_sort(li, ln);
+		neg_sort(ri, rn);
+		neg_init(&client, li, ln, 0);
+		neg_init(&server, ri, rn, 0);
+	}
+	t1 = secs_now();
+	rep->t_read = t1 - t0;
 	e = neg_initiate(&client, &a);
 	while (e == ERR_OK && !done && rep->rounds < 1000) {
 		rep->rounds++;
@@ -251,10 +259,15 @@ reconcile(struct store *local, struct store *remote, const struct filter *f,
 		    &done);
 	}
 	rep->t_neg = secs_now() - t1;
+done:
 	buf_free(&a);
 	buf_free(&b);
 	free(li);
 	free(ri);
+	if (lv != NULL)
+		store_neg_close(lv);
+	if (rv != NULL)
+		store_neg_close(rv);
 	return e;
 }
 

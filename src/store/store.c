@@ -17,7 +17,7 @@
 #include "log.h"
 #include "store_int.h"
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 #define STORE_STR2(x)		#x
 #define STORE_STR(x)		STORE_STR2(x)
 
@@ -82,7 +82,18 @@ static const char store_schema[] =
     " how INTEGER NOT NULL,"		/* enum seen_how */
     " at INTEGER NOT NULL,"
     " reason TEXT NOT NULL DEFAULT '',"
-    " PRIMARY KEY(eid, lid)) WITHOUT ROWID;";
+    " PRIMARY KEY(eid, lid)) WITHOUT ROWID;"
+    /*
+     * Version 3: the NIP-77 index (store_neg.c): events in (created_at,
+     * id) order, and per block of them the first key, count and id sum.
+     */
+    "CREATE INDEX IF NOT EXISTS ev_neg ON events(created_at, id);"
+    "CREATE TABLE IF NOT EXISTS negidx("
+    " ts INTEGER NOT NULL,"
+    " id BLOB NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " sum BLOB NOT NULL,"
+    " PRIMARY KEY(ts, id)) WITHOUT ROWID;";
 
 static const char *const store_sql[Q__COUNT] = {
 	[Q_HAS] = "SELECT 1 FROM events WHERE id = ?",
@@ -185,6 +196,7 @@ store_schema_init(struct store *s)
 	if ((e = store_exec(s, "BEGIN IMMEDIATE")) != ERR_OK)
 		return e;
 	if ((e = store_exec(s, store_schema)) != ERR_OK ||
+	    (version < 3 && (e = store_neg_rebuild(s)) != ERR_OK) ||
 	    (e = store_exec(s, "PRAGMA user_version = "
 	    STORE_STR(STORE_SCHEMA_VERSION))) != ERR_OK) {
 		store_exec(s, "ROLLBACK");
@@ -256,6 +268,7 @@ store_close(struct store *s)
 		return;
 	for (i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(s->q[i]);
+	store_neg_free(s);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(s->db));
 	buf_free(&s->tmp);
@@ -482,7 +495,8 @@ unlink_event(struct store *s, sqlite3_int64 eid)
 	}
 	st = s->q[Q_EV_DEL];
 	sqlite3_bind_int64(st, 1, eid);
-	e = step_done(s, st, "store: unlink");
+	if ((e = step_done(s, st, "store: unlink")) == ERR_OK)
+		e = store_neg_del(s, ev.created_at, ev.id);
 done:
 	free(scratch);
 	free(json);
@@ -725,7 +739,8 @@ store_put(struct store *s, const struct event *ev, uint64_t now)
 	if ((e = step_done(s, st, "store: insert")) != ERR_OK)
 		goto done;
 	eid = sqlite3_last_insert_rowid(s->db);
-	if ((e = put_tags(s, ev, eid, true)) != ERR_OK)
+	if ((e = store_neg_add(s, ev->created_at, ev->id)) != ERR_OK ||
+	    (e = put_tags(s, ev, eid, true)) != ERR_OK)
 		goto done;
 	if (fts_wanted(ev)) {
 		st = s->q[Q_FTS];

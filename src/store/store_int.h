@@ -39,10 +39,22 @@ struct store {
 	int		 flags;
 	int		 in_tx;
 	struct buf	 tmp;		/* key building */
+	struct negidx	*nx;		/* the NIP-77 index (store_neg.c) */
 };
 
 /* Builds the tags table key for a tag's name and first value. */
 void		store_tag_key(struct buf *, char, const char *, size_t);
+
+/*
+ * The NIP-77 index (store_neg.c): an event counted in or out, inside the
+ * transaction that stores or removes it; the whole index built again
+ * from the events (the schema upgrade); the handle's part freed.
+ */
+struct negidx;
+enum err	store_neg_add(struct store *, uint64_t ts, const uint8_t id[32]);
+enum err	store_neg_del(struct store *, uint64_t ts, const uint8_t id[32]);
+enum err	store_neg_rebuild(struct store *);
+void		store_neg_free(struct store *);
 
 /* Maps a SQLite result code to the error table, logging msg once. */
 enum err	store_sqlerr(struct store *, int rc, const char *what);

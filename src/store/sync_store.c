@@ -87,12 +87,15 @@ sync_store_open(struct sync_store *ss, struct store *st,
 	ss->lid = lid;
 	ss->pol.max_future = future_limit;
 	ingest_ctx_init(&ss->ictx);
-	if ((e = store_ids(st, f, (uint64_t)time(NULL), max, &ss->items,
-	    &ss->nitems)) != ERR_OK) {
+	if (store_neg_serves(f))
+		e = store_neg_open(st, f, &ss->view);
+	else if ((e = store_ids(st, f, (uint64_t)time(NULL), max,
+	    &ss->items, &ss->nitems)) == ERR_OK)
+		neg_sort(ss->items, ss->nitems);
+	if (e != ERR_OK) {
 		ingest_ctx_free(&ss->ictx);
 		return e;
 	}
-	neg_sort(ss->items, ss->nitems);
 	memset(local, 0, sizeof(*local));
 	local->arg = ss;
 	local->read_ids = read_ids;
@@ -103,9 +106,20 @@ sync_store_open(struct sync_store *ss, struct store *st,
 }
 
 void
+sync_store_params(const struct sync_store *ss, struct sync_params *sp)
+{
+	sp->items = ss->items;
+	sp->nitems = ss->nitems;
+	sp->storage = ss->view != NULL ? &store_neg_storage : NULL;
+	sp->storage_arg = ss->view;
+}
+
+void
 sync_store_close(struct sync_store *ss)
 {
 	free(ss->items);
+	if (ss->view != NULL)
+		store_neg_close(ss->view);
 	ingest_ctx_free(&ss->ictx);
 	memset(ss, 0, sizeof(*ss));
 }

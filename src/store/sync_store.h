@@ -12,6 +12,7 @@
 
 #include "ingest.h"
 #include "store.h"
+#include "store_neg.h"
 #include "sync.h"
 
 struct sync_store {
@@ -21,11 +22,13 @@ struct sync_store {
 	struct ingest_policy pol;	/* any past created_at; future bounded */
 	struct neg_item	*items;		/* the local set, sorted */
 	size_t		 nitems;
+	struct store_neg *view;		/* or the NIP-77 index (store_neg.h) */
 };
 
 /*
- * Reads the local set of f (at most max events) and fills local with
- * the functions and arg for sync_init.  Events the relay sends dated more
+ * Opens a view of the NIP-77 index when it serves f, else reads the
+ * local set of f (at most max events); fills local with the functions
+ * and arg for sync_init.  sync_store_params sets the local set in sp.  Events the relay sends dated more
  * than future_limit seconds ahead (0: no bound) are refused.  Returns: ERR_OK, ERR_NEG_TOO_BIG
  * or a database error.
  */
@@ -33,5 +36,6 @@ enum err	sync_store_open(struct sync_store *, struct store *,
 		    const struct filter *f, size_t max, int64_t lid,
 		    uint64_t future_limit, struct sync_local *local);
 void		sync_store_close(struct sync_store *);
+void		sync_store_params(const struct sync_store *, struct sync_params *);
 
 #endif

@@ -1,0 +1,830 @@
+/*
+ * store_neg.c: the NIP-77 index (negidx) and the negentropy storage over
+ * it (store_neg.h).
+ *
+ * negidx(ts, id, n, sum): a block starts at key (ts, id) and holds the n
+ * events from there up to the next block's key; sum is their ids added
+ * as 256-bit little-endian integers.  The first block starts at (0, 0^32)
+ * and stays even when empty, so every event has a block.  A block that
+ * grows past NEGIDX_SPLIT splits at its middle event; one that empties
+ * goes.  The upgrade to schema 3 builds the table from the events.
+ *
+ * Reading: the block rows are loaded once per handle and kept while
+ * neither this handle (sqlite3_total_changes64) nor another
+ * (PRAGMA data_version) has written; prefix counts and sums over them
+ * make a position or a key one binary search away, and the events of a
+ * block are read through the (created_at, id) index into a few cached
+ * slots.  Each message of a session runs in one read transaction, so it
+ * sees one state of the store.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "progress.h"
+#include "store_int.h"
+#include "store_neg.h"
+
+#define NEGIDX_SPLIT	512	/* a block past this many events splits */
+#define NEGIDX_FILL	256	/* events per block when the index is built */
+#define SLOTS		8	/* blocks' events kept in memory */
+
+enum {
+	NQ_FIND,
+	NQ_SET,
+	NQ_ADD,
+	NQ_DEL,
+	NQ_BLOCKS,
+	NQ_ITEMS,
+	NQ_WALK,
+	NQ_VERSION,
+	NQ__COUNT
+};
+
+static const char *const nq_sql[NQ__COUNT] = {
+	[NQ_FIND] = "SELECT ts, id, n, sum FROM negidx WHERE (ts, id) <= (?, ?)"
+	    " ORDER BY ts DESC, id DESC LIMIT 1",
+	[NQ_SET] = "UPDATE negidx SET n = ?, sum = ? WHERE ts = ? AND id = ?",
+	[NQ_ADD] = "INSERT INTO negidx(ts, id, n, sum) VALUES (?, ?, ?, ?)",
+	[NQ_DEL] = "DELETE FROM negidx WHERE ts = ? AND id = ?",
+	[NQ_BLOCKS] = "SELECT ts, id, n, sum FROM negidx ORDER BY ts, id",
+	[NQ_ITEMS] = "SELECT created_at, id FROM events"
+	    " WHERE (created_at, id) >= (?, ?) ORDER BY created_at, id LIMIT ?",
+	[NQ_WALK] = "SELECT created_at, id FROM events"
+	    " WHERE (created_at, id) >= (?, ?) ORDER BY created_at, id LIMIT ?",
+	[NQ_VERSION] = "PRAGMA data_version",
+};
+
+struct block {
+	struct neg_item	 key;
+	uint64_t	 n;
+	uint8_t		 sum[32];
+	uint64_t	 before;	/* events in the blocks before */
+	uint8_t		 sum_before[32];
+};
+
+struct slot {
+	size_t		 b;		/* the block; SIZE_MAX: none */
+	struct neg_item	*items;
+	size_t		 n, cap;
+	uint64_t	 used;
+};
+
+struct negidx {
+	sqlite3_stmt	*q[NQ__COUNT];
+	struct block	*blocks;
+	size_t		 nb;
+	uint64_t	 total;
+	uint8_t		 sum_total[32];
+	bool		 valid;
+	sqlite3_int64	 version, changes;
+	struct slot	 slot[SLOTS];
+	uint64_t	 clock;
+	uint64_t	 reads;
+};
+
+struct store_neg {
+	struct store	*s;
+	struct neg_item	 lo, hi;	/* [lo, hi) of the whole order */
+	bool		 hi_inf, none;
+	uint64_t	 base, n;
+	bool		 own_tx;
+	uint64_t	 reads, reads0;
+};
+
+static const uint8_t zero32[32];
+
+static enum err
+nx_get(struct store *s, struct negidx **out)
+{
+	struct negidx *x = s->nx;
+	int	 i, rc;
+
+	if (x == NULL) {
+		if ((x = calloc(1, sizeof(*x))) == NULL)
+			return ERR_NOMEM;
+		for (i = 0; i < SLOTS; i++)
+			x->slot[i].b = SIZE_MAX;
+		s->nx = x;
+	}
+	for (i = 0; i < NQ__COUNT; i++) {
+		if (x->q[i] != NULL)
+			continue;
+		rc = sqlite3_prepare_v3(s->db, nq_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &x->q[i], NULL);
+		if (rc != SQLITE_OK)
+			return store_sqlerr(s, rc, "store: negidx");
+	}
+	*out = x;
+	return ERR_OK;
+}
+
+void
+store_neg_free(struct store *s)
+{
+	struct negidx *x = s->nx;
+	int	 i;
+
+	if (x == NULL)
+		return;
+	for (i = 0; i < NQ__COUNT; i++)
+		sqlite3_finalize(x->q[i]);
+	for (i = 0; i < SLOTS; i++)
+		free(x->slot[i].items);
+	free(x->blocks);
+	free(x);
+	s->nx = NULL;
+}
+
+static void
+bind_key(sqlite3_stmt *st, int col, uint64_t ts, const uint8_t id[32])
+{
+	sqlite3_bind_int64(st, col, (sqlite3_int64)ts);
+	sqlite3_bind_blob(st, col + 1, id, 32, SQLITE_STATIC);
+}
+
+static enum err
+step_done(struct store *s, sqlite3_stmt *st)
+{
+	int	 rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? ERR_OK : store_sqlerr(s, rc, "store: negidx");
+}
+
+/* Reads a (created_at, id) row; false if the id is not 32 bytes. */
+static bool
+row_item(sqlite3_stmt *st, struct neg_item *it)
+{
+	if (sqlite3_column_bytes(st, 1) != 32)
+		return false;
+	it->ts = (uint64_t)sqlite3_column_int64(st, 0);
+	memcpy(it->id, sqlite3_column_blob(st, 1), 32);
+	return true;
+}
+
+/*
+ * The events from key on, at most max, into a malloc'd array.
+ * Returns: ERR_OK, ERR_NOMEM, ERR_DB_CORRUPT or a database error.
+ */
+static enum err
+read_items(struct store *s, sqlite3_stmt *st, const struct neg_item *key,
+    uint64_t max, struct neg_item **items, size_t *n, size_t *cap)
+{
+	struct neg_item *ni;
+	int	 rc;
+	enum err e = ERR_OK;
+
+	*n = 0;
+	bind_key(st, 1, key->ts, key->id);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == *cap) {
+			size_t	 nc = *cap ? *cap * 2 : 64;
+
+			if ((ni = realloc(*items, nc * sizeof(*ni))) == NULL) {
+				e = ERR_NOMEM;
+				break;
+			}
+			*items = ni;
+			*cap = nc;
+		}
+		if (!row_item(st, &(*items)[*n])) {
+			e = ERR_DB_CORRUPT;
+			break;
+		}
+		(*n)++;
+	}
+	if (e == ERR_OK && rc != SQLITE_DONE)
+		e = store_sqlerr(s, rc, "store: negidx");
+	sqlite3_reset(st);
+	return e;
+}
+
+/* Adds a block row. */
+static enum err
+block_add(struct store *s, struct negidx *x, const struct neg_item *key,
+    uint64_t n, const uint8_t sum[32])
+{
+	sqlite3_stmt *st = x->q[NQ_ADD];
+
+	bind_key(st, 1, key->ts, key->id);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)n);
+	sqlite3_bind_blob(st, 4, sum, 32, SQLITE_STATIC);
+	return step_done(s, st);
+}
+
+static enum err
+block_set(struct store *s, struct negidx *x, const struct neg_item *key,
+    uint64_t n, const uint8_t sum[32])
+{
+	sqlite3_stmt *st = x->q[NQ_SET];
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)n);
+	sqlite3_bind_blob(st, 2, sum, 32, SQLITE_STATIC);
+	bind_key(st, 3, key->ts, key->id);
+	return step_done(s, st);
+}
+
+/* Splits the block at key, of n events summing to sum, at its middle. */
+static enum err
+block_split(struct store *s, struct negidx *x, const struct neg_item *key,
+    uint64_t n, const uint8_t sum[32])
+{
+	struct neg_item *items = NULL;
+	uint8_t	 lo[32], hi[32];
+	size_t	 got, cap = 0, half, i;
+	enum err e;
+
+	if ((e = read_items(s, x->q[NQ_ITEMS], key, n, &items, &got, &cap)) !=
+	    ERR_OK)
+		goto done;
+	if (got != n) {
+		log_warnx("store: negidx block of %llu events holds %zu",
+		    (unsigned long long)n, got);
+		e = ERR_DB_CORRUPT;
+		goto done;
+	}
+	half = got / 2;
+	memset(hi, 0, 32);
+	for (i = half; i < got; i++)
+		neg_sum_add(hi, items[i].id);
+	memcpy(lo, sum, 32);
+	neg_sum_sub(lo, hi);
+	if ((e = block_set(s, x, key, half, lo)) == ERR_OK)
+		e = block_add(s, x, &items[half], got - half, hi);
+done:
+	free(items);
+	return e;
+}
+
+/* Counts an event in (add) or out of its block. */
+static enum err
+nx_update(struct store *s, uint64_t ts, const uint8_t id[32], bool add)
+{
+	struct negidx *x;
+	struct neg_item key;
+	sqlite3_stmt *st;
+	uint8_t	 sum[32];
+	uint64_t n = 0;
+	int	 rc;
+	enum err e;
+
+	if ((e = nx_get(s, &x)) != ERR_OK)
+		return e;
+	x->valid = false;
+	st = x->q[NQ_FIND];
+	bind_key(st, 1, ts, id);
+	memset(&key, 0, sizeof(key));
+	memset(sum, 0, 32);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (!row_item(st, &key) || sqlite3_column_bytes(st, 3) != 32)
+			rc = SQLITE_CORRUPT;
+		else {
+			n = (uint64_t)sqlite3_column_int64(st, 2);
+			memcpy(sum, sqlite3_column_blob(st, 3), 32);
+		}
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		/* No first block: the table was emptied; start it again. */
+		if ((e = block_add(s, x, &key, 0, sum)) != ERR_OK)
+			return e;
+	} else if (rc != SQLITE_ROW)
+		return store_sqlerr(s, rc, "store: negidx");
+	if (add) {
+		n++;
+		neg_sum_add(sum, id);
+	} else {
+		if (n == 0) {
+			log_warnx("store: negidx: an event outside the index");
+			return ERR_DB_CORRUPT;
+		}
+		n--;
+		neg_sum_sub(sum, id);
+	}
+	if (n == 0 && (key.ts != 0 || memcmp(key.id, zero32, 32) != 0)) {
+		st = x->q[NQ_DEL];
+		bind_key(st, 1, key.ts, key.id);
+		return step_done(s, st);
+	}
+	if ((e = block_set(s, x, &key, n, sum)) != ERR_OK)
+		return e;
+	return n > NEGIDX_SPLIT ? block_split(s, x, &key, n, sum) : ERR_OK;
+}
+
+enum err
+store_neg_add(struct store *s, uint64_t ts, const uint8_t id[32])
+{
+	return nx_update(s, ts, id, true);
+}
+
+enum err
+store_neg_del(struct store *s, uint64_t ts, const uint8_t id[32])
+{
+	return nx_update(s, ts, id, false);
+}
+
+enum err
+store_neg_rebuild(struct store *s)
+{
+	struct negidx *x;
+	struct progress prog;
+	struct neg_item key, it;
+	sqlite3_stmt *st = NULL;
+	uint8_t	 sum[32];
+	uint64_t n = 0, done = 0;
+	int	 rc;
+	enum err e;
+
+	if ((e = nx_get(s, &x)) != ERR_OK)
+		return e;
+	x->valid = false;
+	if ((rc = sqlite3_exec(s->db, "DELETE FROM negidx", NULL, NULL,
+	    NULL)) != SQLITE_OK)
+		return store_sqlerr(s, rc, "store: negidx");
+	rc = sqlite3_prepare_v2(s->db, "SELECT created_at, id FROM events"
+	    " ORDER BY created_at, id", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(s, rc, "store: negidx");
+	progress_init(&prog);
+	memset(&key, 0, sizeof(key));
+	memset(sum, 0, 32);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!row_item(st, &it)) {
+			e = ERR_DB_CORRUPT;
+			goto done;
+		}
+		if (n == NEGIDX_FILL) {
+			if ((e = block_add(s, x, &key, n, sum)) != ERR_OK)
+				goto done;
+			key = it;
+			n = 0;
+			memset(sum, 0, 32);
+		}
+		neg_sum_add(sum, it.id);
+		n++;
+		if ((++done & 0xffff) == 0)
+			progress_update(&prog, "store: NIP-77 index", done,
+			    "events", NULL);
+	}
+	if (rc != SQLITE_DONE)
+		e = store_sqlerr(s, rc, "store: negidx");
+	else
+		e = block_add(s, x, &key, n, sum);
+done:
+	progress_end(&prog);
+	sqlite3_finalize(st);
+	if (e == ERR_OK && done > 0)
+		log_info("store: NIP-77 index built over %llu events",
+		    (unsigned long long)done);
+	return e;
+}
+
+/* Loads the block rows unless they are current. */
+static enum err
+nx_refresh(struct store *s, struct negidx *x)
+{
+	sqlite3_stmt *st = x->q[NQ_VERSION];
+	struct block *nb = NULL, *b;
+	size_t	 n = 0, cap = 0, i;
+	sqlite3_int64 version = 0, changes;
+	int	 rc;
+	enum err e = ERR_OK;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		version = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return store_sqlerr(s, rc, "store: negidx");
+	changes = sqlite3_total_changes64(s->db);
+	if (x->valid && version == x->version && changes == x->changes)
+		return ERR_OK;
+	st = x->q[NQ_BLOCKS];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			if ((b = realloc(nb, cap * sizeof(*b))) == NULL) {
+				e = ERR_NOMEM;
+				break;
+			}
+			nb = b;
+		}
+		b = &nb[n];
+		if (!row_item(st, &b->key) || sqlite3_column_bytes(st, 3) != 32 ||
+		    sqlite3_column_int64(st, 2) < 0) {
+			e = ERR_DB_CORRUPT;
+			break;
+		}
+		b->n = (uint64_t)sqlite3_column_int64(st, 2);
+		memcpy(b->sum, sqlite3_column_blob(st, 3), 32);
+		n++;
+	}
+	if (e == ERR_OK && rc != SQLITE_DONE)
+		e = store_sqlerr(s, rc, "store: negidx");
+	sqlite3_reset(st);
+	if (e == ERR_OK && n == 0) {
+		log_warnx("store: the NIP-77 index is empty");
+		e = ERR_DB_CORRUPT;
+	}
+	if (e != ERR_OK) {
+		free(nb);
+		return e;
+	}
+	x->reads += n;
+	free(x->blocks);
+	x->blocks = nb;
+	x->nb = n;
+	x->total = 0;
+	memset(x->sum_total, 0, 32);
+	for (i = 0; i < n; i++) {
+		nb[i].before = x->total;
+		memcpy(nb[i].sum_before, x->sum_total, 32);
+		x->total += nb[i].n;
+		neg_sum_add(x->sum_total, nb[i].sum);
+	}
+	for (i = 0; i < SLOTS; i++)
+		x->slot[i].b = SIZE_MAX;
+	x->version = version;
+	x->changes = changes;
+	x->valid = true;
+	return ERR_OK;
+}
+
+/* The events of block b, from a slot. */
+static enum err
+nx_load(struct store *s, struct negidx *x, size_t b, struct slot **out)
+{
+	struct slot *sl = &x->slot[0];
+	size_t	 i;
+	enum err e;
+
+	for (i = 0; i < SLOTS; i++) {
+		if (x->slot[i].b == b) {
+			sl = &x->slot[i];
+			goto hit;
+		}
+		if (x->slot[i].used < sl->used)
+			sl = &x->slot[i];
+	}
+	sl->b = SIZE_MAX;
+	if ((e = read_items(s, x->q[NQ_ITEMS], &x->blocks[b].key,
+	    x->blocks[b].n, &sl->items, &sl->n, &sl->cap)) != ERR_OK)
+		return e;
+	x->reads += sl->n;
+	if (sl->n != x->blocks[b].n || (b + 1 < x->nb && sl->n > 0 &&
+	    neg_item_cmp(&sl->items[sl->n - 1], &x->blocks[b + 1].key) >= 0)) {
+		log_warnx("store: the NIP-77 index disagrees with the events;"
+		    " run the upgrade again (see store_neg_check)");
+		return ERR_DB_CORRUPT;
+	}
+	sl->b = b;
+hit:
+	sl->used = ++x->clock;
+	*out = sl;
+	return ERR_OK;
+}
+
+/* The block holding position g (g < total). */
+static size_t
+block_at(const struct negidx *x, uint64_t g)
+{
+	size_t	 lo = 0, hi = x->nb;
+
+	while (hi - lo > 1) {		/* the last block with before <= g */
+		size_t	 mid = lo + (hi - lo) / 2;
+
+		if (x->blocks[mid].before <= g)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* How many events sort below key. */
+static enum err
+nx_rank(struct store *s, struct negidx *x, const struct neg_item *key,
+    uint64_t *out)
+{
+	size_t	 lo = 0, hi = x->nb, a, b;
+	struct slot *sl;
+	enum err e;
+
+	if (key->ts > (uint64_t)INT64_MAX) {
+		*out = x->total;
+		return ERR_OK;
+	}
+	if (neg_item_cmp(key, &x->blocks[0].key) < 0) {
+		*out = 0;
+		return ERR_OK;
+	}
+	while (hi - lo > 1) {		/* the last block starting <= key */
+		size_t	 mid = lo + (hi - lo) / 2;
+
+		if (neg_item_cmp(&x->blocks[mid].key, key) <= 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if ((e = nx_load(s, x, lo, &sl)) != ERR_OK)
+		return e;
+	a = 0;
+	b = sl->n;
+	while (a < b) {
+		size_t	 mid = a + (b - a) / 2;
+
+		if (neg_item_cmp(&sl->items[mid], key) < 0)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*out = x->blocks[lo].before + a;
+	return ERR_OK;
+}
+
+/* The sum of the ids of the first g events. */
+static enum err
+nx_prefix(struct store *s, struct negidx *x, uint64_t g, uint8_t acc[32])
+{
+	struct block *bl;
+	struct slot *sl;
+	size_t	 b, j, i;
+	enum err e;
+
+	if (g >= x->total) {
+		memcpy(acc, x->sum_total, 32);
+		return ERR_OK;
+	}
+	b = block_at(x, g);
+	bl = &x->blocks[b];
+	j = (size_t)(g - bl->before);
+	memcpy(acc, bl->sum_before, 32);
+	if (j == 0)
+		return ERR_OK;
+	if ((e = nx_load(s, x, b, &sl)) != ERR_OK)
+		return e;
+	if (j <= sl->n / 2) {
+		for (i = 0; i < j; i++)
+			neg_sum_add(acc, sl->items[i].id);
+	} else {
+		neg_sum_add(acc, bl->sum);
+		for (i = j; i < sl->n; i++)
+			neg_sum_sub(acc, sl->items[i].id);
+	}
+	return ERR_OK;
+}
+
+static enum err
+nx_item(struct store *s, struct negidx *x, uint64_t g, struct neg_item *out)
+{
+	struct slot *sl;
+	size_t	 b;
+	enum err e;
+
+	if (g >= x->total)
+		return ERR_DB_CORRUPT;		/* the engine's bug, not input */
+	b = block_at(x, g);
+	if ((e = nx_load(s, x, b, &sl)) != ERR_OK)
+		return e;
+	*out = sl->items[g - x->blocks[b].before];
+	return ERR_OK;
+}
+
+bool
+store_neg_serves(const struct filter *f)
+{
+	return f->nids == 0 && f->nauthors == 0 && f->nkinds == 0 &&
+	    f->ntags == 0 && f->search == NULL && !f->empty;
+}
+
+enum err
+store_neg_open(struct store *s, const struct filter *f, struct store_neg **out)
+{
+	struct store_neg *v;
+
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		return ERR_NOMEM;
+	v->s = s;
+	v->lo.ts = f->since;
+	if (f->until >= (uint64_t)INT64_MAX)
+		v->hi_inf = true;
+	else
+		v->hi.ts = f->until + 1;
+	v->none = f->since > f->until;
+	*out = v;
+	return ERR_OK;
+}
+
+void
+store_neg_close(struct store_neg *v)
+{
+	free(v);
+}
+
+uint64_t
+store_neg_reads(const struct store_neg *v)
+{
+	return v->reads;
+}
+
+static void
+sn_end(void *arg)
+{
+	struct store_neg *v = arg;
+
+	if (v->s->nx != NULL)
+		v->reads += v->s->nx->reads - v->reads0;
+	if (v->own_tx && sqlite3_exec(v->s->db, "COMMIT", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		sqlite3_exec(v->s->db, "ROLLBACK", NULL, NULL, NULL);
+	v->own_tx = false;
+}
+
+static enum err
+sn_begin(void *arg, size_t *n)
+{
+	struct store_neg *v = arg;
+	struct negidx *x;
+	uint64_t top = 0;
+	int	 rc;
+	enum err e;
+
+	v->own_tx = false;
+	if ((e = nx_get(v->s, &x)) != ERR_OK)
+		return e;
+	v->reads0 = x->reads;
+	if (!v->s->in_tx && sqlite3_get_autocommit(v->s->db)) {
+		if ((rc = sqlite3_exec(v->s->db, "BEGIN", NULL, NULL, NULL)) !=
+		    SQLITE_OK)
+			return store_sqlerr(v->s, rc, "store: negidx");
+		v->own_tx = true;
+	}
+	v->base = v->n = 0;
+	if ((e = nx_refresh(v->s, x)) != ERR_OK || v->none)
+		goto done;
+	if ((e = nx_rank(v->s, x, &v->lo, &v->base)) != ERR_OK)
+		goto done;
+	if (v->hi_inf)
+		top = x->total;
+	else if ((e = nx_rank(v->s, x, &v->hi, &top)) != ERR_OK)
+		goto done;
+	v->n = top > v->base ? top - v->base : 0;
+done:
+	if (e != ERR_OK) {
+		sn_end(v);
+		return e;
+	}
+	*n = (size_t)v->n;
+	return ERR_OK;
+}
+
+static enum err
+sn_get(void *arg, size_t i, struct neg_item *out)
+{
+	struct store_neg *v = arg;
+
+	return nx_item(v->s, v->s->nx, v->base + i, out);
+}
+
+static enum err
+sn_lower_bound(void *arg, size_t lo, size_t hi, const struct neg_item *key,
+    size_t *out)
+{
+	struct store_neg *v = arg;
+	uint64_t r;
+	enum err e;
+
+	if ((e = nx_rank(v->s, v->s->nx, key, &r)) != ERR_OK)
+		return e;
+	r = r < v->base ? 0 : r - v->base;
+	*out = r < lo ? lo : r > hi ? hi : (size_t)r;
+	return ERR_OK;
+}
+
+static enum err
+sn_sum(void *arg, size_t lo, size_t hi, uint8_t acc[32])
+{
+	struct store_neg *v = arg;
+	uint8_t	 below[32];
+	enum err e;
+
+	if ((e = nx_prefix(v->s, v->s->nx, v->base + hi, acc)) != ERR_OK ||
+	    (e = nx_prefix(v->s, v->s->nx, v->base + lo, below)) != ERR_OK)
+		return e;
+	neg_sum_sub(acc, below);
+	return ERR_OK;
+}
+
+static enum err
+sn_each(void *arg, size_t lo, size_t hi, neg_item_fn fn, void *fnarg)
+{
+	struct store_neg *v = arg;
+	struct negidx *x = v->s->nx;
+	struct neg_item key, it;
+	sqlite3_stmt *st = x->q[NQ_WALK];
+	uint64_t got = 0;
+	int	 rc;
+	enum err e;
+
+	if (lo >= hi)
+		return ERR_OK;
+	if ((e = nx_item(v->s, x, v->base + lo, &key)) != ERR_OK)
+		return e;
+	bind_key(st, 1, key.ts, key.id);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)(hi - lo));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		got++;
+		if (!row_item(st, &it)) {
+			e = ERR_DB_CORRUPT;
+			break;
+		}
+		if (!fn(fnarg, &it))
+			break;
+	}
+	if (e == ERR_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		e = store_sqlerr(v->s, rc, "store: negidx");
+	sqlite3_reset(st);
+	x->reads += got;
+	return e;
+}
+
+const struct neg_storage store_neg_storage = {
+	sn_begin, sn_end, sn_get, sn_lower_bound, sn_sum, sn_each
+};
+
+static bool
+check_block(const struct block *b, uint64_t n, const uint8_t sum[32])
+{
+	if (b->n == n && memcmp(b->sum, sum, 32) == 0)
+		return true;
+	log_warnx("store: negidx block at %llu holds %llu events, the index"
+	    " says %llu%s", (unsigned long long)b->key.ts,
+	    (unsigned long long)n, (unsigned long long)b->n,
+	    b->n == n ? " (the sums differ)" : "");
+	return false;
+}
+
+enum err
+store_neg_check(struct store *s)
+{
+	struct negidx *x;
+	struct neg_item it;
+	sqlite3_stmt *st = NULL;
+	uint8_t	 sum[32];
+	uint64_t n = 0;
+	size_t	 b = 0;
+	int	 rc;
+	enum err e;
+
+	if ((e = nx_get(s, &x)) != ERR_OK)
+		return e;
+	x->valid = false;
+	if ((e = nx_refresh(s, x)) != ERR_OK)
+		return e;
+	rc = sqlite3_prepare_v2(s->db, "SELECT created_at, id FROM events"
+	    " ORDER BY created_at, id", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(s, rc, "store: negidx");
+	memset(sum, 0, 32);
+	if (x->blocks[0].key.ts != 0 ||
+	    memcmp(x->blocks[0].key.id, zero32, 32) != 0) {
+		log_warnx("store: negidx does not start at 0");
+		e = ERR_DB_CORRUPT;
+		goto done;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!row_item(st, &it)) {
+			e = ERR_DB_CORRUPT;
+			goto done;
+		}
+		while (b + 1 < x->nb &&
+		    neg_item_cmp(&x->blocks[b + 1].key, &it) <= 0) {
+			if (!check_block(&x->blocks[b], n, sum)) {
+				e = ERR_DB_CORRUPT;
+				goto done;
+			}
+			b++;
+			n = 0;
+			memset(sum, 0, 32);
+		}
+		n++;
+		neg_sum_add(sum, it.id);
+	}
+	if (rc != SQLITE_DONE) {
+		e = store_sqlerr(s, rc, "store: negidx");
+		goto done;
+	}
+	for (; b < x->nb; b++) {
+		if (!check_block(&x->blocks[b], n, sum)) {
+			e = ERR_DB_CORRUPT;
+			goto done;
+		}
+		n = 0;
+		memset(sum, 0, 32);
+	}
+done:
+	sqlite3_finalize(st);
+	return e;
+}
