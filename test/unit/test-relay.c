@@ -1251,6 +1251,49 @@ in_set(uint8_t (*v)[32], size_t n, const char *ev)
 	return false;
 }
 
+/* Runs the initiator over items against the relay with filter fj. */
+static void
+neg_run(struct world *w, uint64_t c, const char *fj,
+    const struct neg_item *items, size_t ni, struct idset *got)
+{
+	struct neg ng;
+	struct buf b, in;
+	struct frames *f;
+	struct filter fl;
+	size_t	 rounds = 0;
+	bool	 done = false;
+
+	buf_init(&b, 0);
+	buf_init(&in, 0);
+	assert_int_equal(neg_init(&ng, items, ni, 0), ERR_OK);
+	assert_int_equal(neg_initiate(&ng, &in), ERR_OK);
+	assert_int_equal(filter_parse(fj, strlen(fj), &fl), ERR_OK);
+	msg_neg_open(&b, "n1", &fl, (const uint8_t *)in.p, in.len);
+	filter_free(&fl);
+	send_n(w, c, b.p, b.len);
+	while (!done) {
+		assert_true(++rounds < 20);
+		f = take(w, c);
+		assert_int_equal(f->n, 1);
+		expect_verb(f, 0, MSG_NEG_MSG, "n1");
+		assert_int_equal(msg_neg_bytes(&f->m[0], &in), ERR_OK);
+		buf_reset(&b);
+		assert_int_equal(neg_reconcile(&ng, (const uint8_t *)in.p,
+		    in.len, &b, on_id, got, &done), ERR_OK);
+		frames_free(f);
+		if (!done) {
+			struct buf m;
+
+			buf_init(&m, 0);
+			msg_neg_msg(&m, "n1", (const uint8_t *)b.p, b.len);
+			send_n(w, c, m.p, m.len);
+			buf_free(&m);
+		}
+	}
+	buf_free(&b);
+	buf_free(&in);
+}
+
 /* NIP-77 against the engine: a client runs the initiator to the end. */
 static void
 test_negentropy(void **state)
@@ -1260,12 +1303,10 @@ test_negentropy(void **state)
 	uint64_t t = now_s();
 	char	*ev[30], *extra[4], txt[32];
 	struct neg_item items[24];
-	struct neg ng;
 	struct idset got;
-	struct buf b, in;
 	struct frames *f;
-	size_t	 i, rounds = 0, ni = 0;
-	bool	 done = false;
+	char	 fj[64];
+	size_t	 i, k, ni = 0;
 
 	for (i = 0; i < 30; i++) {
 		snprintf(txt, sizeof(txt), "n%zu", i);
@@ -1288,46 +1329,25 @@ test_negentropy(void **state)
 		tu_event_id(extra[i], items[ni++].id);
 	}
 	neg_sort(items, ni);
-	memset(&got, 0, sizeof(got));
-	buf_init(&b, 0);
-	buf_init(&in, 0);
-	assert_int_equal(neg_init(&ng, items, ni, 0), ERR_OK);
-	assert_int_equal(neg_initiate(&ng, &in), ERR_OK);
-	{
-		struct filter fl;
-
-		assert_int_equal(filter_parse("{\"kinds\":[1]}", 13, &fl),
-		    ERR_OK);
-		msg_neg_open(&b, "n1", &fl, (const uint8_t *)in.p, in.len);
-		filter_free(&fl);
+	/*
+	 * A filter the relay answers from a snapshot, then a time window
+	 * (the same 20 events) that it answers from its NIP-77 index.
+	 */
+	snprintf(fj, sizeof(fj), "{\"until\":%llu}",
+	    (unsigned long long)(t - 81));
+	for (k = 0; k < 2; k++) {
+		memset(&got, 0, sizeof(got));
+		neg_run(w, c, k == 0 ? "{\"kinds\":[1]}" : fj, items, ni, &got);
+		/* What the relay lacks and what we lack, exactly. */
+		assert_int_equal(got.n[0], 4);
+		assert_int_equal(got.n[1], 5);
+		for (i = 0; i < 4; i++)
+			assert_true(in_set(got.have, got.n[0], extra[i]));
+		for (i = 15; i < 20; i++)
+			assert_true(in_set(got.need, got.n[1], ev[i]));
+		if (k == 0)
+			send_s(w, c, "[\"NEG-CLOSE\",\"n1\"]");
 	}
-	send_n(w, c, b.p, b.len);
-	while (!done) {
-		assert_true(++rounds < 20);
-		f = take(w, c);
-		assert_int_equal(f->n, 1);
-		expect_verb(f, 0, MSG_NEG_MSG, "n1");
-		assert_int_equal(msg_neg_bytes(&f->m[0], &in), ERR_OK);
-		buf_reset(&b);
-		assert_int_equal(neg_reconcile(&ng, (const uint8_t *)in.p,
-		    in.len, &b, on_id, &got, &done), ERR_OK);
-		frames_free(f);
-		if (!done) {
-			struct buf m;
-
-			buf_init(&m, 0);
-			msg_neg_msg(&m, "n1", (const uint8_t *)b.p, b.len);
-			send_n(w, c, m.p, m.len);
-			buf_free(&m);
-		}
-	}
-	/* What the relay lacks and what we lack, exactly. */
-	assert_int_equal(got.n[0], 4);
-	assert_int_equal(got.n[1], 5);
-	for (i = 0; i < 4; i++)
-		assert_true(in_set(got.have, got.n[0], extra[i]));
-	for (i = 15; i < 20; i++)
-		assert_true(in_set(got.need, got.n[1], ev[i]));
 	send_s(w, c, "[\"NEG-CLOSE\",\"n1\"]");
 	expect_none(w, c);
 	/* A closed or unknown session: NEG-ERR "closed:". */
@@ -1351,8 +1371,11 @@ test_negentropy(void **state)
 	f = take(w, c);
 	expect_text(f, 0, MSG_NEG_ERR, "unsupported:");
 	frames_free(f);
-	/* More events than max_sync_events (25) match: refused. */
-	send_s(w, c, "[\"NEG-OPEN\",\"n3\",{},\"61\"]");
+	/*
+	 * More events than max_sync_events (25) match a snapshot: refused.
+	 * A time window is read from the index and has no such bound.
+	 */
+	send_s(w, c, "[\"NEG-OPEN\",\"n3\",{\"kinds\":[1,7]},\"61\"]");
 	f = take(w, c);
 	expect_verb(f, 0, MSG_NEG_ERR, "n3");
 	expect_text(f, 0, MSG_NEG_ERR, "blocked: too many events match");
@@ -1380,8 +1403,6 @@ test_negentropy(void **state)
 	f = take(w, c);
 	expect_text(f, 0, MSG_NEG_ERR, "closed:");
 	frames_free(f);
-	buf_free(&b);
-	buf_free(&in);
 	for (i = 0; i < 30; i++)
 		free(ev[i]);
 	for (i = 0; i < 4; i++)
