@@ -147,7 +147,7 @@ relay_on_neg(struct relay *r, struct rconn *c, const struct msg *m)
 	snprintf(s->id, sizeof(s->id), "%s", m->subid);
 	relay_commit(r);
 	relay_deliver_new(r);
-	if (store_neg_serves(&f)) {
+	if (store_neg_serves(r->store, &f)) {
 		if ((e = store_neg_open(r->store, &f, &s->view)) == ERR_OK)
 			neg_init_storage(&s->ng, &store_neg_storage, s->view,
 			    NEG_FRAME);

@@ -206,6 +206,25 @@ copy_ids(struct stick_run *run, struct store *src, struct store *dst,
 	return e;
 }
 
+/* One side of a reconciliation: a view of the index, or the set read. */
+static enum err
+side_open(struct store *st, const struct filter *f, uint64_t now,
+    struct neg *ng, struct store_neg **view, struct neg_item **items)
+{
+	size_t	 n;
+	enum err e;
+
+	if (store_neg_serves(st, f)) {
+		if ((e = store_neg_open(st, f, view)) != ERR_OK)
+			return e;
+		return neg_init_storage(ng, &store_neg_storage, *view, 0);
+	}
+	if ((e = store_ids(st, f, now, STICK_MAX_EVENTS, items, &n)) != ERR_OK)
+		return e;
+	neg_sort(*items, n);
+	return neg_init(ng, *items, n, 0);
+}
+
 /*
  * Reconciles the two sets in-process.  l[0] gets the ids only we have,
  * l[1] those only the target has.
@@ -217,7 +236,6 @@ reconcile(struct store *local, struct store *remote, const struct filter *f,
 	double	 t0 = secs_now(), t1;
 	struct neg_item *li = NULL, *ri = NULL;
 	struct store_neg *lv = NULL, *rv = NULL;
-	size_t	 ln = 0, rn = 0;
 	struct neg client, server;
 	struct buf a, b;
 	bool	 done = false;
@@ -225,24 +243,10 @@ reconcile(struct store *local, struct store *remote, const struct filter *f,
 
 	buf_init(&a, 0);
 	buf_init(&b, 0);
-	if (store_neg_serves(f)) {
-		/* A time window: both ends read their NIP-77 index. */
-		if ((e = store_neg_open(local, f, &lv)) != ERR_OK ||
-		    (e = store_neg_open(remote, f, &rv)) != ERR_OK)
-			goto done;
-		neg_init_storage(&client, &store_neg_storage, lv, 0);
-		neg_init_storage(&server, &store_neg_storage, rv, 0);
-	} else {
-		if ((e = store_ids(local, f, now, STICK_MAX_EVENTS, &li,
-		    &ln)) != ERR_OK ||
-		    (e = store_ids(remote, f, now, STICK_MAX_EVENTS, &ri,
-		    &rn)) != ERR_OK)
-			goto done;
-		neg_sort(li, ln);
-		neg_sort(ri, rn);
-		neg_init(&client, li, ln, 0);
-		neg_init(&server, ri, rn, 0);
-	}
+	/* A time window is read from each store's NIP-77 index if it has one. */
+	if ((e = side_open(local, f, now, &client, &lv, &li)) != ERR_OK ||
+	    (e = side_open(remote, f, now, &server, &rv, &ri)) != ERR_OK)
+		goto done;
 	t1 = secs_now();
 	rep->t_read = t1 - t0;
 	e = neg_initiate(&client, &a);

@@ -35,7 +35,6 @@ static const char store_schema[] =
     " expires INTEGER,"		/* NIP-40, NULL when none */
     " json TEXT NOT NULL);"
     "CREATE UNIQUE INDEX IF NOT EXISTS ev_id ON events(id);"
-    "CREATE INDEX IF NOT EXISTS ev_time ON events(created_at);"
     "CREATE INDEX IF NOT EXISTS ev_kind ON events(kind, created_at);"
     "CREATE INDEX IF NOT EXISTS ev_author ON events(aid, kind, created_at);"
     "CREATE INDEX IF NOT EXISTS ev_author_time ON events(aid, created_at);"
@@ -85,9 +84,11 @@ static const char store_schema[] =
     " PRIMARY KEY(eid, lid)) WITHOUT ROWID;"
     /*
      * Version 3: the NIP-77 index (store_neg.c): events in (created_at,
-     * id) order, and per block of them the first key, count and id sum.
+     * id) order, which also serves the time queries ev_time served, and
+     * per block of them the first key, count and id sum.
      */
     "CREATE INDEX IF NOT EXISTS ev_neg ON events(created_at, id);"
+    "DROP INDEX IF EXISTS ev_time;"
     "CREATE TABLE IF NOT EXISTS negidx("
     " ts INTEGER NOT NULL,"
     " id BLOB NOT NULL,"
@@ -191,6 +192,7 @@ store_schema_init(struct store *s)
 		    STORE_SCHEMA_VERSION);
 		return ERR_DB_VERSION;
 	}
+	s->version = version;
 	if (version == STORE_SCHEMA_VERSION || (s->flags & STORE_RDONLY))
 		return ERR_OK;
 	if ((e = store_exec(s, "BEGIN IMMEDIATE")) != ERR_OK)
@@ -202,7 +204,9 @@ store_schema_init(struct store *s)
 		store_exec(s, "ROLLBACK");
 		return e;
 	}
-	return store_exec(s, "COMMIT");
+	if ((e = store_exec(s, "COMMIT")) == ERR_OK)
+		s->version = STORE_SCHEMA_VERSION;
+	return e;
 }
 
 enum err

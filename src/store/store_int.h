@@ -38,6 +38,7 @@ struct store {
 	sqlite3_stmt	*q[Q__COUNT];
 	int		 flags;
 	int		 in_tx;
+	int		 version;	/* the schema's, after opening */
 	struct buf	 tmp;		/* key building */
 	struct negidx	*nx;		/* the NIP-77 index (store_neg.c) */
 };

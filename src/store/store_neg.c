@@ -593,9 +593,9 @@ nx_item(struct store *s, struct negidx *x, uint64_t g, struct neg_item *out)
 }
 
 bool
-store_neg_serves(const struct filter *f)
+store_neg_serves(const struct store *s, const struct filter *f)
 {
-	return f->nids == 0 && f->nauthors == 0 && f->nkinds == 0 &&
+	return s->version >= 3 && f->nids == 0 && f->nauthors == 0 && f->nkinds == 0 &&
 	    f->ntags == 0 && f->search == NULL && !f->empty;
 }
 

@@ -31,10 +31,13 @@ struct store_neg;
 /* The storage functions; the arg is a struct store_neg. */
 extern const struct neg_storage store_neg_storage;
 
-/* True if a view can serve f. */
-bool		store_neg_serves(const struct filter *);
 /*
- * A view of s for f (store_neg_serves(f) must hold); it reads the store
+ * True if a view of s can serve f: f is a time window and s has the
+ * index (a store of an older schema opened read-only has none).
+ */
+bool		store_neg_serves(const struct store *, const struct filter *);
+/*
+ * A view of s for f (store_neg_serves must hold); it reads the store
  * afresh at each message, in one read transaction per message unless s
  * is in a transaction already.  Returns: ERR_OK or ERR_NOMEM.
  */

@@ -6,7 +6,7 @@
  * Access paths, chosen per filter: by id through ev_id; by a tag through
  * the tags table, whose key (letter, value) then created_at order hands
  * back a single-valued tag query newest first with no sort; otherwise
- * SQLite picks among ev_author, ev_kind and ev_time.  NIP-50 search joins
+ * SQLite picks among ev_author, ev_kind and ev_neg.  NIP-50 search joins
  * the FTS5 index and orders by bm25.
  */
 #include <stdlib.h>

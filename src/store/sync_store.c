@@ -87,7 +87,7 @@ sync_store_open(struct sync_store *ss, struct store *st,
 	ss->lid = lid;
 	ss->pol.max_future = future_limit;
 	ingest_ctx_init(&ss->ictx);
-	if (store_neg_serves(f))
+	if (store_neg_serves(st, f))
 		e = store_neg_open(st, f, &ss->view);
 	else if ((e = store_ids(st, f, (uint64_t)time(NULL), max,
 	    &ss->items, &ss->nitems)) == ERR_OK)

@@ -116,7 +116,7 @@ check_window(struct store *s, uint64_t since, uint64_t until)
 		    (unsigned long long)since, (unsigned long long)until);
 	it = ids_of(s, fj, &n);
 	assert_int_equal(filter_parse(fj, strlen(fj), &f), ERR_OK);
-	assert_true(store_neg_serves(&f));
+	assert_true(store_neg_serves(s, &f));
 	assert_int_equal(store_neg_open(s, &f, &v), ERR_OK);
 	filter_free(&f);
 	assert_int_equal(st->begin(v, &sn), ERR_OK);
@@ -366,6 +366,7 @@ test_upgrade(void **state)
 {
 	char	 path[256];
 	struct store *s = open_fresh(path, sizeof(path));
+	struct filter f;
 	uint8_t	 id[32];
 	sqlite3	*db;
 	size_t	 i;
@@ -383,7 +384,14 @@ test_upgrade(void **state)
 	    " DROP INDEX ev_neg; PRAGMA user_version = 2", NULL, NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);
+	/* Read-only, it stays as it is and sessions read the events. */
+	assert_int_equal(filter_parse("{}", 2, &f), ERR_OK);
+	assert_int_equal(store_open(&s, path, STORE_RDONLY), ERR_OK);
+	assert_false(store_neg_serves(s, &f));
+	store_close(s);
 	s = open_path(path);
+	assert_true(store_neg_serves(s, &f));
+	filter_free(&f);
 	assert_int_equal(store_neg_check(s), ERR_OK);
 	check_window(s, 0, UINT64_MAX);
 	store_close(s);
