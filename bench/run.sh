@@ -10,6 +10,7 @@
 #			the time goes, by library and by function
 #	BENCH_TIME=proc	measure peak RSS by polling /proc even when GNU
 #			time is installed
+#	BENCH_NEG_1M=0	skip the NIP-77 figures at 1,000,000 events
 #
 # The generated events are cached in BUILD_DIR/bench/ (generating is not
 # timed); stores live in a temp dir that is removed at the end.  This is
@@ -369,6 +370,15 @@ echo
 echo "== sync: two stores differing by 1% each way, data dir to data dir (NIP-77 in-process)"
 sh "$(dirname "$0")/sync.sh" "$B" "$N" || echo "  sync benchmark failed"
 echo "  (1,000,000 each with 1,000 differences: BENCH_SYNC_DIFF=500 sh bench/sync.sh $B 1000000)"
+
+echo
+echo "== NIP-77 rounds over WebSocket, both ends on the NIP-77 index (issue 18.4)"
+echo " $(fmt "$N") events:"
+sh "$(dirname "$0")/neg.sh" "$B" "$N" || echo "  NIP-77 benchmark failed"
+if [ "${BENCH_NEG_1M:-1}" != 0 ] && [ "$N" -lt $GOAL_N ]; then
+	echo " $(fmt $GOAL_N) events (generated once into $B/bench/; BENCH_NEG_1M=0 skips):"
+	sh "$(dirname "$0")/neg.sh" "$B" $GOAL_N || echo "  NIP-77 benchmark failed"
+fi
 
 # --- summary -------------------------------------------------------------
 echo

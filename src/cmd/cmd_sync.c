@@ -61,14 +61,15 @@ sync_relay(struct cmd_env *env, const char *url, const char *fjson, bool up,
 	fprintf(stderr, "sync %s%s: have %llu, need %llu; down: %llu accepted, "
 	    "%llu already here, %llu rejected; up: %llu accepted, %llu "
 	    "already there, %llu rejected; %llu bytes (%llu on the wire), "
-	    "%u rounds, %.1f s\n",
+	    "%u rounds, %.1f s, %llu index rows read\n",
 	    url, rep.fallback ? " (no NIP-77: REQ and EVENT)" : "",
 	    (unsigned long long)rep.have, (unsigned long long)rep.need,
 	    (unsigned long long)rep.down_ok, (unsigned long long)rep.down_dup,
 	    (unsigned long long)rep.down_bad, (unsigned long long)rep.up_ok,
 	    (unsigned long long)rep.up_dup, (unsigned long long)rep.up_bad,
 	    (unsigned long long)rep.bytes, (unsigned long long)rep.wire,
-	    rep.rounds, progress_elapsed(&prog));
+	    rep.rounds, progress_elapsed(&prog),
+	    (unsigned long long)o.neg_reads);
 	if (rc != 0)
 		fprintf(stderr, "samizdat: run the same sync again to finish; "
 		    "what was copied is kept\n");

@@ -82,7 +82,7 @@
 	X(max_negentropy_sessions, UINT, "8", 1, 256, 0,		\
 	    "NIP-77 sync sessions open at once on one connection.")	\
 	X(max_sync_events, UINT, "1000000", 1, 100000000, 0,		\
-	    "Most events one NIP-77 sync session may cover; larger sets are refused and should be split by time.") \
+	    "Most events one NIP-77 sync session may cover when its filter names authors, kinds, tags or ids, so that the set is read into memory; larger sets are refused and should be split by time.  A filter of only since, until and limit is answered from the NIP-77 index, with no such bound.") \
 	X(max_output_buffer, UINT, "4194304", 65536, 1073741824, 0,	\
 	    "Bytes queued for a slow reader before its connection is closed.") \
 	X(max_connections, UINT, "1024", 1, 65536, 0,			\

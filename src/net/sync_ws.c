@@ -245,8 +245,11 @@ done:
 	if (w.ctx != NULL)
 		lws_context_destroy(w.ctx);
 	wsc_free(w.wsc);
-	if (have_ss)
+	if (have_ss) {
+		if (ss.view != NULL)
+			w.o->neg_reads = store_neg_reads(ss.view);
 		sync_store_close(&ss);
+	}
 	filter_free(&f);
 	return rc;
 }

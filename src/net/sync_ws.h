@@ -24,6 +24,7 @@ struct sync_opts {
 	bool		 quiet;		/* no progress or messages: err gets why */
 	volatile int	*cancel;	/* set from another thread: give up */
 	uint64_t	 future_limit;	/* seconds ahead an event may be; 0: any */
+	uint64_t	 neg_reads;	/* out: rows of the NIP-77 index read */
 	char		 err[256];
 };
 
