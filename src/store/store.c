@@ -94,7 +94,8 @@ static const char store_schema[] =
     " id BLOB NOT NULL,"
     " n INTEGER NOT NULL,"
     " sum BLOB NOT NULL,"
-    " PRIMARY KEY(ts, id)) WITHOUT ROWID;";
+    " PRIMARY KEY(ts, id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS negidx_gen(g INTEGER NOT NULL);";
 
 static const char *const store_sql[Q__COUNT] = {
 	[Q_HAS] = "SELECT 1 FROM events WHERE id = ?",

@@ -10,8 +10,8 @@
  * goes.  The upgrade to schema 3 builds the table from the events.
  *
  * Reading: the block rows are loaded once per handle and kept while
- * neither this handle (sqlite3_total_changes64) nor another
- * (PRAGMA data_version) has written; prefix counts and sums over them
+ * neither this handle (sqlite3_total_changes64) nor another has changed
+ * the index (negidx_gen counts its changes); prefix counts and sums over them
  * make a position or a key one binary search away, and the events of a
  * block are read through the (created_at, id) index into a few cached
  * slots.  Each message of a session runs in one read transaction, so it
@@ -25,8 +25,8 @@
 #include "store_int.h"
 #include "store_neg.h"
 
-#define NEGIDX_SPLIT	512	/* a block past this many events splits */
-#define NEGIDX_FILL	256	/* events per block when the index is built */
+#define NEGIDX_SPLIT	64	/* a block past this many events splits */
+#define NEGIDX_FILL	32	/* events per block when the index is built */
 #define SLOTS		8	/* blocks' events kept in memory */
 
 enum {
@@ -38,6 +38,7 @@ enum {
 	NQ_ITEMS,
 	NQ_WALK,
 	NQ_VERSION,
+	NQ_BUMP,
 	NQ__COUNT
 };
 
@@ -52,7 +53,8 @@ static const char *const nq_sql[NQ__COUNT] = {
 	    " WHERE (created_at, id) >= (?, ?) ORDER BY created_at, id LIMIT ?",
 	[NQ_WALK] = "SELECT created_at, id FROM events"
 	    " WHERE (created_at, id) >= (?, ?) ORDER BY created_at, id LIMIT ?",
-	[NQ_VERSION] = "PRAGMA data_version",
+	[NQ_VERSION] = "SELECT g FROM negidx_gen",
+	[NQ_BUMP] = "UPDATE negidx_gen SET g = g + 1",
 };
 
 struct block {
@@ -273,6 +275,8 @@ nx_update(struct store *s, uint64_t ts, const uint8_t id[32], bool add)
 	if ((e = nx_get(s, &x)) != ERR_OK)
 		return e;
 	x->valid = false;
+	if ((e = step_done(s, x->q[NQ_BUMP])) != ERR_OK)
+		return e;
 	st = x->q[NQ_FIND];
 	bind_key(st, 1, ts, id);
 	memset(&key, 0, sizeof(key));
@@ -341,8 +345,9 @@ store_neg_rebuild(struct store *s)
 	if ((e = nx_get(s, &x)) != ERR_OK)
 		return e;
 	x->valid = false;
-	if ((rc = sqlite3_exec(s->db, "DELETE FROM negidx", NULL, NULL,
-	    NULL)) != SQLITE_OK)
+	if ((rc = sqlite3_exec(s->db, "DELETE FROM negidx;"
+	    " DELETE FROM negidx_gen; INSERT INTO negidx_gen VALUES (1)", NULL,
+	    NULL, NULL)) != SQLITE_OK)
 		return store_sqlerr(s, rc, "store: negidx");
 	rc = sqlite3_prepare_v2(s->db, "SELECT created_at, id FROM events"
 	    " ORDER BY created_at, id", -1, &st, NULL);
@@ -396,8 +401,10 @@ nx_refresh(struct store *s, struct negidx *x)
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		version = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_sqlerr(s, rc, "store: negidx");
+	if (rc == SQLITE_DONE)
+		x->valid = false;		/* no counter: always reload */
 	changes = sqlite3_total_changes64(s->db);
 	if (x->valid && version == x->version && changes == x->changes)
 		return ERR_OK;

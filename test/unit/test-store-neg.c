@@ -360,6 +360,37 @@ test_identical_cheap(void **state)
 	store_close(b);
 }
 
+/*
+ * A view on one handle sees what another handle (the mesh's, an import)
+ * committed since its last message, and its own handle's writes.
+ */
+static void
+test_other_writer(void **state)
+{
+	char	 path[256];
+	struct store *a = open_fresh(path, sizeof(path)), *b = open_path(path);
+	const struct neg_storage *st = &store_neg_storage;
+	struct store_neg *v;
+	struct filter f;
+	uint8_t	 id[32];
+	size_t	 n, i;
+
+	assert_int_equal(filter_parse("{}", 2, &f), ERR_OK);
+	assert_int_equal(store_neg_open(a, &f, &v), ERR_OK);
+	filter_free(&f);
+	for (i = 0; i < 3; i++) {
+		rand_id(id);
+		assert_int_equal(put_raw(i == 1 ? a : b, id, 1, T0 + i, 1, "[]"),
+		    ERR_OK);
+		assert_int_equal(st->begin(v, &n), ERR_OK);
+		st->end(v);
+		assert_int_equal(n, i + 1);
+	}
+	store_neg_close(v);
+	store_close(b);
+	store_close(a);
+}
+
 /* A store from before the index (schema 2) gets it built on opening. */
 static void
 test_upgrade(void **state)
@@ -428,6 +459,7 @@ main(void)
 		cmocka_unit_test(test_index_agrees),
 		cmocka_unit_test(test_same_bytes),
 		cmocka_unit_test(test_identical_cheap),
+		cmocka_unit_test(test_other_writer),
 		cmocka_unit_test(test_upgrade),
 	};
 
