@@ -92,6 +92,9 @@ struct store_neg {
 	uint64_t	 base, n;
 	bool		 own_tx;
 	uint64_t	 reads, reads0;
+	uint64_t	 last_g;	/* the prefix sum computed last */
+	uint8_t		 last_sum[32];
+	bool		 have_last;
 };
 
 static const uint8_t zero32[32];
@@ -659,6 +662,7 @@ sn_begin(void *arg, size_t *n)
 	enum err e;
 
 	v->own_tx = false;
+	v->have_last = false;
 	if ((e = nx_get(v->s, &x)) != ERR_OK)
 		return e;
 	v->reads0 = x->reads;
@@ -710,6 +714,10 @@ sn_lower_bound(void *arg, size_t lo, size_t hi, const struct neg_item *key,
 	return ERR_OK;
 }
 
+/*
+ * A run's sum is the difference of two prefix sums; the engine asks for
+ * consecutive runs, so the end of one is the start of the next.
+ */
 static enum err
 sn_sum(void *arg, size_t lo, size_t hi, uint8_t acc[32])
 {
@@ -717,9 +725,16 @@ sn_sum(void *arg, size_t lo, size_t hi, uint8_t acc[32])
 	uint8_t	 below[32];
 	enum err e;
 
-	if ((e = nx_prefix(v->s, v->s->nx, v->base + hi, acc)) != ERR_OK ||
-	    (e = nx_prefix(v->s, v->s->nx, v->base + lo, below)) != ERR_OK)
+	if (v->have_last && v->last_g == v->base + lo)
+		memcpy(below, v->last_sum, 32);
+	else if ((e = nx_prefix(v->s, v->s->nx, v->base + lo, below)) !=
+	    ERR_OK)
 		return e;
+	if ((e = nx_prefix(v->s, v->s->nx, v->base + hi, acc)) != ERR_OK)
+		return e;
+	v->last_g = v->base + hi;
+	memcpy(v->last_sum, acc, 32);
+	v->have_last = true;
 	neg_sum_sub(acc, below);
 	return ERR_OK;
 }
