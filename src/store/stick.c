@@ -149,7 +149,8 @@ copy_result(void *arg, uint64_t seq, enum err e, const struct event *ev)
 	char	 reason[200];
 
 	cs->run->done++;
-	if (ev != NULL && (ingest_accepted(e) || e == ERR_DELETED))
+	/* Held: stored, or there already; a newer version is not this one. */
+	if (ev != NULL && (e == ERR_OK || e == ERR_DUPLICATE))
 		id_add(cs->ok, ev->id);
 	if (e == ERR_OK)
 		cs->side->accepted++;
@@ -309,6 +310,13 @@ reconcile(struct store *local, struct store *remote, const struct filter *f,
  * through a fresh, checked open after the last commit there.  Keeps in
  * l only the ids found.  Returns: ERR_OK, or why nothing is kept.
  */
+static int
+read_found(const char *json, size_t len, void *arg)
+{
+	*(bool *)arg = len > 0;
+	return 0;
+}
+
 static enum err
 read_back(const char *dir, volatile int *cancel, struct idlist *l, char *why,
     size_t whysz)
@@ -316,6 +324,7 @@ read_back(const char *dir, volatile int *cancel, struct idlist *l, char *why,
 	struct store_bounds b;
 	struct store *s = NULL;
 	size_t	 i, k = 0;
+	bool	 found;
 	enum err e;
 
 	memset(&b, 0, sizeof(b));
@@ -326,14 +335,18 @@ read_back(const char *dir, volatile int *cancel, struct idlist *l, char *why,
 		l->n = 0;
 		return e;
 	}
-	for (i = 0; i < l->n; i++)
-		if (store_has(s, l->ids[i]))
+	/* The row itself, not only its index entry; gone since: replaced. */
+	for (i = 0; i < l->n && e == ERR_OK; i++) {
+		found = false;
+		e = store_get(s, l->ids[i], 0, read_found, &found);
+		if (found)
 			memmove(l->ids[k++], l->ids[i], 32);
-	if (store_foreign_stopped(s) != NULL) {
+	}
+	if (e != ERR_OK) {
 		snprintf(why, whysz, "reading it back: %s",
-		    store_foreign_stopped(s));
+		    store_foreign_stopped(s) ? store_foreign_stopped(s) :
+		    err_str(e));
 		k = 0;
-		e = ERR_IO;
 	}
 	l->n = k;
 	store_close(s);
@@ -378,16 +391,18 @@ static void
 failed(char *err, size_t errsz, struct stick_run *run, struct store *remote,
     const char *step, enum err e, const char *why)
 {
+	const char *gone = store_foreign_stopped(remote);
 	char	 reason[200];
 
-	if (store_foreign_stopped(remote) != NULL || run->late)
+	if (run_over(run))
 		snprintf(err, errsz, "%s after %.0f s", run->o->cancel &&
 		    *run->o->cancel ? "stopped" :
 		    "gave up: the time limit passed",
 		    store_foreign_clock() - run->start);
-	else if (why[0] != '\0')
+	else if (gone != NULL || why[0] != '\0')
 		snprintf(err, errsz, "the stick was moved or changed during the "
-		    "sync: %s; nothing more is recorded as held by it", why);
+		    "sync: %s; nothing more is recorded as held by it",
+		    gone != NULL ? gone : why);
 	else if (e == ERR_DB_CORRUPT || e == ERR_IO)
 		snprintf(err, errsz, "%s: %s: was the stick removed, cut short "
 		    "or damaged during the sync?", step, err_reason(e, reason,

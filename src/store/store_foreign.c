@@ -106,8 +106,18 @@ static int
 fx_progress(void *arg)
 {
 	struct store_fx *fx = arg;
+	struct stat sb;
 	double	 now, limit;
 
+	if (fx->stop != FX_RUN)
+		return 1;
+	/* A stick pulled out or cut short: stop before more is written. */
+	if (fstat(fx->dbfd, &sb) == 0) {
+		if (sb.st_nlink == 0 || sb.st_size < fx->size_seen)
+			fx->stop = FX_GONE;
+		else
+			fx->size_seen = sb.st_size;
+	}
 	if (fx->stop != FX_RUN)
 		return 1;
 	if (fx->cancel != NULL && *fx->cancel)
@@ -136,6 +146,8 @@ store_foreign_stopped(const struct store *s)
 		return "it was stopped";
 	case FX_MEM:
 		return "reading its schema took too much memory";
+	case FX_GONE:
+		return "its events.db was removed or cut short";
 	case FX_RUN:
 		break;
 	}
@@ -309,6 +321,7 @@ fx_files(struct store_fx *fx, const char *dir, char *why, size_t whysz)
 	}
 	fx->db_dev = fb.st_dev;
 	fx->db_ino = fb.st_ino;
+	fx->size_seen = fb.st_size;
 	if (fb.st_size == 0) {
 		snprintf(why, whysz, "refused: its events.db is empty, not a "
 		    "samizdat store; samizdat makes a store only where it is "
@@ -439,6 +452,10 @@ fx_intact(const struct store_fx *fx, char *why, size_t whysz)
 		snprintf(why, whysz, "its events.db was removed or replaced");
 		return ERR_IO;
 	}
+	if (sb.st_size < fx->size_seen) {
+		snprintf(why, whysz, "its events.db was cut short");
+		return ERR_IO;
+	}
 	return ERR_OK;
 }
 
@@ -485,7 +502,7 @@ store_foreign_open(struct store **sp, const char *dir, int flags,
 	struct store_fx *fx;
 	sqlite3	*db = NULL;
 	double	 now;
-	int	 rc;
+	int	 rc, pages, psize;
 	enum err e;
 
 	why[0] = '\0';
@@ -523,6 +540,14 @@ store_foreign_open(struct store **sp, const char *dir, int flags,
 	}
 	if ((e = fx_check(fx, db, dir, why, whysz)) != ERR_OK)
 		goto bad;
+	/*
+	 * Bytes past the last page would go at the first checkpoint; from
+	 * here the file only grows (no auto-vacuum), so less is a cut.
+	 */
+	if (fx_int(db, "PRAGMA page_count", &pages) == SQLITE_OK &&
+	    fx_int(db, "PRAGMA page_size", &psize) == SQLITE_OK &&
+	    (off_t)pages * psize < fx->size_seen)
+		fx->size_seen = (off_t)pages * psize;
 	/* 5. What SQLite opened is what was checked, and still in place. */
 	if ((e = fx_intact(fx, why, whysz)) != ERR_OK ||
 	    (e = fx_side_files(fx, why, whysz)) != ERR_OK)

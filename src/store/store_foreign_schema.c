@@ -35,8 +35,9 @@ struct fx_obj {
 struct fx_schema {
 	struct fx_obj	 o[FX_MAX_OBJECTS];
 	size_t		 n;
-	char		*cfg[8];	/* fts_config as "k=v" rows */
+	char		*cfg[8];	/* fts_config as "k=type:v" rows */
 	size_t		 ncfg;
+	int		 auto_vacuum;
 };
 
 /*
@@ -133,6 +134,23 @@ fx_read_cfg(sqlite3 *db, char **cfg, size_t cap, size_t *n, bool *over)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* One integer, such as a PRAGMA's. */
+static int
+fx_int(sqlite3 *db, const char *sql, int *v)
+{
+	sqlite3_stmt *st;
+	int	 rc;
+
+	if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) != SQLITE_OK)
+		return rc;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*v = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /*
  * The schema a fresh store of this version has: store_schema.c run in a
  * new in-memory database.  Returns: ERR_OK or ERR_NOMEM / ERR_DB.
@@ -178,6 +196,8 @@ fx_expected(int version, struct fx_schema *x)
 		goto done;
 	if (fx_read_cfg(db, x->cfg, sizeof(x->cfg) / sizeof(x->cfg[0]),
 	    &x->ncfg, &over) != SQLITE_OK || over)
+		goto done;
+	if (fx_int(db, "PRAGMA auto_vacuum", &x->auto_vacuum) != SQLITE_OK)
 		goto done;
 	e = ERR_OK;
 done:
@@ -354,21 +374,6 @@ fx_compare_cfg(sqlite3 *db, const struct fx_schema *x, struct fx_diff *d)
 	return SQLITE_OK;
 }
 
-static int
-fx_int(sqlite3 *db, const char *sql, int *v)
-{
-	sqlite3_stmt *st;
-	int	 rc;
-
-	if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) != SQLITE_OK)
-		return rc;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*v = sqlite3_column_int(st, 0);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
 
 
 int
@@ -377,7 +382,7 @@ store_foreign_schema(sqlite3 *db, const char *dir, enum err *refusal,
 {
 	struct fx_schema x;
 	struct fx_diff d;
-	int	 rc, version = 0;
+	int	 rc, version = 0, av = 0;
 	char	 enc[16];
 	sqlite3_stmt *st;
 	enum err e;
@@ -407,6 +412,11 @@ store_foreign_schema(sqlite3 *db, const char *dir, enum err *refusal,
 	memset(&d, 0, sizeof(d));
 	if ((rc = fx_compare(db, &x, &d)) == SQLITE_OK && d.rank == 0)
 		rc = fx_compare_cfg(db, &x, &d);
+	/* Without auto-vacuum a store never shrinks: how a cut is seen. */
+	if (rc == SQLITE_OK && d.rank == 0 && (rc = fx_int(db,
+	    "PRAGMA auto_vacuum", &av)) == SQLITE_OK && av != x.auto_vacuum)
+		fx_note(&d, 4, "its setting", "auto_vacuum",
+		    " is not the one samizdat makes");
 	fx_schema_free(&x);
 	if (rc != SQLITE_OK)
 		return rc;

@@ -38,9 +38,12 @@ extern const char *const store_schema_parts[STORE_SCHEMA_VERSION];
  *   checking       the schema is not checked yet: the memory bound holds
  *   mem_base, mem_max  SQLite's heap when the check began, and how much
  *                  more the check may take
- *   stop           why the handler interrupted the work (FX_RUN: it did not)
+ *   size_seen      the largest events.db has been: without auto-vacuum a
+ *                  store never shrinks, so less means it was cut short
+ *   stop           why the handler interrupted the work (FX_RUN: it did
+ *                  not; FX_GONE: events.db was removed or cut short)
  */
-enum fx_stop { FX_RUN, FX_LATE, FX_CANCEL, FX_MEM };
+enum fx_stop { FX_RUN, FX_LATE, FX_CANCEL, FX_MEM, FX_GONE };
 struct store_fx {
 	int		 dirfd, dbfd;
 	dev_t		 dir_dev, db_dev;
@@ -50,6 +53,7 @@ struct store_fx {
 	volatile int	*cancel;
 	int		 checking;
 	sqlite3_int64	 mem_base, mem_max;
+	off_t		 size_seen;
 	enum fx_stop	 stop;
 };
 
