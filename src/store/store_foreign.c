@@ -47,6 +47,7 @@
 #define FX_CHECK_MEM	(64u << 20)	/* default heap the checks may add */
 #define FX_STEPS_CHECK	100		/* VDBE steps between looks, checking */
 #define FX_STEPS	1000		/* and afterwards */
+#define FX_MAX_WAL	(256 << 20)	/* bytes of a WAL found on a stick */
 #define FX_SUFFIX	"; a store from elsewhere is data, never code"
 
 /*
@@ -152,6 +153,29 @@ store_foreign_stopped(const struct store *s)
 		break;
 	}
 	return NULL;
+}
+
+/*
+ * SQLite's message, fit for ours: a schema it cannot parse is quoted in
+ * it, and that text is the stranger's.  Cut short, no control bytes.
+ */
+static const char *
+fx_errmsg(sqlite3 *db, int rc, char *out, size_t outsz)
+{
+	const char *m = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+	size_t	 i;
+
+	for (i = 0; m[i] != '\0' && i + 4 < outsz; i++) {
+		if (i == 160) {
+			memcpy(out + i, "...", 3);
+			i += 3;
+			break;
+		}
+		out[i] = ((unsigned char)m[i] < 0x20 || m[i] == 0x7f) ? '?' :
+		    m[i];
+	}
+	out[i] = '\0';
+	return out;
 }
 
 static const char *
@@ -275,15 +299,26 @@ fx_file(struct store_fx *fx, const char *name, struct stat *sb, char *why,
 	return 0;
 }
 
-/* The side files SQLite opens by name: absent or plain files. */
+/*
+ * The side files SQLite opens by name: absent or plain files.  SQLite
+ * reads all of a WAL it finds before the first query, in one go that
+ * no progress handler sees, so its size is bounded here.
+ */
 static enum err
 fx_side_files(struct store_fx *fx, char *why, size_t whysz)
 {
 	struct stat sb;
+	int	 r;
 
-	if (fx_file(fx, "events.db-wal", &sb, why, whysz) < 0 ||
+	if ((r = fx_file(fx, "events.db-wal", &sb, why, whysz)) < 0 ||
 	    fx_file(fx, "events.db-shm", &sb, why, whysz) < 0)
 		return ERR_FOREIGN;
+	if (r == 0 && sb.st_size > FX_MAX_WAL) {
+		snprintf(why, whysz, "refused: its events.db-wal is %jd MiB, "
+		    "more than the %d MiB a samizdat store leaves there",
+		    (intmax_t)(sb.st_size >> 20), FX_MAX_WAL >> 20);
+		return ERR_FOREIGN;
+	}
 	return ERR_OK;
 }
 
@@ -364,6 +399,8 @@ fx_int(sqlite3 *db, const char *sql, int *v)
 static enum err
 fx_sqlerr(struct store_fx *fx, sqlite3 *db, int rc, char *why, size_t whysz)
 {
+	char	 msg[200];
+
 	switch (rc & 0xff) {
 	case SQLITE_INTERRUPT:
 		if (fx->stop == FX_MEM)
@@ -394,13 +431,13 @@ fx_sqlerr(struct store_fx *fx, sqlite3 *db, int rc, char *why, size_t whysz)
 	case SQLITE_IOERR:
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
-		snprintf(why, whysz, "%s", db ? sqlite3_errmsg(db) :
-		    sqlite3_errstr(rc));
+		snprintf(why, whysz, "%s", fx_errmsg(db, rc, msg,
+		    sizeof(msg)));
 		return ERR_IO;
 	}
 	/* Corrupt, not a database, a schema SQLite will not parse, ... */
 	snprintf(why, whysz, "refused: it is not a samizdat store SQLite can "
-	    "read safely (%s)%s", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc),
+	    "read safely (%s)%s", fx_errmsg(db, rc, msg, sizeof(msg)),
 	    FX_SUFFIX);
 	return ERR_FOREIGN;
 }

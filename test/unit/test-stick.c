@@ -202,6 +202,10 @@ static const struct {
 	  ERR_FOREIGN },
 	/* A name meant for the terminal, not for samizdat. */
 	{ "CREATE TABLE \"x\x1b[2J\"(a);", "a table 'x?[2J'", ERR_FOREIGN },
+	/* A schema SQLite cannot parse, quoted in its message. */
+	{ "PRAGMA writable_schema = ON; INSERT INTO sqlite_schema VALUES"
+	  " ('table', 'y\x1b[2J', 'y\x1b[2J', 0, 'CREATE TABLE y\x1b[2J(');",
+	  "not a samizdat store SQLite can read safely", ERR_FOREIGN },
 };
 
 static void
@@ -301,6 +305,14 @@ test_files(void **state)
 	assert_true((fd = open(lp, O_CREAT | O_WRONLY, 0600)) >= 0);
 	close(fd);
 	expect(dir, 0, ERR_FOREIGN, "rollback journal");
+
+	/* A WAL larger than samizdat ever leaves (SQLite would read it all). */
+	dir = honest(path);
+	snprintf(lp, sizeof(lp), "%s-wal", path);
+	assert_true((fd = open(lp, O_CREAT | O_WRONLY, 0600)) >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)300 << 20), 0);
+	close(fd);
+	expect(dir, STORE_RDONLY, ERR_FOREIGN, "its events.db-wal is 300 MiB");
 
 	/* A second name for the file. */
 	dir = honest(path);
