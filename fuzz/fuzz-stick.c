@@ -2,6 +2,10 @@
  * fuzz-stick.c: a store from elsewhere (store/store_foreign.h) made of
  * arbitrary bytes.  The input is written as events.db in a temp dir and
  * opened through the foreign-store checks, read-only, then writable.
+ * An input that starts with '!' is SQL instead, run with a plain handle
+ * on an honest store (as an attacker's tool would, writable_schema
+ * allowed; no ATTACH, no VACUUM, a few pragmas, a bounded run), so the
+ * schema comparison meets near misses, not only broken files.
  * It must never crash or hang (the bounds stop it: 2 s and 16 MiB for
  * the checks), and a file it accepts must have exactly the schema this
  * samizdat makes for its version, which this target checks again its
@@ -17,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "filter.h"
@@ -110,6 +115,83 @@ oracle(const char *path)
 	sqlite3_close(db);
 }
 
+/* Pragmas the SQL of an input may use: none reaches outside the file. */
+static int
+sql_auth(void *arg, int action, const char *a, const char *b, const char *c,
+    const char *d)
+{
+	static const char *const ok[] = { "user_version", "writable_schema",
+	    "auto_vacuum", "application_id", "page_size", "encoding",
+	    "schema_version" };
+	size_t	 i;
+
+	if (action == SQLITE_ATTACH || action == SQLITE_DETACH)
+		return SQLITE_DENY;
+	if (action != SQLITE_PRAGMA)
+		return SQLITE_OK;
+	for (i = 0; a != NULL && i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strcasecmp(a, ok[i]) == 0)
+			return SQLITE_OK;
+	return SQLITE_DENY;
+}
+
+static int
+sql_steps(void *arg)
+{
+	return ++*(int *)arg > 2000;	/* 2 million steps at most */
+}
+
+/* An honest store, changed by the input's SQL; 0 if it could not run. */
+static int
+from_sql(const char *path, const uint8_t *data, size_t size)
+{
+	static char *store;
+	static size_t storesz;
+	sqlite3	*db;
+	char	*q;
+	int	 fd, steps = 0;
+	size_t	 i;
+
+	if (store == NULL) {
+		struct store *s;
+		struct stat sb;
+
+		if (store_open(&s, path, 0) != ERR_OK)
+			abort();
+		store_close(s);
+		if ((fd = open(path, O_RDONLY)) == -1 || fstat(fd, &sb) == -1 ||
+		    (store = malloc((size_t)sb.st_size)) == NULL ||
+		    read(fd, store, (size_t)sb.st_size) != sb.st_size)
+			abort();
+		storesz = (size_t)sb.st_size;
+		close(fd);
+		clean();
+	}
+	if ((q = malloc(size)) == NULL)
+		abort();
+	memcpy(q, data + 1, size - 1);
+	q[size - 1] = '\0';
+	for (i = 0; i + 6 <= size - 1; i++)
+		if (strncasecmp(q + i, "vacuum", 6) == 0 ||
+		    strncasecmp(q + i, "attach", 6) == 0) {
+			free(q);
+			return 0;
+		}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
+	    write(fd, store, storesz) != (ssize_t)storesz)
+		abort();
+	close(fd);
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		abort();
+	sqlite3_set_authorizer(db, sql_auth, NULL);
+	sqlite3_progress_handler(db, 1000, sql_steps, &steps);
+	sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 1 << 20);
+	(void)sqlite3_exec(db, q, NULL, NULL, NULL);
+	sqlite3_close(db);
+	free(q);
+	return 1;
+}
+
 static void
 exercise(struct store *s)
 {
@@ -142,11 +224,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	clean();
 	snprintf(path, sizeof(path), "%s/events.db", dir);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
-		abort();
-	if (size > 0 && write(fd, data, size) != (ssize_t)size)
-		abort();
-	close(fd);
+	if (size > 0 && data[0] == '!') {
+		if (!from_sql(path, data, size))
+			return 0;
+	} else {
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
+			abort();
+		if (size > 0 && write(fd, data, size) != (ssize_t)size)
+			abort();
+		close(fd);
+	}
 
 	memset(&b, 0, sizeof(b));
 	b.deadline = store_foreign_clock() + 2;
