@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "crypto.h"
 #include "filter.h"
 #include "key.h"
@@ -25,7 +26,7 @@
 
 static int
 sync_relay(struct cmd_env *env, const char *url, const char *fjson, bool up,
-    bool down, unsigned timeout)
+    bool down, unsigned timeout, uint64_t future_limit)
 {
 	struct store *st = NULL;
 	struct sync_report rep;
@@ -50,6 +51,7 @@ sync_relay(struct cmd_env *env, const char *url, const char *fjson, bool up,
 	}
 	if (store_link_add(st, url, LINK_RELAY, "sync", NULL, &lid) == ERR_OK)
 		o.lid = lid;
+	o.future_limit = future_limit;
 	progress_init(&prog);
 	rc = sync_ws(st, url, fjson ? fjson : "{}", up, down, timeout, &rep,
 	    &o);
@@ -80,7 +82,7 @@ sync_relay(struct cmd_env *env, const char *url, const char *fjson, bool up,
 /* A data dir: in process, through store/stick.c. */
 static int
 sync_dir(struct cmd_env *env, const char *target, const char *fjson,
-    bool up, bool down, unsigned timeout)
+    bool up, bool down, unsigned timeout, uint64_t future_limit)
 {
 	struct stick_opts o;
 	struct stick_report rep;
@@ -105,6 +107,7 @@ sync_dir(struct cmd_env *env, const char *target, const char *fjson,
 	o.down = down;
 	o.timeout_s = timeout;
 	o.progress = true;
+	o.future_limit = future_limit;
 	if (stick_sync(local, lpath, target, &o, &rep, err, sizeof(err)) == 0)
 		rc = 0;
 	else
@@ -138,6 +141,7 @@ int
 cmd_sync(struct cmd_env *env, int argc, char **argv)
 {
 	const char *target = NULL, *fjson = NULL;
+	struct config cfg;
 	bool	 do_up = true, do_down = true;
 	unsigned timeout = 0;	/* 0: 30 s a step with a relay, 600 s a stick */
 	unsigned long t;
@@ -183,9 +187,11 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 	if (argc - optind != 1 || (!do_up && !do_down))
 		return cmd_usage(env);
 	target = argv[optind];
+	if (cmd_config(env, &cfg) != 0)
+		return 1;
 	if (strncmp(target, "ws://", 5) == 0 || strncmp(target, "wss://", 6) == 0)
 		return sync_relay(env, target, fjson, do_up, do_down,
-		    timeout ? timeout : 30);
+		    timeout ? timeout : 30, cfg.future_limit);
 	return sync_dir(env, target, fjson, do_up, do_down,
-	    timeout ? timeout : STICK_TIMEOUT);
+	    timeout ? timeout : STICK_TIMEOUT, cfg.future_limit);
 }

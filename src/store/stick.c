@@ -181,7 +181,7 @@ copy_ids(struct stick_run *run, struct store *src, struct store *dst,
     uint64_t now, struct stick_side *side, struct idlist *ok,
     const char *what, uint64_t *bytes, char *why, size_t whysz)
 {
-	struct ingest_policy zero;
+	struct ingest_policy pol;
 	struct batch_opts o;
 	struct batch_stats bs;
 	struct copy_state cs;
@@ -189,7 +189,9 @@ copy_ids(struct stick_run *run, struct store *src, struct store *dst,
 	size_t	 i;
 	enum err e = ERR_OK;
 
-	memset(&zero, 0, sizeof(zero));	/* mesh rule: any created_at */
+	/* Any past created_at (offline clocks drift), a bounded future. */
+	memset(&pol, 0, sizeof(pol));
+	pol.max_future = run->o->future_limit;
 	memset(&cs, 0, sizeof(cs));
 	cs.side = side;
 	cs.ok = ok;
@@ -207,7 +209,7 @@ copy_ids(struct stick_run *run, struct store *src, struct store *dst,
 		c.at = i;
 		c.end = l->n - i < STICK_CHUNK ? l->n : i + STICK_CHUNK;
 		memset(&o, 0, sizeof(o));
-		o.pol = run->o->pol ? run->o->pol : &zero;
+		o.pol = &pol;
 		o.store = dst;
 		o.store_path = dst_path;
 		o.now = now;

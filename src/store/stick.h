@@ -20,7 +20,6 @@
 #include <stdint.h>
 
 #include "filter.h"
-#include "ingest.h"
 #include "store.h"
 
 /* s a stick's whole sync may take: the mesh's, and `sync DIR`'s default */
@@ -40,12 +39,12 @@ struct stick_report {
 
 struct stick_opts {
 	const struct filter *filter;	/* NULL: everything */
-	const struct ingest_policy *pol; /* the copies' policy; NULL: the
-					    built-in limits, any created_at */
 	bool		 up, down;
 	unsigned	 timeout_s;	/* the whole sync; 0: no limit */
 	volatile int	*cancel;	/* set from another thread: stop */
 	bool		 progress;	/* a status line on the terminal */
+	uint64_t	 future_limit;	/* the copies' policy: seconds ahead an
+					   event may be; 0: any */
 };
 
 /*
