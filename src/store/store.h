@@ -123,6 +123,13 @@ enum err	store_last_eid(struct store *, int64_t *eid);
  */
 enum err	store_autocheckpoint(struct store *, int pages);
 enum err	store_checkpoint(struct store *, bool truncate);
+/*
+ * The event with this id, unless it expired by now: cb is called once
+ * with its JSON (valid during the call), or not at all when there is
+ * none.  Returns: ERR_OK or a database error.
+ */
+enum err	store_get(struct store *, const uint8_t id[32], uint64_t now,
+		    store_row_cb, void *arg);
 /* Number of stored events. */
 enum err	store_event_count(struct store *, uint64_t *n);
 
