@@ -144,6 +144,27 @@ found_log(struct mesh *m, const char *fmt, ...)
 	}
 }
 
+/*
+ * Whether peer, the numeric address a connection came from, is the host
+ * of l's URL (ws://1.2.3.4:p/ or ws://[fe80::1%eth0]:p/).
+ */
+static bool
+link_at(const struct link *l, const char *peer)
+{
+	const char *h = l->url + 5, *e;
+	size_t	 n;
+
+	if (strncmp(l->url, "ws://", 5) != 0)
+		return false;
+	e = *h == '[' ? strpbrk(++h, "%]") : strchr(h, ':');
+	if (e == NULL)
+		return false;
+	n = (size_t)(e - h);
+	if (strncmp(peer, "::ffff:", 7) == 0)
+		peer += 7;
+	return strncmp(peer, h, n) == 0 && (peer[n] == '\0' || peer[n] == '%');
+}
+
 /* An mDNS link that has not proved itself (mesh_int.h: proven). */
 static bool
 unproven(const struct link *l)
@@ -306,7 +327,9 @@ on_found(struct mesh *m, const struct disc_peer *p)
 		found_log(m, "mesh: found %s at %s", p->npub, url);
 	} else if (strcmp(l->url, url) != 0 && !l->live) {
 		snprintf(l->url, sizeof(l->url), "%s", url);
-		l->calls = l->backoff = 0;	/* a new address, a new chance */
+		/* A new address: a new chance, and a new proof to give. */
+		l->calls = l->backoff = 0;
+		l->proven = false;
 	}
 	l->gone = false;
 	/* One link per pair: the lower npub calls, the higher waits a bit. */
@@ -454,8 +477,12 @@ mesh_authed(void *arg, uint64_t conn, const uint8_t pubkey[32],
 	size_t	 i;
 
 	nip19_npub(pubkey, npub, sizeof(npub));
-	/* A node that announced this npub holds its key. */
-	if ((l = link_find(m, NULL, npub)) != NULL)
+	/*
+	 * The node announced at this address holds the key it announced.
+	 * Only there: a stranger holds the keys of all its fakes, but can
+	 * call from few of the addresses it puts in their records.
+	 */
+	if ((l = link_find(m, NULL, npub)) != NULL && link_at(l, peer))
 		l->proven = true;
 	for (i = 0; i < m->nin; i++)
 		if (m->in[i].conn == conn)

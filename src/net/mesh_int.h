@@ -61,7 +61,7 @@ struct link {
 	uint64_t	 seq;		/* order of arrival in the table */
 	bool		 gone;		/* mDNS withdrew it */
 	time_t		 gone_at;
-	bool		 proven;	/* its key (NIP-42 to us), or a round */
+	bool		 proven;	/* at its address: its key, or a round */
 	unsigned	 calls;		/* connections tried, ever */
 	time_t		 call_at;	/* the last one */
 	struct link	*next_out;	/* left the table, not yet written */
