@@ -446,10 +446,17 @@ mesh_free(struct mesh *m)
 	relay_hooks_set(m->relay, &(struct relay_hooks){ 0 }, NULL);
 	mesh_worker_stop(&m->w[0]);
 	mesh_worker_stop(&m->w[1]);
-	/* The links go down with the context: say why. */
-	for (i = 0; i < m->nlinks; i++)
-		if (m->links[i]->kind == LINK_PEER && !m->links[i]->gone)
-			mesh_link_set(m->links[i], "node stopped", "");
+	/*
+	 * The links go down with the context: say why.  Found links that
+	 * never answered nor proved anything leave with the table.
+	 */
+	for (i = 0; i < m->nlinks; i++) {
+		l = m->links[i];
+		if (l->kind == LINK_PEER && unproven(l) && l->seen_at == 0)
+			mesh_link_set(l, "expired", "node stopped");
+		else if (l->kind == LINK_PEER && !l->gone)
+			mesh_link_set(l, "node stopped", "");
+	}
 	mesh_records_flush(m);
 	for (i = 0; i < m->nlinks; i++)
 		link_free(m->links[i]);
