@@ -214,5 +214,6 @@ echo "ok s7-mdns-flood: $FAKES fakes at one address: node 1 kept $kept1" \
     "(of $seen1 rows), node 2 linked ${t1}s after its start;" \
     "$FAKES at their own addresses: node 1's table $table links" \
     "(fakes kept $kept2 of $seen2 rows), node 3 linked ${t2}s after its" \
-    "start; withdrawn fakes forgotten ${gone1}s and ${gone2}s after" \
-    "their goodbyes; node 1 dropped $(drops) mDNS datagrams"
+    "start; the first fakes all gone ${gone1}s after their goodbye (the" \
+    "second flood evicted most), the second ${gone2}s after theirs;" \
+    "node 1 dropped $(drops) mDNS datagrams"
