@@ -39,8 +39,8 @@ FUZZ	 = $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz-*.c)))
 B	 = build
 S	 = build/san
 # The offline web page (web/), built with esbuild, embedded gzipped.
-WEBSRC	 = $(wildcard web/build.mjs web/package.json web/package-lock.json \
-	   web/src/* web/src/*/*)
+WEBSRC	 = $(wildcard web/build.mjs web/places.mjs web/package.json \
+	   web/package-lock.json web/data/* web/src/* web/src/*/*)
 PAGE	 = $(B)/web/page.o
 
 .PHONY: all run check deps deps-test unit fuzz-replay e2e interop relay web \
@@ -61,7 +61,9 @@ deps-test:
 $(B)/web/index.html.gz: $(WEBSRC) scripts/web.sh
 	@sh scripts/web.sh $@
 
-$(PAGE): src/core/web_page.S $(B)/web/index.html.gz
+$(B)/web/places.json.gz: $(B)/web/index.html.gz
+
+$(PAGE): src/core/web_page.S $(B)/web/index.html.gz $(B)/web/places.json.gz
 	$(CC) -I$(B)/web -c -o $@ src/core/web_page.S
 
 # --- release build -------------------------------------------------------
@@ -201,6 +203,7 @@ bench: all
 	@$(MAKE) --no-print-directory $(B)/tools/gen $(B)/tools/bench-verify \
 	    $(B)/tools/bench-query
 	@sh bench/run.sh $(B)
+	@nice node bench/page.mjs $(B)/samizdat $(B)
 	@if [ "$$(id -u)" = 0 ]; then bash bench/mesh.sh $(B)/samizdat; \
 	else echo "bench: the mesh figures need root (network namespaces)"; fi
 
@@ -222,3 +225,6 @@ man-lint: $(S)/tools/confdoc
 
 clean:
 	rm -rf $(B)
+
+# Raspberry Pi: cross builds, and their tests under qemu-user.
+include mk/cross.mk

@@ -18,6 +18,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char	*buf, *accept = NULL, *enc = NULL, *p;
 	uint8_t	 id[32], want[32];
+	enum http_method m;
+	enum http_kind k;
 
 	if ((buf = malloc(size + 1)) == NULL)
 		return 0;
@@ -28,8 +30,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((p = strchr(accept, '\0')) != NULL && p < buf + size)
 			enc = p + 1;
 	}
-	if (http_route(size > 0 && buf[0] == 'O', buf, accept, id) ==
-	    HTTP_STATUS) {
+	/* The first byte picks the method: O, H, P, D or else GET. */
+	m = size == 0 ? HTTP_GET : buf[0] == 'O' ? HTTP_OPTIONS :
+	    buf[0] == 'H' ? HTTP_HEAD : buf[0] == 'P' ? HTTP_PUT :
+	    buf[0] == 'D' ? HTTP_DELETE : HTTP_GET;
+	k = http_route(m, buf, accept, id);
+	if ((m != HTTP_GET && m != HTTP_HEAD && m != HTTP_OPTIONS) !=
+	    (k == HTTP_NO_METHOD))
+		abort();
+	(void)http_cors(k);
+	if (k == HTTP_STATUS) {
 		if (strlen(buf) != 12 + 64 || !hex_decode(buf + 12, 64, want,
 		    32) || memcmp(id, want, 32) != 0)
 			abort();

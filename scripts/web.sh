@@ -1,21 +1,24 @@
 #!/bin/sh
 # web.sh OUT.gz: builds the offline web page from web/ (npm ci when the
 # lock file changed, then esbuild through web/build.mjs) into one HTML
-# file, and gzips it for embedding (src/web_page.S).
+# file, and gzips it and the gazetteer beside it (places.json.gz) for
+# embedding (src/core/web_page.S), with the page's Content-Security-Policy
+# (csp.txt).
 set -eu
 out=$1
 dir=$(dirname "$out")
 mkdir -p "$dir"
-if ! command -v npm >/dev/null 2>&1; then
-	echo "samizdat: building the web page needs node and npm:" >&2
-	echo "  run 'make' (it installs them) or apt-get install nodejs npm" >&2
+scripts/npm-ci.sh web "the web page's build"
+node web/build.mjs "$dir/index.html"
+gzip -9n -c "$dir/places.json" > "$dir/places.json.gz.tmp"
+mv "$dir/places.json.gz.tmp" "$dir/places.json.gz"
+# The page's Content-Security-Policy, sent as a header too (src/core/http.c).
+sed -n 's/.*<meta http-equiv="Content-Security-Policy" content="\([^"]*\)".*/\1/p' \
+    "$dir/index.html" | head -n 1 | tr -d '\n' > "$dir/csp.txt.tmp"
+if [ ! -s "$dir/csp.txt.tmp" ]; then
+	echo "samizdat: the built page has no Content-Security-Policy" >&2
 	exit 1
 fi
-if [ ! -f web/node_modules/.package-lock.json ] ||
-    [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
-	echo "samizdat: installing the web page's build tools (npm ci)" >&2
-	(cd web && npm ci --no-audit --no-fund --loglevel=error) >&2
-fi
-node web/build.mjs "$dir/index.html"
+mv "$dir/csp.txt.tmp" "$dir/csp.txt"
 gzip -9n -c "$dir/index.html" > "$out.tmp"
 mv "$out.tmp" "$out"

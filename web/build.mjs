@@ -1,11 +1,15 @@
 // build.mjs: builds the offline page into ONE self-contained HTML file:
-// src/index.html with src/style.css and the bundled, minified src/main.js
-// (with the parts of nostr-tools and qrcode-generator it uses) inlined.
-// A Content-Security-Policy meta allows exactly those two inline blocks by
-// their sha256 hashes and nothing from any other origin.  Prints the raw
+// src/index.html with src/style.css, the bundled, minified src/main.js
+// and src/late.js (with the parts of nostr-tools and qrcode-generator it
+// uses) inlined.  A Content-Security-Policy meta allows exactly those
+// three inline blocks by their sha256 hashes and nothing from any other
+// origin.  Prints the raw
 // and gzipped sizes and fails if the gzipped page is over the budget the
 // C side embeds (150 KB), or if the output would break out of its <script>
-// or name another origin.
+// or name another origin.  Beside OUT it writes places.json, the
+// gazetteer the page loads lazily (places.mjs), with its own budget
+// (240 KB gzipped); the page names it with its hash, so the node can
+// serve it as immutable.
 //
 // Usage: node web/build.mjs OUT   (after npm ci in web/)
 
@@ -17,8 +21,11 @@ import { gzipSync } from 'node:zlib';
 
 import * as esbuild from 'esbuild';
 
+import { buildPlaces } from './places.mjs';
+
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BUDGET = 150 * 1024;
+const PLACES_BUDGET = 240 * 1024;
 
 function fail(msg) {
 	console.error('build.mjs: ' + msg);
@@ -32,17 +39,32 @@ if (!out || process.argv.length > 3)
 const src = (f) => readFileSync(join(HERE, 'src', f), 'utf8');
 const pkg = JSON.parse(readFileSync(join(HERE, 'package.json'), 'utf8'));
 
-const js = (await esbuild.build({
-	entryPoints: [join(HERE, 'src', 'main.js')],
+const places = buildPlaces();
+const placesHash = createHash('sha256').update(places, 'utf8').digest('hex')
+    .slice(0, 16);
+
+// Two scripts: main.js draws the reports; late.js (the key's crypto and
+// the QR code) runs after it as a deferred module script, so a slow phone
+// shows the first report before parsing secp256k1 and scrypt.
+const bundle = async (entry) => (await esbuild.build({
+	entryPoints: [join(HERE, 'src', entry)],
 	bundle: true,
-	minify: true,
+	// WEB_DEBUG=1 keeps the names, for profiling (never for the binary).
+	minifyWhitespace: true,
+	minifySyntax: true,
+	minifyIdentifiers: !process.env.WEB_DEBUG,
 	format: 'iife',
 	target: 'es2020',
 	charset: 'utf8',
 	legalComments: 'none',
 	write: false,
 	logLevel: 'warning',
+	define: { PLACES_URL: JSON.stringify('/places.json?v=' + placesHash) },
 })).outputFiles[0].text.trim();
+const js = await bundle('main.js');
+const late = await bundle('late.js');
+if (/nostr-tools|secp256k1/.test(js))
+	fail('main.js pulls in the crypto: it belongs in late.js');
 
 const css = (await esbuild.transform(src('style.css'), {
 	loader: 'css',
@@ -51,7 +73,7 @@ const css = (await esbuild.transform(src('style.css'), {
 })).code.trim();
 
 for (const [name, text, close] of [['script', js, /<\/script|<!--/i],
-    ['style', css, /<\/style/i]])
+    ['script', late, /<\/script|<!--/i], ['style', css, /<\/style/i]])
 	if (close.test(text))
 		fail(`the ${name} would end its inline block early`);
 
@@ -61,7 +83,7 @@ const hash = (s) => "'sha256-" + createHash('sha256').update(s, 'utf8')
 // in every browser still on phones; the page only ever opens its own host.
 const csp = [
 	"default-src 'none'",
-	`script-src ${hash(js)}`,
+	`script-src ${hash(js)} ${hash(late)}`,
 	`style-src ${hash(css)}`,
 	"connect-src 'self' ws: wss:",
 	"img-src 'self' data:",
@@ -69,7 +91,7 @@ const csp = [
 	"form-action 'none'",
 ].join('; ');
 
-const fill = { CSP: csp, CSS: css, JS: js, VERSION: pkg.version };
+const fill = { CSP: csp, CSS: css, JS: js, LATE: late, VERSION: pkg.version };
 // Squeeze the template's own whitespace between tags first: the inlined
 // blocks must stay byte for byte what was hashed.
 const template = src('index.html').replace(/>\n+</g, '><')
@@ -80,6 +102,7 @@ const html = template.replace(/\{\{(\w+)\}\}/g, (m, k) => {
 	return fill[k];
 }) + '\n';
 if (!html.includes('<script>' + js + '</script>') ||
+    !html.includes('<script type="module">' + late + '</script>') ||
     !html.includes('<style>' + css + '</style>'))
 	fail('the inlined blocks differ from what was hashed');
 
@@ -90,10 +113,19 @@ if (foreign.length > 0)
 	fail('the page names other origins: ' + [...new Set(foreign)].join(' '));
 
 const gz = gzipSync(Buffer.from(html, 'utf8'), { level: 9 });
+const pgz = gzipSync(Buffer.from(places, 'utf8'), { level: 9 });
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, html);
+writeFileSync(join(dirname(out), 'places.json'), places);
 const kb = (n) => (n / 1024).toFixed(1) + ' KB';
 console.log(`${out}: ${kb(Buffer.byteLength(html))} raw, ${kb(gz.length)} ` +
-    `gzip (budget ${kb(BUDGET)}); js ${kb(js.length)}, css ${kb(css.length)}`);
+    `gzip (budget ${kb(BUDGET)}); js ${kb(js.length)} + ${kb(late.length)} ` +
+    `late, css ${kb(css.length)}`);
+console.log(`places.json: ${JSON.parse(places).p.length} places, ` +
+    `${kb(Buffer.byteLength(places))} raw, ${kb(pgz.length)} gzip ` +
+    `(budget ${kb(PLACES_BUDGET)})`);
 if (gz.length > BUDGET)
 	fail(`gzipped page is ${gz.length} bytes, over the ${BUDGET} budget`);
+if (pgz.length > PLACES_BUDGET)
+	fail(`gzipped places are ${pgz.length} bytes, over the ` +
+	    `${PLACES_BUDGET} budget`);

@@ -72,6 +72,13 @@ int	cmd_mkdatadir(const struct cmd_env *);
  */
 enum err cmd_store_open(const struct cmd_env *, int flags, bool create,
 	    struct store **);
+/*
+ * Reads the data dir's samizdat.conf over the defaults (a missing file
+ * is the defaults).  Prints "samizdat: file:line: reason" on an error.
+ * Returns: 0, or -1.
+ */
+struct config;
+int	cmd_config(const struct cmd_env *, struct config *);
 /* Makes the node's key if the data dir has none.  Returns: 0 or -1. */
 int	cmd_key_ensure(struct cmd_env *);
 /* Prints "samizdat: what: reason" for an err code to stderr. */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "ingest.h"
 #include "json.h"
 #include "ingest_batch.h"
@@ -84,6 +85,7 @@ cmd_import(struct cmd_env *env, int argc, char **argv)
 {
 	struct import_state s;
 	struct ingest_policy pol;
+	struct config cfg;
 	struct batch_opts o;
 	struct batch_stats bs;
 	struct store *st = NULL;
@@ -118,13 +120,19 @@ cmd_import(struct cmd_env *env, int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return cmd_usage(env);
+	if (cmd_config(env, &cfg) != 0)
+		return 1;
 	memset(&s, 0, sizeof(s));
 	if (open_input(optind < argc ? argv[optind] : NULL, &s) == -1)
 		return 1;
 	if (cmd_store_open(env, 0, true, &st) != ERR_OK)
 		goto done;
-	/* Offline devices' clocks drift: imports take any created_at. */
+	/*
+	 * Offline devices' clocks drift: imports take any past created_at,
+	 * and the future up to future_limit, as syncs do.
+	 */
 	memset(&pol, 0, sizeof(pol));
+	pol.max_future = cfg.future_limit;
 	memset(&o, 0, sizeof(o));
 	cmd_path(env, "events.db", path, sizeof(path));
 	o.pol = &pol;

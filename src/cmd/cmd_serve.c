@@ -3,12 +3,6 @@
  * command line), the store, the NIP-11 document, the addresses to tell
  * people, then the server loop.
  */
-#include <sys/types.h>
-
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +15,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "config_file.h"
+#include "netaddr.h"
 #include "key.h"
 #include "log.h"
 #include "mesh.h"
@@ -52,6 +47,7 @@ relay_limits_from(const struct config *cfg, struct relay_limits *l)
 	l->pol.lim.max_content = (size_t)cfg->max_content_length;
 	l->pol.max_past = cfg->created_at_lower_limit;
 	l->pol.max_future = cfg->created_at_upper_limit;
+	l->future_limit = cfg->future_limit;
 }
 
 /*
@@ -90,9 +86,10 @@ print_qr(const char *text)
 static void
 print_urls(const char *host, uint16_t port)
 {
-	struct ifaddrs *ifa, *i;
-	char	 a[INET6_ADDRSTRLEN], url[128];
-	int	 n = 0;
+	struct netaddr a[64];
+	char	 url[128];
+	size_t	 i, n;
+	int	 shown = 0;
 
 	if (host[0] != '\0' && strcmp(host, "0.0.0.0") != 0 &&
 	    strcmp(host, "::") != 0 && strcmp(host, "[::]") != 0) {
@@ -101,24 +98,17 @@ print_urls(const char *host, uint16_t port)
 		fflush(stdout);
 		return;
 	}
-	if (getifaddrs(&ifa) == -1) {
-		log_warn("getifaddrs");
-		return;
-	}
-	for (i = ifa; i != NULL; i = i->ifa_next) {
-		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
-		    !(i->ifa_flags & IFF_UP) || (i->ifa_flags & IFF_LOOPBACK))
+	n = netaddr_list(a, sizeof(a) / sizeof(a[0]));
+	for (i = 0; i < n; i++) {
+		if (a[i].v6 || a[i].loopback)
 			continue;
-		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)
-		    i->ifa_addr)->sin_addr, a, sizeof(a));
 		printf("phones on %s: open http://%s:%u/  (relay ws://%s:%u/)\n",
-		    i->ifa_name, a, port, a, port);
-		snprintf(url, sizeof(url), "http://%s:%u/", a, port);
+		    a[i].name, a[i].addr, port, a[i].addr, port);
+		snprintf(url, sizeof(url), "http://%s:%u/", a[i].addr, port);
 		print_qr(url);
-		n++;
+		shown++;
 	}
-	freeifaddrs(ifa);
-	printf("this machine: http://127.0.0.1:%u/%s\n", port, n == 0 ?
+	printf("this machine: http://127.0.0.1:%u/%s\n", port, shown == 0 ?
 	    "  (no network interface is up)" : "");
 	fflush(stdout);
 }
@@ -221,6 +211,9 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 		goto done;
 	so.nip11 = nip11;
 	so.max_connections = (size_t)cfg.max_connections;
+	so.max_per_address = (size_t)cfg.max_connections_per_address;
+	so.max_handshakes = (size_t)cfg.max_handshakes_per_address;
+	so.handshake_timeout = (unsigned)cfg.handshake_timeout;
 	so.deflate_connections = (size_t)cfg.deflate_connections;
 	so.purge_interval = (unsigned)cfg.purge_interval;
 	so.verbose = log_verbose;
@@ -247,6 +240,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	mo.bridge_download = cfg.bridge_download;
 	mo.peer_sync_interval = (unsigned)cfg.peer_sync_interval;
 	mo.bridge_interval = (unsigned)cfg.bridge_interval;
+	mo.future_limit = cfg.future_limit;
 	so.mesh = &mo;
 	print_urls(so.host, so.port);
 	if (server_run(&so, st, &lim) == 0)

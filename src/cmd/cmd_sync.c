@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "crypto.h"
 #include "filter.h"
 #include "key.h"
@@ -22,7 +23,7 @@
 
 static int
 sync_relay(struct cmd_env *env, const char *url, const char *fjson, bool up,
-    bool down, unsigned timeout)
+    bool down, unsigned timeout, uint64_t future_limit)
 {
 	struct store *st = NULL;
 	struct sync_report rep;
@@ -47,6 +48,7 @@ sync_relay(struct cmd_env *env, const char *url, const char *fjson, bool up,
 	}
 	if (store_link_add(st, url, LINK_RELAY, "sync", NULL, &lid) == ERR_OK)
 		o.lid = lid;
+	o.future_limit = future_limit;
 	progress_init(&prog);
 	rc = sync_ws(st, url, fjson ? fjson : "{}", up, down, timeout, &rep,
 	    &o);
@@ -77,7 +79,7 @@ sync_relay(struct cmd_env *env, const char *url, const char *fjson, bool up,
 /* A data dir: in process, through store/stick.c. */
 static int
 sync_dir(struct cmd_env *env, const char *target, const char *fjson,
-    bool up, bool down)
+    bool up, bool down, uint64_t future_limit)
 {
 	struct stick_opts o;
 	struct stick_report rep;
@@ -101,6 +103,7 @@ sync_dir(struct cmd_env *env, const char *target, const char *fjson,
 	o.up = up;
 	o.down = down;
 	o.progress = true;
+	o.future_limit = future_limit;
 	if (stick_sync(local, lpath, target, &o, &rep, err, sizeof(err)) == 0)
 		rc = 0;
 	else
@@ -133,6 +136,7 @@ int
 cmd_sync(struct cmd_env *env, int argc, char **argv)
 {
 	const char *target = NULL, *fjson = NULL;
+	struct config cfg;
 	bool	 do_up = true, do_down = true;
 	unsigned timeout = 30;
 	unsigned long t;
@@ -178,7 +182,10 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 	if (argc - optind != 1 || (!do_up && !do_down))
 		return cmd_usage(env);
 	target = argv[optind];
+	if (cmd_config(env, &cfg) != 0)
+		return 1;
 	if (strncmp(target, "ws://", 5) == 0 || strncmp(target, "wss://", 6) == 0)
-		return sync_relay(env, target, fjson, do_up, do_down, timeout);
-	return sync_dir(env, target, fjson, do_up, do_down);
+		return sync_relay(env, target, fjson, do_up, do_down, timeout,
+		    cfg.future_limit);
+	return sync_dir(env, target, fjson, do_up, do_down, cfg.future_limit);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "config_file.h"
 #include "log.h"
 
 int
@@ -123,4 +124,19 @@ cmd_store_open(const struct cmd_env *env, int flags, bool create,
 		cmd_err(path, e);
 	}
 	return e;
+}
+
+int
+cmd_config(const struct cmd_env *env, struct config *cfg)
+{
+	char	 path[4096], err[512];
+
+	config_defaults(cfg);
+	cmd_path(env, "samizdat.conf", path, sizeof(path));
+	if (config_load(cfg, path, err, sizeof(err)) != 0 ||
+	    config_check(cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "samizdat: %s\n", err);
+		return -1;
+	}
+	return 0;
 }

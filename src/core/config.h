@@ -71,6 +71,8 @@
 	    "How many seconds in the past a published event's created_at may lie; 0 for no limit.") \
 	X(created_at_upper_limit, UINT, "900", 0, 3153600000, 1,	\
 	    "How many seconds in the future a published event's created_at may lie; 0 for no limit.") \
+	X(future_limit, UINT, "172800", 0, 3153600000, 0,		\
+	    "How far past this node's clock an event from another node, a sync, a stick or an import may be dated, in seconds; later ones are refused and come with a later sync once they are due; 0 for no limit.") \
 	X(events_per_minute, UINT, "12000", 0, 1000000, 0,		\
 	    "Events one connection may publish per minute, after a burst of a sixth of that; a connection past it is slowed (its messages wait and its socket is not read), never refused; REQ, COUNT and NEG-OPEN have a bucket of their own at the same rate; 0 for no limit.") \
 	X(node_events_per_minute, UINT, "60000", 0, 10000000, 0,	\
@@ -85,6 +87,12 @@
 	    "Bytes queued for a slow reader before its connection is closed.") \
 	X(max_connections, UINT, "1024", 1, 65536, 0,			\
 	    "Client connections open at the same time.")		\
+	X(max_connections_per_address, UINT, "512", 1, 65536, 0,	\
+	    "Connections one IP address may hold open at once (a school's phones may share one address behind a router); more are answered 503 with the reason.") \
+	X(max_handshakes_per_address, UINT, "128", 1, 65536, 0,	\
+	    "Connections one IP address may have waiting for their first request at once; more are refused at once, so that half-open connections from one address cannot lock others out.") \
+	X(handshake_timeout, UINT, "10", 2, 300, 0,			\
+	    "Seconds a new connection has to send its request (and finish the WebSocket handshake) before it is closed.") \
 	X(deflate_connections, UINT, "128", 0, 65536, 0,		\
 	    "Client connections that may use permessage-deflate (compressed WebSocket messages) at the same time, each holding up to about 180 KiB of zlib state; node connections always may; 0 turns compression off for clients.") \
 	X(sync_full, BOOL, "false", 0, 1, 0,				\

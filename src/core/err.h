@@ -58,13 +58,22 @@
 	X(TOO_MANY_SUBS, "blocked",	"too many open subscriptions; CLOSE one first") \
 	X(RATE_REQ,	"rate-limited",	"too many requests; slow down")		\
 	X(SLOW,		"error",	"too slow reading events; disconnecting") \
+	X(TOO_MANY_CONNS, "rate-limited", "too many connections from your address") \
 	X(NO_AUTH,	"unsupported",	"AUTH without a challenge: this relay asks only nodes to authenticate") \
 	X(AUTH_BAD,	"invalid",	"AUTH needs a signed kind 22242 event with this connection's challenge and a relay tag") \
+	X(AUTH_RELAY,	"invalid",	"AUTH's relay tag does not name this relay") \
 	X(NEG,		"invalid",	"malformed negentropy message")		\
 	X(NEG_UNKNOWN,	"closed",	"unknown negentropy session")		\
 	X(NEG_OFF,	"unsupported",	"NIP-77 negentropy is turned off on this relay") \
 	X(NEG_TOO_BIG,	"blocked",	"too many events match; narrow the filter, e.g. by time") \
 	X(NEG_SESSIONS,	"blocked",	"too many open negentropy sessions; NEG-CLOSE one first") \
+	X(MEDIA_TYPE,	"unsupported",	"the file is not JPEG, PNG, WebP, MP4 or MOV") \
+	X(MEDIA_SIZE,	"invalid",	"the file is larger than the size limit") \
+	X(MEDIA_TRUNCATED, "invalid",	"the file is truncated")		\
+	X(MEDIA_FORMAT,	"invalid",	"the file is malformed")		\
+	X(MEDIA_CRC,	"invalid",	"the file is corrupt: a PNG chunk fails its checksum") \
+	X(MEDIA_LIMIT,	"invalid",	"the file has too many parts, or nests them too deep") \
+	X(MEDIA_FRAGMENTED, "unsupported", "metadata cannot yet be removed from a fragmented MP4 (moof)") \
 	X(NOMEM,	"error",	"out of memory")			\
 	X(DB,		"error",	"database error")			\
 	X(DB_BUSY,	"error",	"database is locked by another process")	\

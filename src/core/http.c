@@ -3,8 +3,9 @@
  * for the relay information document on the WebSocket URL itself when the
  * Accept header names application/nostr+json (looked for as a token in a
  * list, not compared whole), with CORS so browser clients can read it.
- * / is the offline web page, built from web/ and embedded gzipped; the
- * rare client that does not take gzip gets it inflated.  Pure.
+ * / is the offline web page, built from web/ and embedded gzipped, and
+ * /places.json the page's gazetteer, loaded when first needed; the rare
+ * client that does not take gzip gets them inflated.  Pure.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,11 @@
 #include "http.h"
 
 extern const char web_page_gz[], web_page_gz_end[];
+extern const char web_places_gz[], web_places_gz_end[];
+
+/* More than any asset inflates to: a bound on a damaged gzip trailer. */
+#define HTTP_INFLATE_MAX	(16u << 20)
+extern const char web_page_csp[], web_page_csp_end[];
 
 /* True if the comma-separated list names tok (case-insensitive). */
 static bool
@@ -39,24 +45,44 @@ list_has(const char *list, const char *tok)
 }
 
 enum http_kind
-http_route(bool options, const char *path, const char *accept,
+http_route(enum http_method method, const char *path, const char *accept,
     uint8_t id[32])
 {
 	static const char api[] = "/api/status/";
 
-	if (options)
+	if (method == HTTP_OPTIONS)
 		return HTTP_PREFLIGHT;
+	if (method != HTTP_GET && method != HTTP_HEAD)
+		return HTTP_NO_METHOD;
 	if (list_has(accept, "application/nostr+json"))
 		return HTTP_NIP11;
 	if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0)
 		return HTTP_PAGE;
+	if (strcmp(path, "/places.json") == 0)
+		return HTTP_PLACES;
 	if (strcmp(path, "/api/time") == 0)
 		return HTTP_TIME;
+	if (strcmp(path, "/api/node") == 0)
+		return HTTP_NODE;
 	if (strncmp(path, api, sizeof(api) - 1) == 0 &&
 	    strlen(path + sizeof(api) - 1) == 64 &&
 	    hex_decode(path + sizeof(api) - 1, 64, id, 32))
 		return HTTP_STATUS;
 	return HTTP_NOT_FOUND;
+}
+
+bool
+http_cors(enum http_kind k)
+{
+	/* Browser clients read the relay information document. */
+	return k == HTTP_NIP11 || k == HTTP_PREFLIGHT;
+}
+
+const char *
+http_page_csp(size_t *len)
+{
+	*len = (size_t)(web_page_csp_end - web_page_csp);
+	return web_page_csp;
 }
 
 bool
@@ -76,14 +102,39 @@ http_page_gz(size_t *len)
 	return web_page_gz;
 }
 
+const char *
+http_places_gz(size_t *len)
+{
+	*len = (size_t)(web_places_gz_end - web_places_gz);
+	return web_places_gz;
+}
+
 char *
 http_page_inflate(size_t *len)
 {
+	size_t	 gzlen;
+	const char *gz = http_page_gz(&gzlen);
+
+	return http_inflate(gz, gzlen, len);
+}
+
+char *
+http_inflate(const char *gz, size_t gzlen, size_t *len)
+{
 	z_stream z;
-	size_t	 gzlen, cap = 1 << 20;
+	size_t	 cap;
 	char	*out;
 	int	 rc;
 
+	/* The gzip trailer ends with the inflated size (mod 2^32). */
+	if (gzlen < 18)
+		return NULL;
+	cap = (size_t)(unsigned char)gz[gzlen - 4] |
+	    (size_t)(unsigned char)gz[gzlen - 3] << 8 |
+	    (size_t)(unsigned char)gz[gzlen - 2] << 16 |
+	    (size_t)(unsigned char)gz[gzlen - 1] << 24;
+	if (cap == 0 || cap > HTTP_INFLATE_MAX)
+		return NULL;
 	memset(&z, 0, sizeof(z));
 	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
 		return NULL;
@@ -91,7 +142,7 @@ http_page_inflate(size_t *len)
 		inflateEnd(&z);
 		return NULL;
 	}
-	z.next_in = (Bytef *)(uintptr_t)http_page_gz(&gzlen);
+	z.next_in = (Bytef *)(uintptr_t)gz;
 	z.avail_in = (uInt)gzlen;
 	z.next_out = (Bytef *)out;
 	z.avail_out = (uInt)cap;

@@ -1,7 +1,10 @@
 /*
- * web_page.S: the offline web page, built from web/ and gzipped by
- * scripts/web.sh, embedded in the binary as read-only bytes
- * (web_page_gz .. web_page_gz_end).  The Makefile passes -I build/web.
+ * web_page.S: the offline web page and its gazetteer, built from web/ and
+ * gzipped by scripts/web.sh, embedded in the binary as read-only bytes
+ * (web_page_gz .. web_page_gz_end, web_places_gz .. web_places_gz_end),
+ * and the Content-Security-Policy the page was built with (web_page_csp ..
+ * web_page_csp_end), which the node also sends as a header.  The
+ * Makefile passes -I build/web.
  */
 	.section .rodata
 	.global	web_page_gz
@@ -11,4 +14,17 @@ web_page_gz:
 	.incbin	"index.html.gz"
 web_page_gz_end:
 	.byte	0
-	.section .note.GNU-stack,"",@progbits
+	.global	web_places_gz
+	.global	web_places_gz_end
+	.balign	16
+web_places_gz:
+	.incbin	"places.json.gz"
+web_places_gz_end:
+	.byte	0
+	.global	web_page_csp
+	.global	web_page_csp_end
+web_page_csp:
+	.incbin	"csp.txt"
+web_page_csp_end:
+	.byte	0
+	.section .note.GNU-stack,"",%progbits

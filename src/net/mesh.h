@@ -42,6 +42,7 @@ struct mesh_opts {
 	const char	*bridge_download;	/* "" fetches nothing */
 	unsigned	 peer_sync_interval;
 	unsigned	 bridge_interval;
+	uint64_t	 future_limit;	/* syncs: seconds ahead an event may be */
 };
 
 struct wsc;

@@ -31,6 +31,7 @@ run_stick(struct worker *w, struct store *st)
 	o.up = o.down = true;
 	o.timeout_s = STICK_TIMEOUT;
 	o.cancel = &w->cancel;
+	o.future_limit = w->m->o.future_limit;
 	rc = stick_sync(st, w->m->o.store_path, w->job.url, &o, &rep, w->err,
 	    sizeof(w->err));
 	/* For the log; the counts are in the records already. */
@@ -61,6 +62,7 @@ run_job(struct worker *w, struct store *st)
 	o.own = m->node_pk;
 	o.quiet = true;
 	o.cancel = &w->cancel;
+	o.future_limit = m->o.future_limit;
 	if (j->kind == LINK_PEER) {
 		o.as_node = true;
 		rc = sync_ws(st, j->url, "{}", true, true, SYNC_TIMEOUT,

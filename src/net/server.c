@@ -7,50 +7,27 @@
  * burst of EVENTs costs one commit.  A timer looks for events other
  * processes stored (an import on the same data dir) twice a second and
  * purges expired events now and then.  libwebsockets owns the per-
- * connection memory; it holds only our connection id.
+ * connection memory; it holds only our connection id.  Who is let in is
+ * server_admit.c's to say, plain HTTP server_http.c's to answer.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <libwebsockets.h>
-
 #include "log.h"
-#include "relay.h"
-#include "server.h"
-#include "http.h"
-#include "status.h"
+#include "mesh.h"
+#include "netaddr.h"
+#include "server_int.h"
 #include "wsc.h"
 #include "wsext.h"
 
 #define POLL_USEC	(500 * LWS_US_PER_MS)
+#define LWS_LOG_EVERY	10	/* seconds between repeats of one lws line */
 
 _Static_assert(RELAY_HEADROOM >= LWS_PRE, "relay frames need LWS_PRE bytes");
-
-struct pss {
-	uint64_t	 id;		/* relay connection, 0 for HTTP */
-	char		*body;		/* HTTP response being written */
-	size_t		 len, off;
-	bool		 owned;		/* body is malloc'd */
-	bool		 deflate;	/* counted in ndeflate */
-	char		 peer[64];	/* for the log after the socket closed */
-};
-
-struct server {
-	const struct server_opts *o;
-	struct lws_context *ctx;
-	struct relay	*relay;
-	struct store	*store;
-	lws_sorted_usec_list_t poll_sul;
-	lws_sorted_usec_list_t commit_sul;
-	struct mesh	*mesh;
-	struct wsc	*wsc;		/* client connections: the mesh's */
-	time_t		 last_purge;
-	size_t		 nconn;		/* TCP connections, HTTP included */
-	size_t		 ndeflate;	/* client connections compressing */
-};
 
 static volatile sig_atomic_t server_stop;
 static struct lws_context *server_ctx;
@@ -126,145 +103,6 @@ server_flush(struct server *s)
 		    (lws_usec_t)(ms + 1) * LWS_US_PER_MS);
 }
 
-/* A response body: static (the page, NIP-11) or owned (inflated, JSON). */
-static void
-http_body_free(struct pss *pss)
-{
-	if (pss->owned)
-		free(pss->body);
-	pss->body = NULL;
-	pss->owned = false;
-	pss->len = pss->off = 0;
-}
-
-static int
-http_request(struct server *s, struct lws *wsi, struct pss *pss,
-    const char *path)
-{
-	unsigned char hdr[LWS_PRE + 1024], *p = hdr + LWS_PRE,
-	    *end = hdr + sizeof(hdr) - 1;
-	char	 accept[512] = "", enc[256] = "";
-	const char *ctype = "text/plain", *cache = "no-cache";
-	uint8_t	 id[32];
-	struct buf b;
-	bool	 options, gz = false;
-	int	 status = 200;
-
-	http_body_free(pss);
-	options = lws_hdr_total_length(wsi, WSI_TOKEN_OPTIONS_URI) > 0;
-	if (lws_hdr_copy(wsi, accept, sizeof(accept), WSI_TOKEN_HTTP_ACCEPT) < 0)
-		accept[0] = '\0';
-	if (lws_hdr_copy(wsi, enc, sizeof(enc),
-	    WSI_TOKEN_HTTP_ACCEPT_ENCODING) < 0)
-		enc[0] = '\0';
-	switch (http_route(options, path, accept, id)) {
-	case HTTP_NIP11:
-		ctype = "application/nostr+json";
-		pss->body = (char *)(uintptr_t)s->o->nip11;
-		pss->len = s->o->nip11_len;
-		break;
-	case HTTP_PAGE:
-		ctype = "text/html; charset=utf-8";
-		if (http_accepts_gzip(enc)) {
-			pss->body = (char *)(uintptr_t)http_page_gz(&pss->len);
-			gz = true;
-		} else if ((pss->body = http_page_inflate(&pss->len)) != NULL) {
-			pss->owned = true;
-		} else {
-			status = 500;
-			pss->body = (char *)(uintptr_t)"cannot inflate the page\n";
-			pss->len = strlen(pss->body);
-		}
-		break;
-	case HTTP_STATUS:
-		ctype = "application/json";
-		buf_init(&b, 1 << 20);
-		if (status_json(s->store, id, &b) != ERR_OK || b.err) {
-			buf_free(&b);
-			status = 500;
-			pss->body = (char *)(uintptr_t)"{}";
-			pss->len = 2;
-		} else {
-			pss->body = b.p;
-			pss->len = b.len;
-			pss->owned = true;
-		}
-		break;
-	case HTTP_TIME:
-		ctype = "application/json";
-		buf_init(&b, 64);
-		buf_printf(&b, "{\"now\":%lld}", (long long)time(NULL));
-		pss->body = b.p;
-		pss->len = b.len;
-		pss->owned = true;
-		break;
-	case HTTP_PREFLIGHT:
-		status = 204;
-		break;
-	case HTTP_NOT_FOUND:
-		status = 404;
-		pss->body = (char *)(uintptr_t)"not found\n";
-		pss->len = strlen(pss->body);
-		break;
-	}
-	if (lws_add_http_common_headers(wsi, (unsigned)status, ctype,
-	    (lws_filepos_t)pss->len, &p, end) ||
-	    (gz && lws_add_http_header_by_name(wsi, (const unsigned char *)
-	    "content-encoding:", (const unsigned char *)"gzip", 4, &p, end)) ||
-	    lws_add_http_header_by_name(wsi, (const unsigned char *)
-	    "cache-control:", (const unsigned char *)cache,
-	    (int)strlen(cache), &p, end) ||
-	    lws_add_http_header_by_name(wsi, (const unsigned char *)
-	    "vary:", (const unsigned char *)"Accept, Accept-Encoding", 23,
-	    &p, end) ||
-	    lws_add_http_header_by_name(wsi, (const unsigned char *)
-	    "access-control-allow-origin:", (const unsigned char *)"*", 1,
-	    &p, end) ||
-	    lws_add_http_header_by_name(wsi, (const unsigned char *)
-	    "access-control-allow-headers:", (const unsigned char *)"*", 1,
-	    &p, end) ||
-	    lws_add_http_header_by_name(wsi, (const unsigned char *)
-	    "access-control-allow-methods:", (const unsigned char *)
-	    "GET, OPTIONS", 12, &p, end) ||
-	    lws_finalize_write_http_header(wsi, hdr + LWS_PRE, &p, end)) {
-		http_body_free(pss);
-		return -1;
-	}
-	if (pss->len == 0) {
-		http_body_free(pss);
-		return lws_http_transaction_completed(wsi) ? -1 : 0;
-	}
-	lws_callback_on_writable(wsi);
-	return 0;
-}
-
-#define HTTP_CHUNK	16384
-
-static int
-http_body_write(struct server *s, struct lws *wsi, struct pss *pss)
-{
-	unsigned char buf[LWS_PRE + HTTP_CHUNK];
-	size_t	 n = pss->len - pss->off;
-	bool	 last;
-
-	if (pss->body == NULL)
-		return 0;
-	if (n > HTTP_CHUNK)
-		n = HTTP_CHUNK;
-	last = pss->off + n == pss->len;
-	memcpy(buf + LWS_PRE, pss->body + pss->off, n);
-	if (lws_write(wsi, buf + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL :
-	    LWS_WRITE_HTTP) < (int)n)
-		return -1;
-	pss->off += n;
-	if (!last) {
-		lws_callback_on_writable(wsi);
-		return 0;
-	}
-	http_body_free(pss);
-	return lws_http_transaction_completed(wsi) ? -1 : 0;
-}
-
 static int
 ws_writeable(struct server *s, struct lws *wsi, struct pss *pss)
 {
@@ -305,37 +143,62 @@ is_node(struct lws *wsi)
 	    NULL;
 }
 
+/* A WebSocket is open: it becomes a relay connection. */
+static int
+ws_established(struct server *s, struct lws *wsi, struct pss *pss)
+{
+	char	 peer[64], host[256], why[256];
+
+	admit_started(s->admit, wsi);
+	wsext_bound(wsi);
+	lws_get_peer_simple(wsi, peer, sizeof(peer));
+	snprintf(pss->peer, sizeof(pss->peer), "%s", peer);
+	if ((pss->id = relay_conn_open(s->relay, wsi, peer)) == 0)
+		return -1;
+	/* Past the per-address cap: told why, then closed. */
+	if (admit_over(s->admit, wsi, why, sizeof(why))) {
+		relay_conn_refuse(s->relay, pss->id, ERR_TOO_MANY_CONNS, why);
+		return 0;
+	}
+	if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) > 0)
+		relay_conn_set_host(s->relay, pss->id, host);
+	if (is_node(wsi))
+		relay_conn_challenge(s->relay, pss->id);
+	log_info("%s: connected (%zu open)", peer, relay_conn_count(s->relay));
+	return 0;
+}
+
 static int
 callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
 {
 	struct server *s = lws_context_user(lws_get_context(wsi));
+	struct lws_filter_network_conn_args *fa;
 	struct pss *pss = user;
-	char	 peer[64];
 
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
-		if (s->nconn >= s->o->max_connections) {
-			log_info("refusing a connection: %zu open already",
-			    s->nconn);
-			return -1;
-		}
-		break;
+		fa = user;
+		return admit_accept(s->admit, (struct sockaddr *)&fa->cli_addr,
+		    fa->clilen) == ADMIT_DROP ? -1 : 0;
 	case LWS_CALLBACK_WSI_CREATE:
-		s->nconn++;
+		admit_bind(s->admit, wsi);
 		break;
 	case LWS_CALLBACK_WSI_DESTROY:
-		if (s->nconn > 0)
-			s->nconn--;
+		admit_release(s->admit, wsi);
 		break;
 	case LWS_CALLBACK_HTTP:
-		return http_request(s, wsi, pss, in ? (const char *)in : "/");
+		return server_http_request(s, wsi, pss, in ? (const char *)in :
+		    "/");
 	case LWS_CALLBACK_HTTP_WRITEABLE:
-		return http_body_write(s, wsi, pss);
+		return server_http_write(s, wsi, pss);
 	case LWS_CALLBACK_CLOSED_HTTP:
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 		if (pss != NULL)
-			http_body_free(pss);
+			server_http_free(pss);
+		break;
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		admit_started(s->admit, wsi);
 		break;
 	case LWS_CALLBACK_CONFIRM_EXTENSION_OKAY:
 		/* permessage-deflate: nodes always, clients while there is room. */
@@ -347,16 +210,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		pss->deflate = true;
 		break;
 	case LWS_CALLBACK_ESTABLISHED:
-		wsext_bound(wsi);
-		lws_get_peer_simple(wsi, peer, sizeof(peer));
-		snprintf(pss->peer, sizeof(pss->peer), "%s", peer);
-		if ((pss->id = relay_conn_open(s->relay, wsi, peer)) == 0)
-			return -1;
-		if (is_node(wsi))
-			relay_conn_challenge(s->relay, pss->id);
-		log_info("%s: connected (%zu open)", peer,
-		    relay_conn_count(s->relay));
-		break;
+		return ws_established(s, wsi, pss);
 	case LWS_CALLBACK_RECEIVE:
 		if (!relay_conn_rx(s->relay, pss->id, in, len,
 		    lws_is_first_fragment(wsi) != 0,
@@ -385,15 +239,94 @@ static struct lws_protocols protocols[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 
+/*
+ * libwebsockets' own lines, into ours.  A line that repeats (an accept
+ * failing again and again) is said once per LWS_LOG_EVERY seconds, with
+ * how many times it came.
+ */
 static void
 lws_log(int level, const char *line)
 {
+	static char last[160];
+	static time_t last_at;
+	static unsigned long repeats;
+	time_t	 now = time(NULL);
 	size_t	 n = strlen(line);
 
 	/* lws lines end in a newline; ours add one. */
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		n--;
+	if (strncmp(last, line, n < sizeof(last) - 1 ? n : sizeof(last) - 1)
+	    == 0 && now - last_at < LWS_LOG_EVERY) {
+		repeats++;
+		return;
+	}
+	if (repeats > 0)
+		log_warnx("libwebsockets: the last line came %lu more times",
+		    repeats);
+	repeats = 0;
+	last_at = now;
+	snprintf(last, sizeof(last), "%.*s", (int)n, line);
 	log_warnx("libwebsockets: %.*s", (int)n, line);
+}
+
+/*
+ * The places a node may name this relay by in its NIP-42 AUTH: every
+ * address of this machine, and the listen address, on our port.
+ */
+static void
+set_places(struct server *s)
+{
+	struct netaddr a[64];
+	const char *hosts[68];
+	size_t	 i, n, k = 0;
+
+	n = netaddr_list(a, sizeof(a) / sizeof(a[0]));
+	for (i = 0; i < n; i++)
+		hosts[k++] = a[i].addr;
+	hosts[k++] = "localhost";
+	hosts[k++] = "127.0.0.1";
+	hosts[k++] = "::1";
+	if (s->o->host[0] != '\0')
+		hosts[k++] = s->o->host;
+	(void)relay_set_places(s->relay, hosts, k, s->o->port);
+}
+
+static void
+context_info(struct server *s, struct lws_context_creation_info *info)
+{
+	const struct server_opts *o = s->o;
+	size_t	 i;
+
+	memset(info, 0, sizeof(*info));
+	info->port = o->port;
+	info->iface = o->host[0] != '\0' && strcmp(o->host, "0.0.0.0") != 0 ?
+	    o->host : NULL;
+	info->protocols = protocols;
+	info->extensions = wsext_list();
+	info->gid = (gid_t)-1;
+	info->uid = (uid_t)-1;
+	info->user = s;
+	if (strchr(o->host, ':') == NULL && o->host[0] != '\0')
+		info->options |= LWS_SERVER_OPTION_DISABLE_IPV6;
+	/*
+	 * wss:// peers: TLS for client links only; the server stays plain.
+	 * Only when one is configured: it costs some 5 MB of memory.
+	 */
+	for (i = 0; o->mesh != NULL && i < o->mesh->npeers; i++)
+		if (strncmp(o->mesh->peers[i], "wss://", 6) == 0) {
+			info->options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+			info->client_ssl_ca_filepath =
+			    "/etc/ssl/certs/ca-certificates.crt";
+		}
+	/* A new connection has this long to send its request. */
+	info->timeout_secs = o->handshake_timeout > 0 ? o->handshake_timeout :
+	    10;
+	info->timeout_secs_ah_idle = info->timeout_secs;
+	info->max_http_header_pool = 256;
+	info->ka_time = 60;		/* TCP keepalive finds dead peers */
+	info->ka_probes = 3;
+	info->ka_interval = 10;
 }
 
 int
@@ -409,43 +342,21 @@ server_run(const struct server_opts *o, struct store *st,
 	memset(&s, 0, sizeof(s));
 	s.o = o;
 	s.store = st;
-	s.last_purge = time(NULL);
+	s.started = s.last_purge = time(NULL);
 	lws_set_log_level(o->verbose >= 2 ? LLL_ERR | LLL_WARN | LLL_NOTICE :
 	    LLL_ERR, lws_log);
-
-	memset(&info, 0, sizeof(info));
-	info.port = o->port;
-	info.iface = o->host[0] != '\0' && strcmp(o->host, "0.0.0.0") != 0 ?
-	    o->host : NULL;
-	if (wsc_new(&s.wsc) != ERR_OK)
-		return -1;
+	s.max_conns = admit_fd_room(o->max_connections);
+	if (admit_new(&s.admit, s.max_conns, o->max_per_address,
+	    o->max_handshakes) != ERR_OK || wsc_new(&s.wsc) != ERR_OK) {
+		log_warnx("out of memory");
+		goto done;
+	}
 	protocols[1] = *wsc_protocol(s.wsc);
-	info.protocols = protocols;
-	info.extensions = wsext_list();
-	info.gid = (gid_t)-1;
-	info.uid = (uid_t)-1;
-	info.user = &s;
-	if (strchr(o->host, ':') == NULL && o->host[0] != '\0')
-		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
-	/*
-	 * wss:// peers: TLS for client links only; the server stays plain.
-	 * Only when one is configured: it costs some 5 MB of memory.
-	 */
-	for (i = 0; o->mesh != NULL && (size_t)i < o->mesh->npeers; i++)
-		if (strncmp(o->mesh->peers[i], "wss://", 6) == 0) {
-			info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-			info.client_ssl_ca_filepath =
-			    "/etc/ssl/certs/ca-certificates.crt";
-		}
-	info.timeout_secs = 30;
-	info.ka_time = 60;		/* TCP keepalive finds dead peers */
-	info.ka_probes = 3;
-	info.ka_interval = 10;
+	context_info(&s, &info);
 	if ((s.ctx = lws_create_context(&info)) == NULL) {
 		log_warnx("cannot listen on %s:%u (in use, or not an address "
 		    "of this machine?)", o->host[0] ? o->host : "*", o->port);
-		wsc_free(s.wsc);
-		return -1;
+		goto done;
 	}
 	wsc_attach(s.wsc, s.ctx);
 	server_ctx = s.ctx;
@@ -455,6 +366,7 @@ server_run(const struct server_opts *o, struct store *st,
 	io.pause = pause_rx;
 	if (relay_new(&s.relay, st, lim, &io) != ERR_OK)
 		goto done;
+	set_places(&s);
 	if (o->mesh != NULL && mesh_new(&s.mesh, o->mesh, s.ctx, s.wsc,
 	    s.relay) != 0)
 		s.mesh = NULL;	/* a relay alone is still useful */
@@ -488,13 +400,17 @@ server_run(const struct server_opts *o, struct store *st,
 	}
 	rc = 0;
 done:
-	lws_sul_cancel(&s.poll_sul);
-	lws_sul_cancel(&s.commit_sul);
+	if (s.ctx != NULL) {
+		lws_sul_cancel(&s.poll_sul);
+		lws_sul_cancel(&s.commit_sul);
+	}
 	server_ctx = NULL;
 	/* The mesh closes its links; the context calls back for the rest. */
 	mesh_free(s.mesh);
-	lws_context_destroy(s.ctx);
+	if (s.ctx != NULL)
+		lws_context_destroy(s.ctx);
 	wsc_free(s.wsc);
 	relay_free(s.relay);
+	admit_free(s.admit);
 	return rc;
 }

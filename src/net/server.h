@@ -18,6 +18,9 @@ struct server_opts {
 	char		 host[256];	/* "" or "0.0.0.0": every address */
 	uint16_t	 port;
 	size_t		 max_connections;
+	size_t		 max_per_address;	/* open, per IP address */
+	size_t		 max_handshakes;	/* waiting, per IP address */
+	unsigned	 handshake_timeout;	/* seconds */
 	size_t		 deflate_connections;	/* clients that may compress */
 	unsigned	 purge_interval;	/* seconds; 0 never */
 	const char	*nip11;		/* the NIP-11 document */

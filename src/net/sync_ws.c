@@ -165,7 +165,7 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 		goto done;
 	}
 	if (sync_store_open(&ss, st, &f, SYNC_MAX_EVENTS, w.o->lid,
-	    &local) != ERR_OK) {
+	    w.o->future_limit, &local) != ERR_OK) {
 		say(w.o, "sync: reading the local store failed");
 		goto done;
 	}

@@ -23,6 +23,7 @@ struct sync_opts {
 	const uint8_t	*own;		/* this node's pubkey: its events go up first */
 	bool		 quiet;		/* no progress or messages: err gets why */
 	volatile int	*cancel;	/* set from another thread: give up */
+	uint64_t	 future_limit;	/* seconds ahead an event may be; 0: any */
 	char		 err[256];
 };
 

@@ -133,7 +133,7 @@ wsc_connect(struct wsc *w, const struct wsc_opts *o,
 	struct lws_client_connect_info ci;
 	struct wconn *c, **nc;
 	struct lws *wsi;
-	char	 u[1024], path[1100];
+	char	 u[1024], path[1100], hosthdr[300];
 	const char *prot, *host, *p;
 	int	 port;
 
@@ -170,12 +170,18 @@ wsc_connect(struct wsc *w, const struct wsc_opts *o,
 
 	snprintf(path, sizeof(path), "/%s%s", p, !o->as_node ? "" :
 	    strchr(p, '?') ? "&samizdat-node" : "?samizdat-node");
+	/* The Host header names the port unless it is the default. */
+	if (port == (strcmp(prot, "wss") == 0 ? 443 : 80))
+		snprintf(hosthdr, sizeof(hosthdr), "%s", host);
+	else
+		snprintf(hosthdr, sizeof(hosthdr), strchr(host, ':') ?
+		    "[%s]:%d" : "%s:%d", host, port);
 	memset(&ci, 0, sizeof(ci));
 	ci.context = w->ctx;
 	ci.address = host;
 	ci.port = port;
 	ci.path = path;
-	ci.host = host;
+	ci.host = hosthdr;
 	ci.origin = host;
 	ci.ssl_connection = strcmp(prot, "wss") == 0 ? LCCSCF_USE_SSL : 0;
 	ci.local_protocol_name = w->proto.name;

@@ -27,9 +27,13 @@ relay_new(struct relay **rp, struct store *st, const struct relay_limits *lim,
 	r->store = st;
 	r->lim = *lim;
 	r->io = *io;
+	/*
+	 * Nodes: no past window (old reports travel on sticks), but the
+	 * future bound, because any key can call itself a node.
+	 */
 	r->meshpol = lim->pol;
 	r->meshpol.max_past = 0;
-	r->meshpol.max_future = 0;
+	r->meshpol.max_future = lim->future_limit;
 	ingest_ctx_init(&r->ictx);
 	buf_init(&r->out, 0);
 	if ((e = store_last_eid(st, &r->last_eid)) != ERR_OK) {
@@ -59,6 +63,7 @@ relay_free(struct relay *r)
 	while (r->nconns > 0)
 		relay_conn_close(r, r->conns[r->nconns - 1]->id);
 	free(r->conns);
+	free(r->places);
 	free(r->oks);
 	free(r->origin);
 	ingest_ctx_free(&r->ictx);
@@ -116,6 +121,48 @@ relay_conn_challenge(struct relay *r, uint64_t id)
 	buf_reset(&r->out);
 	msg_auth_challenge(&r->out, c->challenge);
 	relay_send_buf(r, c, true);
+}
+
+void
+relay_conn_refuse(struct relay *r, uint64_t id, enum err e,
+    const char *detail)
+{
+	struct rconn *c = relay_conn_find(r, id);
+
+	if (c == NULL)
+		return;
+	relay_notice_err(r, c, e, detail);
+	c->closing = true;	/* once the NOTICE is written */
+}
+
+void
+relay_conn_set_host(struct relay *r, uint64_t id, const char *host)
+{
+	struct rconn *c = relay_conn_find(r, id);
+
+	if (c != NULL)
+		snprintf(c->host, sizeof(c->host), "%s", host);
+}
+
+enum err
+relay_set_places(struct relay *r, const char *const *hosts, size_t n,
+    uint16_t port)
+{
+	struct url *p;
+	size_t	 i, k = 0;
+
+	if ((p = calloc(n + 1, sizeof(*p))) == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < n; i++)
+		if (url_authority(hosts[i], strlen(hosts[i]), port, &p[k]) ==
+		    0) {
+			p[k].port = port;
+			k++;
+		}
+	free(r->places);
+	r->places = p;
+	r->nplaces = k;
+	return ERR_OK;
 }
 
 void

@@ -38,6 +38,7 @@ struct relay_limits {
 	size_t		 max_neg_sessions;	/* NIP-77, per connection */
 	size_t		 max_sync_events;	/* NIP-77, per session */
 	struct ingest_policy pol;		/* sizes, created_at window */
+	uint64_t	 future_limit;		/* for nodes: seconds ahead */
 };
 
 /* What the relay asks of the transport (server.c). */
@@ -100,7 +101,19 @@ void		relay_conn_close(struct relay *, uint64_t id);
  * links are set as nodes directly.
  */
 void		relay_conn_challenge(struct relay *, uint64_t id);
+/* Tells the client why (a NOTICE with e and detail), then closes it. */
+void		relay_conn_refuse(struct relay *, uint64_t id, enum err e,
+		    const char *detail);
 void		relay_conn_set_mesh(struct relay *, uint64_t id);
+/*
+ * NIP-42 wants the AUTH's relay tag to name this relay: the Host header
+ * a connection used (relay_conn_set_host), or any of the relay's own
+ * addresses and port (relay_set_places, host strings; copied).
+ */
+void		relay_conn_set_host(struct relay *, uint64_t id,
+		    const char *host);
+enum err	relay_set_places(struct relay *, const char *const *hosts,
+		    size_t n, uint16_t port);
 /*
  * Data of one websocket message; first/last mark its fragments.
  * Returns: false if the connection must be dropped at once.

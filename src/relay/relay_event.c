@@ -119,6 +119,30 @@ relay_drain(struct relay *r)
 	}
 }
 
+/*
+ * NIP-42: the relay tag must name this relay -- the Host the connection
+ * came to, or one of the relay's own addresses, on its port.
+ */
+static bool
+names_us(const struct relay *r, const struct rconn *c, const struct event *ev)
+{
+	struct url tag, h;
+	struct str v;
+	size_t	 i;
+
+	if (!event_tag_value(ev, "relay", 5, &v) ||
+	    url_parse(v.p, v.n, &tag) != 0)
+		return false;
+	/* A Host without a port means the port the tag's scheme implies. */
+	if (c->host[0] != '\0' && url_authority(c->host, strlen(c->host),
+	    url_default_port(&tag), &h) == 0 && url_same_place(&tag, &h))
+		return true;
+	for (i = 0; i < r->nplaces; i++)
+		if (url_same_place(&tag, &r->places[i]))
+			return true;
+	return false;
+}
+
 /* True if ev has a tag [name, value, ...] (value NULL: any value). */
 static bool
 has_tag(const struct event *ev, const char *name, const char *value)
@@ -164,8 +188,9 @@ relay_on_auth(struct relay *r, struct rconn *c, const struct msg *m)
 	    !has_tag(&ev, "challenge", c->challenge) ||
 	    !has_tag(&ev, "relay", NULL)))
 		e = ERR_AUTH_BAD;
-	else if (e == ERR_OK)
-		e = ingest_verify(&ev);
+	else if (e == ERR_OK && (e = ingest_verify(&ev)) == ERR_OK &&
+	    !names_us(r, c, &ev))
+		e = ERR_AUTH_RELAY;
 	if (e == ERR_OK) {
 		c->challenge[0] = '\0';	/* used: one AUTH per challenge */
 		c->authed = true;

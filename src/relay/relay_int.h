@@ -21,6 +21,7 @@
 #include "hex.h"
 #include "message.h"
 #include "relay.h"
+#include "url.h"
 #include "vpool.h"
 
 struct sub {
@@ -51,6 +52,7 @@ struct rconn {
 	bool		 authed;	/* NIP-42 done: pubkey is known */
 	uint8_t		 pubkey[32];
 	char		 challenge[33];	/* NIP-42, "" when none was sent */
+	char		 host[256];	/* the Host it connected to, or "" */
 	double		 tokens;	/* EVENTs */
 	double		 qtokens;	/* REQ, COUNT and NEG-OPEN */
 	uint64_t	 last_refill;
@@ -87,6 +89,8 @@ struct relay {
 	struct pending	*origin;	/* stored since the last delivery, by whom */
 	size_t		 norigin, origincap;
 	size_t		 nparked;	/* connections with parked messages */
+	struct url	*places;	/* this relay's addresses, for NIP-42 */
+	size_t		 nplaces;
 };
 
 /* A client with output pending and no write for this long is not reading. */

@@ -1,5 +1,5 @@
 /*
- * status.c: an event's whereabouts (status.h).
+ * status.c: an event's whereabouts, and the node's links (status.h).
  */
 #include <stdbool.h>
 #include <string.h>
@@ -64,6 +64,40 @@ status_json(struct store *s, const uint8_t id[32], struct buf *b)
 	j.relays = true;
 	j.first = true;
 	if (stored && (e = store_seen(s, id, &stored, json_row, &j)) != ERR_OK)
+		return e;
+	buf_puts(b, "]}");
+	return b->err ? ERR_NOMEM : ERR_OK;
+}
+
+static int
+json_link(const struct link_row *l, void *arg)
+{
+	struct jstate *j = arg;
+
+	if (!j->first)
+		buf_putc(j->b, ',');
+	j->first = false;
+	buf_puts(j->b, "{\"name\":");
+	buf_json_str(j->b, l->name, strlen(l->name));
+	buf_puts(j->b, ",\"npub\":");
+	buf_json_str(j->b, l->npub, strlen(l->npub));
+	buf_printf(j->b, ",\"kind\":\"%s\",\"state\":",
+	    link_kind_name(l->kind));
+	buf_json_str(j->b, l->state, strlen(l->state));
+	buf_printf(j->b, ",\"last_seen\":%lld,\"last_sync\":%lld}",
+	    (long long)l->last_seen, (long long)l->last_sync);
+	return 0;
+}
+
+enum err
+status_node_json(struct store *s, int64_t started, struct buf *b)
+{
+	struct jstate j = { b, false, true };
+	enum err e;
+
+	buf_printf(b, "{\"started\":%lld,\"now\":%lld,\"peers\":[",
+	    (long long)started, (long long)time(NULL));
+	if ((e = store_links(s, json_link, &j)) != ERR_OK)
 		return e;
 	buf_puts(b, "]}");
 	return b->err ? ERR_NOMEM : ERR_OK;

@@ -167,7 +167,9 @@ copy_ids(struct stick_run *run, struct store *src, struct store *dst,
 	size_t	 i, k, take;
 	enum err e = ERR_OK;
 
-	memset(&pol, 0, sizeof(pol));	/* mesh rule: any created_at */
+	/* Any past created_at (offline clocks drift), a bounded future. */
+	memset(&pol, 0, sizeof(pol));
+	pol.max_future = run->o->future_limit;
 	memset(&cs, 0, sizeof(cs));
 	cs.side = side;
 	cs.ok = ok;

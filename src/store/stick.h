@@ -35,6 +35,7 @@ struct stick_opts {
 	unsigned	 timeout_s;	/* 0: no limit */
 	volatile int	*cancel;	/* set from another thread: stop */
 	bool		 progress;	/* a status line on the terminal */
+	uint64_t	 future_limit;	/* seconds ahead an event may be; 0: any */
 };
 
 /*

@@ -77,7 +77,7 @@ answered(void *arg, const uint8_t id[32], bool ok, const char *reason)
 
 enum err
 sync_store_open(struct sync_store *ss, struct store *st,
-    const struct filter *f, size_t max, int64_t lid,
+    const struct filter *f, size_t max, int64_t lid, uint64_t future_limit,
     struct sync_local *local)
 {
 	enum err e;
@@ -85,6 +85,7 @@ sync_store_open(struct sync_store *ss, struct store *st,
 	memset(ss, 0, sizeof(*ss));
 	ss->st = st;
 	ss->lid = lid;
+	ss->pol.max_future = future_limit;
 	ingest_ctx_init(&ss->ictx);
 	if ((e = store_ids(st, f, (uint64_t)time(NULL), max, &ss->items,
 	    &ss->nitems)) != ERR_OK) {

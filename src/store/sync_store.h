@@ -18,19 +18,20 @@ struct sync_store {
 	struct store	*st;
 	int64_t		 lid;		/* > 0: record what the link holds */
 	struct ingest_ctx ictx;
-	struct ingest_policy pol;	/* sizes only: any created_at */
+	struct ingest_policy pol;	/* any past created_at; future bounded */
 	struct neg_item	*items;		/* the local set, sorted */
 	size_t		 nitems;
 };
 
 /*
  * Reads the local set of f (at most max events) and fills local with
- * the functions and arg for sync_init.  Returns: ERR_OK, ERR_NEG_TOO_BIG
+ * the functions and arg for sync_init.  Events the relay sends dated more
+ * than future_limit seconds ahead (0: no bound) are refused.  Returns: ERR_OK, ERR_NEG_TOO_BIG
  * or a database error.
  */
 enum err	sync_store_open(struct sync_store *, struct store *,
 		    const struct filter *f, size_t max, int64_t lid,
-		    struct sync_local *local);
+		    uint64_t future_limit, struct sync_local *local);
 void		sync_store_close(struct sync_store *);
 
 #endif

@@ -76,3 +76,24 @@ $S -d P status "$mine" > st.txt
 expect_in st.txt "accepted by   dir   S"
 $S -d P status "$theirs" > st.txt
 expect_in st.txt "received from dir   S"
+
+# Time: events dated a century ahead are refused by import and by a sync
+# from a stick that took them (its own future_limit = 0), and come with
+# a later sync once they are due; a day ahead still flows.
+far=$(( $(date +%s) + 100 * 365 * 86400 ))
+soon=$(( $(date +%s) + 86400 ))
+$GEN 20 31 $far > far.jsonl
+$GEN 5 32 $soon > soon.jsonl
+expect_exit 0 $S -d T import far.jsonl
+expect_in err.txt "far.jsonl:1: invalid: created_at is too far in the future"
+expect_in err.txt "20 rejected"
+$S -d W init >/dev/null 2>&1
+echo "future_limit = 0" > W/samizdat.conf
+expect_exit 0 $S -d W import far.jsonl
+expect_in err.txt "20 stored"
+expect_exit 0 $S -d W import soon.jsonl
+expect_exit 0 $S -d T sync --down W
+expect_in err.txt "down: 5 accepted"
+expect_in err.txt "20 rejected"
+expect_in err.txt "invalid: created_at is too far in the future"
+[ "$($S -d T export | wc -l)" = 5 ] || die "far-future events were stored"

@@ -27,10 +27,7 @@ for c in node npm; do
 done
 
 cd "$(dirname "$0")"
-stamp=node_modules/.package-lock.json
-if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
-	npm ci --no-audit --no-fund --loglevel=error >/dev/null
-fi
+../../scripts/npm-ci.sh . "the interop tests"
 node canon.mjs "$tool"
 # The negentropy engine against nostr-tools' NIP-77 client.
 exec node negentropy.mjs "$(dirname "$tool")/neg-harness"

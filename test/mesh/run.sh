@@ -59,13 +59,7 @@ make -C "$ROOT" -s build/tools/mdns-flood >/dev/null ||
     { echo "mesh tests: cannot build build/tools/mdns-flood" >&2; exit 1; }
 # s5's hostile host uses test/interop's npm packages, as the relay tests
 # do; installed here too, so that `make mesh` works on a fresh clone.
-stamp=$ROOT/test/interop/node_modules/.package-lock.json
-if [ ! -f "$stamp" ] || [ "$ROOT/test/interop/package-lock.json" -nt "$stamp" ]
-then
-	(cd "$ROOT/test/interop" && npm ci --no-audit --no-fund \
-	    --loglevel=error >/dev/null) ||
-	    { echo "mesh tests: npm ci in test/interop failed" >&2; exit 1; }
-fi
+"$ROOT/scripts/npm-ci.sh" "$ROOT/test/interop" "the mesh tests"
 
 # Per-scenario limits (s): generous; a scenario normally takes far less.
 declare -A LIMIT=([s1-lan]=90 [s2-line]=90 [s3-partition]=150

@@ -1,11 +1,12 @@
 // lib.mjs: what the relay tests share.
 //
-//   startRelay({opts, dir})  runs `samizdat -d DIR serve` on a free loopback
+//   startRelay({opts, dir, nofile})
+//                            runs `samizdat -d DIR serve` on a free loopback
 //                            port (random in 20000-60000, retried when the
 //                            bind fails) in a fresh temp data dir, with
-//                            extra -o key=value options; resolves once the
-//                            relay logged that it listens and answered a
-//                            NIP-11 GET.
+//                            extra -o key=value options (and ulimit -n
+//                            nofile); resolves once the relay logged that
+//                            it listens and answered a NIP-11 GET.
 //   relay.stop()             SIGTERM, wait, assert exit status 0 and no
 //                            sanitizer report on stderr; removes the dir.
 //   relay.kill9()            SIGKILL (crash tests), keeps the dir.
@@ -188,7 +189,7 @@ export function httpRequest(port, { method = 'GET', path = '/',
 // --- the relay -----------------------------------------------------------
 
 export class RelayProcess {
-	constructor(dir, port, opts, ownDir) {
+	constructor(dir, port, opts, ownDir, nofile) {
 		this.dir = dir;
 		this.port = port;
 		this.ownDir = ownDir;
@@ -201,7 +202,11 @@ export class RelayProcess {
 		for (const [k, v] of Object.entries(opts))
 			args.push('-o', `${k}=${v}`);
 		this.args = args;
-		this.proc = spawn(SAMIZDAT, args, {
+		// nofile: the descriptor limit it runs under (ulimit -n).
+		this.proc = nofile === undefined ? spawn(SAMIZDAT, args, {
+			stdio: ['ignore', 'pipe', 'pipe'],
+		}) : spawn('/bin/sh', ['-c', `ulimit -n ${nofile} && ` +
+		    'exec "$0" "$@"', SAMIZDAT, ...args], {
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		children.add(this.proc);
@@ -328,14 +333,14 @@ export class RelayProcess {
 
 // Starts a relay.  dir: reuse a data dir (it is then not removed by
 // stop/cleanup; the caller made it with tempDir()).
-export async function startRelay({ opts = {}, dir } = {}) {
+export async function startRelay({ opts = {}, dir, nofile } = {}) {
 	const ownDir = dir === undefined;
 	if (ownDir)
 		dir = tempDir();
 	let last = '';
 	for (let attempt = 0; attempt < 10; attempt++) {
 		const port = 20000 + Math.floor(Math.random() * 40000);
-		const r = new RelayProcess(dir, port, opts, ownDir);
+		const r = new RelayProcess(dir, port, opts, ownDir, nofile);
 		try {
 			if (await r.ready())
 				return r;
@@ -382,9 +387,10 @@ export async function signFast(sk, templates) {
 
 export class Client {
 	// Opens a connection; rejects after timeout ms.
-	static async connect(url, { timeout = 15000 } = {}) {
+	// localAddress: the loopback address to connect from (127.0.0.2).
+	static async connect(url, { timeout = 15000, localAddress } = {}) {
 		const ws = new WebSocket(url, { perMessageDeflate: false,
-		    maxPayload: 64 << 20 });
+		    maxPayload: 64 << 20, localAddress });
 		const c = new Client(ws);
 		try {
 			await withTimeout(new Promise((resolve, reject) => {

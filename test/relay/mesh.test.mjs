@@ -75,8 +75,15 @@ test('a node is challenged, proves its key, then gets the mesh rules', T,
 	ok = await node.next((m) => m[0] === 'OK');
 	assert.equal(ok[2], true, JSON.stringify(ok));
 
-	// Now: far past and far future are fine (drifting clocks).
-	const fut = sign(sk, { content: 'future', created_at: now() + 2 * YEAR });
+	// Now: far past and a day ahead are fine (drifting clocks); years
+	// ahead is refused (future_limit, two days by default), to come back
+	// when it is due.
+	const far = sign(sk, { content: 'far', created_at: now() + 2 * YEAR });
+	node.send(['EVENT', far]);
+	ok = await node.next((m) => m[0] === 'OK' && m[1] === far.id);
+	assert.equal(ok[2], false, JSON.stringify(ok));
+	assert.match(ok[3], /^invalid: created_at is too far in the future/);
+	const fut = sign(sk, { content: 'future', created_at: now() + 86400 });
 	const other = await Client.connect(r.url);
 	t.after(() => other.close());
 	other.send(['REQ', 'all', { limit: 0 }]);

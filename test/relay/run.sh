@@ -46,11 +46,7 @@ done
 
 here=$(cd "$(dirname "$0")" && pwd)
 interop=$(cd "$here/../interop" && pwd)
-stamp=$interop/node_modules/.package-lock.json
-if [ ! -f "$stamp" ] || [ "$interop/package-lock.json" -nt "$stamp" ]; then
-	(cd "$interop" && npm ci --no-audit --no-fund --loglevel=error \
-	    >/dev/null)
-fi
+"$here/../../scripts/npm-ci.sh" "$interop" "the relay tests"
 
 # The load test holds 500 connections, both ends in processes of ours.
 n=$(ulimit -n)

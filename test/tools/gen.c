@@ -1,6 +1,7 @@
 /*
  * gen.c: writes N signed, deterministic Nostr events as JSON lines, for the
- * end-to-end tests and the benchmarks.  Usage: gen N [seed]
+ * end-to-end tests and the benchmarks.  Usage: gen N [seed [t0]]
+ * (t0: the first created_at, 2022-01-03 by default).
  *
  * Events look like a busy local feed: 200 authors, mostly kind 1 notes of
  * 20 to 300 characters (some Cyrillic, some emoji), hashtags, replies that
@@ -54,11 +55,13 @@ main(int argc, char *argv[])
 	uint64_t t0 = 1641168000;	/* 2022-01-03 */
 
 	if (argc < 2 || (n = strtoul(argv[1], NULL, 10)) == 0) {
-		fprintf(stderr, "usage: gen N [seed]\n");
+		fprintf(stderr, "usage: gen N [seed [t0]]\n");
 		return 2;
 	}
 	rng = argc > 2 ? strtoull(argv[2], NULL, 10) * 2654435761u + 1 :
 	    88172645463325252ULL;
+	if (argc > 3)
+		t0 = strtoull(argv[3], NULL, 10);
 	if (crypto_init() != 0 || (ids = calloc(n, 32)) == NULL)
 		return 1;
 	for (i = 0; i < AUTHORS; i++) {

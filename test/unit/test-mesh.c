@@ -95,22 +95,39 @@ test_routes(void **state)
 	uint8_t	 id[32];
 	char	 path[100];
 
-	assert_int_equal(http_route(false, "/", "text/html", id), HTTP_PAGE);
-	assert_int_equal(http_route(false, "/", "text/html, application/nostr+json",
+	assert_int_equal(http_route(HTTP_GET, "/", "text/html", id), HTTP_PAGE);
+	assert_int_equal(http_route(HTTP_GET, "/", "text/html, application/nostr+json",
 	    id), HTTP_NIP11);
-	assert_int_equal(http_route(true, "/", NULL, id), HTTP_PREFLIGHT);
+	assert_int_equal(http_route(HTTP_OPTIONS, "/", NULL, id), HTTP_PREFLIGHT);
 	snprintf(path, sizeof(path), "/api/status/%064d", 0);
 	path[sizeof("/api/status/") - 1 + 63] = 'f';
-	assert_int_equal(http_route(false, path, "*/*", id), HTTP_STATUS);
+	assert_int_equal(http_route(HTTP_GET, path, "*/*", id), HTTP_STATUS);
 	assert_int_equal(id[31], 0x0f);
-	assert_int_equal(http_route(false, "/api/status/abc", "*/*", id),
+	assert_int_equal(http_route(HTTP_GET, "/api/status/abc", "*/*", id),
 	    HTTP_NOT_FOUND);
 	path[20] = 'g';
-	assert_int_equal(http_route(false, path, "*/*", id), HTTP_NOT_FOUND);
-	assert_int_equal(http_route(false, "/x", "*/*", id), HTTP_NOT_FOUND);
-	assert_int_equal(http_route(false, "/api/time", "*/*", id), HTTP_TIME);
-	assert_int_equal(http_route(false, "/api/time/", "*/*", id),
+	assert_int_equal(http_route(HTTP_GET, path, "*/*", id), HTTP_NOT_FOUND);
+	assert_int_equal(http_route(HTTP_GET, "/x", "*/*", id), HTTP_NOT_FOUND);
+	assert_int_equal(http_route(HTTP_GET, "/api/time", "*/*", id), HTTP_TIME);
+	assert_int_equal(http_route(HTTP_GET, "/api/time/", "*/*", id),
 	    HTTP_NOT_FOUND);
+	assert_int_equal(http_route(HTTP_GET, "/api/node", "*/*", id), HTTP_NODE);
+	assert_int_equal(http_route(HTTP_GET, "/places.json", "*/*", id),
+	    HTTP_PLACES);
+	assert_int_equal(http_route(HTTP_GET, "/places.json/", "*/*", id),
+	    HTTP_NOT_FOUND);
+	/* HEAD as GET; other methods: 405; CORS only for NIP-11. */
+	assert_int_equal(http_route(HTTP_HEAD, "/", "*/*", id), HTTP_PAGE);
+	assert_int_equal(http_route(HTTP_POST, "/", "*/*", id),
+	    HTTP_NO_METHOD);
+	assert_int_equal(http_route(HTTP_PUT, "/x", "*/*", id),
+	    HTTP_NO_METHOD);
+	assert_int_equal(http_route(HTTP_DELETE, "/", "*/*", id),
+	    HTTP_NO_METHOD);
+	assert_true(http_cors(HTTP_NIP11));
+	assert_true(http_cors(HTTP_PREFLIGHT));
+	assert_false(http_cors(HTTP_PAGE));
+	assert_false(http_cors(HTTP_STATUS));
 	assert_true(http_accepts_gzip("gzip, deflate, br"));
 	assert_true(http_accepts_gzip("br;q=1.0, gzip;q=0.8"));
 	assert_false(http_accepts_gzip("identity"));
@@ -121,6 +138,13 @@ test_routes(void **state)
 static void
 test_page(void **state)
 {
+	size_t	 csplen;
+	const char *csp = http_page_csp(&csplen);
+
+	/* The page's policy is embedded too: nothing from elsewhere. */
+	assert_true(csplen > 20);
+	assert_memory_equal(csp, "default-src 'none'", 18);
+	assert_null(memmem(csp, csplen, "http", 4));
 	size_t	 gzlen, len;
 	const char *gz = http_page_gz(&gzlen);
 	char	*html;
@@ -134,6 +158,15 @@ test_page(void **state)
 	assert_true(len > gzlen);
 	assert_non_null(strstr(html, "<html"));
 	free(html);
+	/* So is the gazetteer, to JSON. */
+	gz = http_places_gz(&gzlen);
+	assert_true(gzlen > 100);
+	assert_int_equal((unsigned char)gz[0], 0x1f);
+	assert_non_null(html = http_inflate(gz, gzlen, &len));
+	assert_true(len > gzlen);
+	assert_int_equal(html[0], '{');
+	free(html);
+	assert_null(http_inflate(gz, 10, &len));
 }
 
 static int
@@ -175,6 +208,15 @@ test_links_seen(void **state)
 	    2, 3, 1, "oops"), ERR_OK);
 	assert_int_equal(store_links(s, count_links, &n), ERR_OK);
 	assert_int_equal(n, 2);
+	/* The page's "about this node": links, most recently seen first. */
+	buf_init(&out, 0);
+	assert_int_equal(status_node_json(s, 1700000000, &out), ERR_OK);
+	assert_non_null(strstr(out.p, "{\"started\":1700000000,\"now\":"));
+	assert_non_null(strstr(out.p, "\"peers\":[{\"name\":"
+	    "\"ws://10.0.0.2:4848/\",\"npub\":\"npub1xyz\",\"kind\":\"peer\","
+	    "\"state\":\"live\",\"last_seen\":1700000100,\"last_sync\":0},"
+	    "{\"name\":\"wss://relay.example/\""));
+	buf_free(&out);
 
 	/* Not stored: status says so and lists nothing. */
 	memset(other, 9, sizeof(other));

@@ -1485,12 +1485,24 @@ test_node_auth(void **state)
 	assert_true(starts(f->m[0].text, "invalid: signature"));
 	frames_free(f);
 	assert_int_equal(w->hk.authed, 0);
-	/* The right one. */
+	/* The right challenge naming another relay (NIP-42): refused. */
 	relay_conn_challenge(w->r, node);
 	challenge_of(w, node, ch, sizeof(ch));
 	assert_string_not_equal(ch, ch2);
+	relay_conn_set_host(w->r, node, "relay");
 	buf_reset(&b);
-	assert_int_equal(nip42_auth(sk, ch, "ws://relay", t, &b, id), ERR_OK);
+	assert_int_equal(nip42_auth(sk, ch, "ws://relay:7447", t, &b, id),
+	    ERR_OK);
+	send_n(w, node, b.p, b.len);
+	f = take(w, node);
+	expect_verb(f, 0, MSG_OK, NULL);
+	assert_false(f->m[0].ok);
+	assert_true(starts(f->m[0].text, "invalid: AUTH's relay tag"));
+	frames_free(f);
+	assert_int_equal(w->hk.authed, 0);
+	/* The right one: the Host it used, any case, a trailing slash. */
+	buf_reset(&b);
+	assert_int_equal(nip42_auth(sk, ch, "WS://Relay/", t, &b, id), ERR_OK);
 	send_n(w, node, b.p, b.len);
 	f = take(w, node);
 	assert_int_equal(f->n, 1);

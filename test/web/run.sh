@@ -53,17 +53,10 @@ for c in node npm; do
 		exit 1
 	fi
 done
-need_ci() {
-	[ ! -f "$1/node_modules/.package-lock.json" ] ||
-	    [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]
-}
 # test/web: playwright-core; web/: nostr-tools, which plays a NIP-07
 # extension in one test.
 for d in "$here" "$root/web"; do
-	if need_ci "$d"; then
-		(cd "$d" && npm ci --no-audit --no-fund --loglevel=error \
-		    >/dev/null)
-	fi
+	"$root/scripts/npm-ci.sh" "$d" "the page tests"
 done
 
 art=$root/build/test-artifacts
@@ -137,7 +130,7 @@ done
 
 status=0
 NODE_PORT=$port ARTIFACTS=$art CHROMIUM=$CHROMIUM \
-    timeout -k 5 170 node --test --test-concurrency=1 \
+    timeout -k 5 600 node --test --test-concurrency=1 \
     "$here/page.test.mjs" || status=$?
 
 kill "$pid" 2>/dev/null || true

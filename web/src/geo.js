@@ -113,3 +113,23 @@ export function eventGeohash(tags) {
 			best = t[1];
 	return best;
 }
+
+// The geohashes of precision characters whose cells cover a circle of
+// radiusKm around (lat, lon): a filter on all of them finds reports in
+// a city even where its area crosses a cell's edge.  Sampled at half a
+// cell, so no covering cell is missed.
+export function coverCells(lat, lon, radiusKm, precision) {
+	const bits = 5 * precision;
+	const h = 180 / 2 ** Math.floor(bits / 2);
+	const w = 360 / 2 ** Math.ceil(bits / 2);
+	const dLat = radiusKm / 111.2;
+	const dLon = radiusKm / (111.2 * Math.max(0.05, Math.cos(lat * Math.PI /
+	    180)));
+	const out = new Set();
+	for (let y = lat - dLat; y <= lat + dLat + h / 2; y += h / 2)
+		for (let x = lon - dLon; x <= lon + dLon + w / 2; x += w / 2)
+			out.add(geohashEncode(Math.max(-90, Math.min(90, Math.min(y,
+			    lat + dLat))), ((Math.min(x, lon + dLon) + 540) % 360) - 180,
+			    precision));
+	return [...out];
+}

@@ -14,6 +14,8 @@ const PREFIXES = {
 	'auth-required': 'reason_auth_required',
 	'error': 'reason_error',
 	'mute': 'reason_blocked',
+	'unsupported': 'reason_unsupported',
+	'closed': 'reason_error',
 };
 
 // Returns {key, prefix, detail}: the i18n key of the plain sentence, the

@@ -16,6 +16,7 @@ test('NIP-01 prefixes map to their sentences', () => {
 		'restricted: not allowed to write': 'reason_restricted',
 		'error: could not connect to the database': 'reason_error',
 		'auth-required: log in': 'reason_auth_required',
+		'unsupported: search terms could not be used': 'reason_unsupported',
 	};
 	for (const [reason, key] of Object.entries(cases))
 		assert.equal(explainReason(reason).key, key, reason);

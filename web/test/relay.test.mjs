@@ -122,3 +122,96 @@ test('reconnect re-sends subscriptions and unanswered events', () => {
 	c.close();
 	assert.equal(c.state, 'closed');
 });
+
+test('a NOTICE with no OK refuses what was out; too large never leaves',
+    () => {
+	const { c, timers } = client();
+	c.connect();
+	FakeWS.all[0].open();
+	const answers = [];
+	c.publish({ id: 'e1' }, (ok, r) => answers.push([ok, r]));
+	FakeWS.all[0].recv(['NOTICE', 'invalid: message is larger than the ' +
+	    'size limit: at most 131072 bytes']);
+	timers.at(-1).f();
+	assert.deepEqual(answers, [[false, 'invalid: message is larger than ' +
+	    'the size limit: at most 131072 bytes']]);
+	// Not sent again on a reconnect.
+	FakeWS.all[0].close();
+	c.kick();
+	FakeWS.all[1].open();
+	assert.equal(FakeWS.all[1].sent.filter((m) => m[0] === 'EVENT').length,
+	    0);
+	c.maxMessage = 100;
+	c.publish({ id: 'e2', content: 'x'.repeat(200) }, (ok, r) =>
+	    answers.push([ok, r]));
+	assert.equal(answers[1][0], false);
+	assert.match(answers[1][1], /^invalid: message is larger/);
+	assert.equal(FakeWS.all[1].sent.filter((m) => m[0] === 'EVENT').length,
+	    0);
+});
+
+test('a dropped connection while an event is out is reported', () => {
+	const drops = [];
+	FakeWS.all = [];
+	const c = new RelayClient('ws://node/', { WebSocket: FakeWS,
+	    setTimeout: () => 1, clearTimeout: () => {}, random: () => 0.5,
+	    onDrop: (id) => drops.push(id) });
+	c.connect();
+	FakeWS.all[0].open();
+	c.publish({ id: 'e3' }, () => {});
+	FakeWS.all[0].close();
+	assert.deepEqual(drops, ['e3']);
+});
+
+test('heartbeat: silence closes the socket and reconnects', () => {
+	FakeWS.all = [];
+	const timers = [];
+	const states = [];
+	const c = new RelayClient('ws://node/', { WebSocket: FakeWS,
+	    heartbeatMs: 20000, random: () => 0.5,
+	    setTimeout: (f, ms) => {
+		timers.push({ f, ms, live: true });
+		return timers.length;
+	    },
+	    clearTimeout: (i) => {
+		if (timers[i - 1])
+			timers[i - 1].live = false;
+	    },
+	    onState: (s) => states.push(s) });
+	c.connect();
+	const ws = FakeWS.all[0];
+	ws.open();
+	const live = () => timers.filter((t) => t.live);
+	// Idle: it asks.
+	const hb = live().find((t) => t.ms === 20000);
+	hb.live = false;
+	hb.f();
+	assert.deepEqual(ws.sent.at(-1)[0], 'REQ');
+	assert.equal(ws.sent.at(-1)[1], '_hb');
+	// An answer keeps it open.
+	ws.recv(['EOSE', '_hb']);
+	assert.deepEqual(ws.sent.at(-1), ['CLOSE', '_hb']);
+	assert.equal(c.state, 'open');
+	// Silence: closed, waiting to reconnect.
+	const hb2 = live().find((t) => t.ms === 20000);
+	hb2.live = false;
+	hb2.f();
+	const wait = live().find((t) => t.ms === 8000);
+	wait.live = false;
+	wait.f();
+	assert.equal(c.state, 'waiting');
+	assert.equal(c.ws, null);
+});
+
+test('COUNT answers, and CLOSED for a COUNT gives null', () => {
+	const { c } = client();
+	c.connect();
+	FakeWS.all[0].open();
+	const got = [];
+	const id = c.count([{ kinds: [1] }], (n) => got.push(n));
+	assert.deepEqual(FakeWS.all[0].sent.at(-1), ['COUNT', id, { kinds: [1] }]);
+	FakeWS.all[0].recv(['COUNT', id, { count: 5000 }]);
+	const id2 = c.count([{ kinds: [1] }], (n) => got.push(n));
+	FakeWS.all[0].recv(['CLOSED', id2, 'unsupported: no']);
+	assert.deepEqual(got, [5000, null]);
+});

@@ -54,3 +54,34 @@ test('normalizeHashtag for the filter box', () => {
 	assert.equal(normalizeHashtag('two words'), null);
 	assert.equal(normalizeHashtag('a"b'), null);
 });
+
+import { contentSegments, foldText, plainLine, tidyText, utf8Length } from
+    '../src/text.js';
+
+test('bidi controls become visible marks, never text', () => {
+	const segs = contentSegments('photo\u202Egnp.exe #x');
+	assert.deepEqual(segs, [{ text: 'photo' }, { ctl: 'RLO' },
+	    { text: 'gnp.exe ' }, { tag: 'x', text: '#x' }]);
+	assert.ok(!segs.some((s) => /[\u202a-\u202e\u2066-\u2069]/.test(
+	    s.text ?? '')));
+	assert.equal(plainLine('a\u202Eb\n\nc'), 'ab c');
+	assert.equal(plainLine('x'.repeat(100), 10), 'x'.repeat(9) + '…');
+});
+
+test('blank lines collapse, long text folds', () => {
+	assert.equal(tidyText('a' + '\n'.repeat(30) + 'b  \r\n\n\n'), 'a\n\nb');
+	assert.equal(tidyText('\n\n x'), ' x');
+	const long = 'word '.repeat(200);
+	const f = foldText(long);
+	assert.ok(f.cut && f.text.length <= 481 && f.text.endsWith('…'));
+	const lines = Array.from({ length: 20 }, (_, i) => 'line ' + i).join('\n');
+	assert.equal(foldText(lines).text.split('\n').length, 8);
+	assert.deepEqual(foldText('short'), { text: 'short', cut: false });
+});
+
+test('UTF-8 lengths as the node counts them', () => {
+	assert.equal(utf8Length('abc'), 3);
+	assert.equal(utf8Length('Алматы'), 12);
+	assert.equal(utf8Length('📢'), 4);
+	assert.equal(utf8Length('€'), 3);
+});
