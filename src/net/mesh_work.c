@@ -238,6 +238,8 @@ collect(struct mesh *m, struct worker *w, time_t now)
 	}
 	l->sync_backoff = 0;
 	l->last_ok = now;
+	if (l->kind == LINK_PEER)
+		l->proven = true;	/* it speaks NIP-77 as a node does */
 	l->next_sync = now + (time_t)interval;
 	/* A stick's counts are in the records already (stick_sync). */
 	if (l->kind != LINK_DIR) {
