@@ -3,9 +3,10 @@
  * answered with NEG-MSG or NEG-ERR; the engine is negentropy.c.  A
  * session over a time window ({}, since, until) reads the store's NIP-77
  * index (store_neg.h) at each message, so a round costs what differs and
- * not the store; any other filter takes a snapshot of the (created_at,
- * id) set it matches when it opens and keeps it to the end.  Session ids
- * have their own namespace, apart from REQ's.
+ * not the store.  Any other filter takes a snapshot of the (created_at,
+ * id) set it matches when it opens (on the store thread, relay_q.c) and
+ * keeps it to the end.  Session ids have their own namespace, apart from
+ * REQ's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -70,37 +71,110 @@ relay_negs_free(struct rconn *c)
 	c->negs = NULL;
 }
 
-/* Runs one round for s on the message's payload and sends the reply. */
+/* Runs one round for s on a message's payload and sends the reply. */
 static void
-round_trip(struct relay *r, struct rconn *c, struct negsess *s,
-    const struct msg *m)
+round_bytes(struct relay *r, struct rconn *c, struct negsess *s,
+    const struct buf *in)
 {
-	struct buf in, reply;
+	struct buf reply;
 	bool	 done;
 	enum err e;
 
-	buf_init(&in, 0);
 	buf_init(&reply, 0);
-	if ((e = msg_neg_bytes(m, &in)) == ERR_OK &&
-	    (e = neg_reconcile(&s->ng, (const uint8_t *)in.p, in.len, &reply,
-	    NULL, NULL, &done)) == ERR_OK && !reply.err) {
+	if ((e = neg_reconcile(&s->ng, (const uint8_t *)in->p, in->len,
+	    &reply, NULL, NULL, &done)) == ERR_OK && !reply.err) {
 		buf_reset(&r->out);
 		msg_neg_msg(&r->out, s->id, (const uint8_t *)reply.p,
 		    reply.len);
 		relay_send_buf(r, c, true);
 	} else {
-		neg_err(r, c, s->id, e == ERR_OK ? ERR_NOMEM : ERR_NEG);
+		neg_err(r, c, s->id, e == ERR_OK ? ERR_NOMEM : e);
+		sess_remove(c, s->id);
+	}
+	buf_free(&reply);
+}
+
+static void
+round_trip(struct relay *r, struct rconn *c, struct negsess *s,
+    const struct msg *m)
+{
+	struct buf in;
+
+	buf_init(&in, 0);
+	if (msg_neg_bytes(m, &in) == ERR_OK)
+		round_bytes(r, c, s, &in);
+	else {
+		neg_err(r, c, s->id, ERR_NEG);
 		sess_remove(c, s->id);
 	}
 	buf_free(&in);
-	buf_free(&reply);
+}
+
+/* The set a NEG-OPEN's filter matches, from the store thread: open it. */
+static void
+open_done(struct relay *r, struct rconn *c, struct qjob *j)
+{
+	struct negsess *s, *ns;
+
+	if (c == NULL)
+		return;
+	if (j->e != ERR_OK) {
+		neg_err(r, c, j->subid, j->e);
+		return;
+	}
+	/* Not read while the job was out: no other session came meanwhile. */
+	if (c->nnegs >= r->lim.max_neg_sessions) {
+		neg_err(r, c, j->subid, ERR_NEG_SESSIONS);
+		return;
+	}
+	if ((ns = realloc(c->negs, (c->nnegs + 1) * sizeof(*ns))) == NULL) {
+		neg_err(r, c, j->subid, ERR_NOMEM);
+		return;
+	}
+	c->negs = ns;
+	s = &c->negs[c->nnegs++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->id, sizeof(s->id), "%s", j->subid);
+	s->items = j->items;
+	s->n = j->n;
+	j->items = NULL;
+	neg_init(&s->ng, s->items, s->n, NEG_FRAME);
+	log_debug("%s: negentropy session over %zu events", c->peer, s->n);
+	round_bytes(r, c, s, &j->payload);
+}
+
+/* A NEG-OPEN over a time window: a session on the NIP-77 index. */
+static void
+open_view(struct relay *r, struct rconn *c, struct qjob *j)
+{
+	struct negsess *s, *ns;
+	struct store_neg *v;
+	enum err e;
+
+	if ((e = store_neg_open(r->store, &j->f[0], &v)) != ERR_OK) {
+		neg_err(r, c, j->subid, e);
+		return;
+	}
+	if ((ns = realloc(c->negs, (c->nnegs + 1) * sizeof(*ns))) == NULL) {
+		store_neg_close(v);
+		neg_err(r, c, j->subid, ERR_NOMEM);
+		return;
+	}
+	c->negs = ns;
+	s = &c->negs[c->nnegs++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->id, sizeof(s->id), "%s", j->subid);
+	s->view = v;
+	neg_init_storage(&s->ng, &store_neg_storage, v, NEG_FRAME);
+	log_debug("%s: negentropy session on the index", c->peer);
+	round_bytes(r, c, s, &j->payload);
 }
 
 void
 relay_on_neg(struct relay *r, struct rconn *c, const struct msg *m)
 {
-	struct negsess *s, *ns;
-	struct filter f;
+	struct negsess *s;
+	struct qjob *j;
 	enum err e;
 
 	switch (m->verb) {
@@ -132,40 +206,34 @@ relay_on_neg(struct relay *r, struct rconn *c, const struct msg *m)
 		neg_err(r, c, m->subid, ERR_NEG_SESSIONS);
 		return;
 	}
-	if ((e = filter_parse_json(msg_neg_filter(m), &f)) != ERR_OK) {
-		neg_err(r, c, m->subid, e);
-		return;
-	}
-	if ((ns = realloc(c->negs, (c->nnegs + 1) * sizeof(*ns))) == NULL) {
-		filter_free(&f);
+	if ((j = relay_q_job(QJ_IDS, m->subid)) == NULL ||
+	    (j->f = calloc(1, sizeof(*j->f))) == NULL) {
+		relay_q_job_free(j);
 		neg_err(r, c, m->subid, ERR_NOMEM);
 		return;
 	}
-	c->negs = ns;
-	s = &c->negs[c->nnegs];
-	memset(s, 0, sizeof(*s));
-	snprintf(s->id, sizeof(s->id), "%s", m->subid);
-	relay_commit(r);
-	relay_deliver_new(r);
-	if (store_neg_serves(r->store, &f)) {
-		if ((e = store_neg_open(r->store, &f, &s->view)) == ERR_OK)
-			neg_init_storage(&s->ng, &store_neg_storage, s->view,
-			    NEG_FRAME);
-	} else if ((e = store_ids(r->store, &f, (uint64_t)time(NULL),
-	    r->lim.max_sync_events, &s->items, &s->n)) == ERR_OK) {
-		neg_sort(s->items, s->n);
-		neg_init(&s->ng, s->items, s->n, NEG_FRAME);
+	if ((e = filter_parse_json(msg_neg_filter(m), &j->f[0])) == ERR_OK) {
+		j->nf = 1;
+		e = msg_neg_bytes(m, &j->payload);
 	}
-	filter_free(&f);
 	if (e != ERR_OK) {
+		relay_q_job_free(j);
 		neg_err(r, c, m->subid, e);
 		return;
 	}
-	c->nnegs++;
-	if (s->view != NULL)
-		log_debug("%s: negentropy session on the index", c->peer);
-	else
-		log_debug("%s: negentropy session over %zu events", c->peer,
-		    s->n);
-	round_trip(r, c, s, m);
+	if (store_neg_serves(r->store, &j->f[0])) {
+		/* A time window: no snapshot to take, the index answers. */
+		relay_commit(r);
+		relay_deliver_new(r);
+		open_view(r, c, j);
+		relay_q_job_free(j);
+		return;
+	}
+	j->now = (uint64_t)time(NULL);
+	j->max = r->lim.max_sync_events;
+	j->done = open_done;
+	/* The snapshot holds what this turn stored. */
+	relay_commit(r);
+	relay_deliver_new(r);
+	relay_q_submit(r, c, j);
 }

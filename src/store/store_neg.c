@@ -241,6 +241,10 @@ block_split(struct store *s, struct negidx *x, const struct neg_item *key,
 	size_t	 got, cap = 0, half, i;
 	enum err e;
 
+	if (n > 2 * NEGIDX_SPLIT) {		/* never so in an honest index */
+		e = ERR_DB_CORRUPT;
+		goto done;
+	}
 	if ((e = read_items(s, x->q[NQ_ITEMS], key, n, &items, &got, &cap)) !=
 	    ERR_OK)
 		goto done;
@@ -605,7 +609,7 @@ nx_item(struct store *s, struct negidx *x, uint64_t g, struct neg_item *out)
 bool
 store_neg_serves(const struct store *s, const struct filter *f)
 {
-	return s->version >= 3 && f->nids == 0 && f->nauthors == 0 && f->nkinds == 0 &&
+	return s->version >= 3 && s->fx == NULL && f->nids == 0 && f->nauthors == 0 && f->nkinds == 0 &&
 	    f->ntags == 0 && f->search == NULL && !f->empty;
 }
 

@@ -33,7 +33,9 @@ extern const struct neg_storage store_neg_storage;
 
 /*
  * True if a view of s can serve f: f is a time window and s has the
- * index (a store of an older schema opened read-only has none).
+ * index (a store of an older schema opened read-only has none) and is
+ * this node's own (a store from elsewhere is read into memory, bounded:
+ * its index is not trusted).
  */
 bool		store_neg_serves(const struct store *, const struct filter *);
 /*
