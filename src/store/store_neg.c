@@ -1,6 +1,6 @@
 /*
- * store_neg.c: the NIP-77 index (negidx) and the negentropy storage over
- * it (store_neg.h).
+ * store_neg.c: the negentropy storage over the NIP-77 index (store_neg.h);
+ * store_negidx.c keeps the index up to date.
  *
  * negidx(ts, id, n, sum): a block starts at key (ts, id) and holds the n
  * events from there up to the next block's key; sum is their ids added
@@ -21,69 +21,8 @@
 #include <string.h>
 
 #include "log.h"
-#include "progress.h"
-#include "store_int.h"
 #include "store_neg.h"
-
-#define NEGIDX_SPLIT	64	/* a block past this many events splits */
-#define NEGIDX_FILL	32	/* events per block when the index is built */
-#define SLOTS		8	/* blocks' events kept in memory */
-
-enum {
-	NQ_FIND,
-	NQ_SET,
-	NQ_ADD,
-	NQ_DEL,
-	NQ_BLOCKS,
-	NQ_ITEMS,
-	NQ_WALK,
-	NQ_VERSION,
-	NQ_BUMP,
-	NQ__COUNT
-};
-
-static const char *const nq_sql[NQ__COUNT] = {
-	[NQ_FIND] = "SELECT ts, id, n, sum FROM negidx WHERE (ts, id) <= (?, ?)"
-	    " ORDER BY ts DESC, id DESC LIMIT 1",
-	[NQ_SET] = "UPDATE negidx SET n = ?, sum = ? WHERE ts = ? AND id = ?",
-	[NQ_ADD] = "INSERT INTO negidx(ts, id, n, sum) VALUES (?, ?, ?, ?)",
-	[NQ_DEL] = "DELETE FROM negidx WHERE ts = ? AND id = ?",
-	[NQ_BLOCKS] = "SELECT ts, id, n, sum FROM negidx ORDER BY ts, id",
-	[NQ_ITEMS] = "SELECT created_at, id FROM events"
-	    " WHERE (created_at, id) >= (?, ?) ORDER BY created_at, id LIMIT ?",
-	[NQ_WALK] = "SELECT created_at, id FROM events"
-	    " WHERE (created_at, id) >= (?, ?) ORDER BY created_at, id LIMIT ?",
-	[NQ_VERSION] = "SELECT g FROM negidx_gen",
-	[NQ_BUMP] = "UPDATE negidx_gen SET g = g + 1",
-};
-
-struct block {
-	struct neg_item	 key;
-	uint64_t	 n;
-	uint8_t		 sum[32];
-	uint64_t	 before;	/* events in the blocks before */
-	uint8_t		 sum_before[32];
-};
-
-struct slot {
-	size_t		 b;		/* the block; SIZE_MAX: none */
-	struct neg_item	*items;
-	size_t		 n, cap;
-	uint64_t	 used;
-};
-
-struct negidx {
-	sqlite3_stmt	*q[NQ__COUNT];
-	struct block	*blocks;
-	size_t		 nb;
-	uint64_t	 total;
-	uint8_t		 sum_total[32];
-	bool		 valid;
-	sqlite3_int64	 version, changes;
-	struct slot	 slot[SLOTS];
-	uint64_t	 clock;
-	uint64_t	 reads;
-};
+#include "store_neg_int.h"
 
 struct store_neg {
 	struct store	*s;
@@ -98,301 +37,6 @@ struct store_neg {
 };
 
 static const uint8_t zero32[32];
-
-static enum err
-nx_get(struct store *s, struct negidx **out)
-{
-	struct negidx *x = s->nx;
-	int	 i, rc;
-
-	if (x == NULL) {
-		if ((x = calloc(1, sizeof(*x))) == NULL)
-			return ERR_NOMEM;
-		for (i = 0; i < SLOTS; i++)
-			x->slot[i].b = SIZE_MAX;
-		s->nx = x;
-	}
-	for (i = 0; i < NQ__COUNT; i++) {
-		if (x->q[i] != NULL)
-			continue;
-		rc = sqlite3_prepare_v3(s->db, nq_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &x->q[i], NULL);
-		if (rc != SQLITE_OK)
-			return store_sqlerr(s, rc, "store: negidx");
-	}
-	*out = x;
-	return ERR_OK;
-}
-
-void
-store_neg_free(struct store *s)
-{
-	struct negidx *x = s->nx;
-	int	 i;
-
-	if (x == NULL)
-		return;
-	for (i = 0; i < NQ__COUNT; i++)
-		sqlite3_finalize(x->q[i]);
-	for (i = 0; i < SLOTS; i++)
-		free(x->slot[i].items);
-	free(x->blocks);
-	free(x);
-	s->nx = NULL;
-}
-
-static void
-bind_key(sqlite3_stmt *st, int col, uint64_t ts, const uint8_t id[32])
-{
-	sqlite3_bind_int64(st, col, (sqlite3_int64)ts);
-	sqlite3_bind_blob(st, col + 1, id, 32, SQLITE_STATIC);
-}
-
-static enum err
-step_done(struct store *s, sqlite3_stmt *st)
-{
-	int	 rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? ERR_OK : store_sqlerr(s, rc, "store: negidx");
-}
-
-/* Reads a (created_at, id) row; false if the id is not 32 bytes. */
-static bool
-row_item(sqlite3_stmt *st, struct neg_item *it)
-{
-	if (sqlite3_column_bytes(st, 1) != 32)
-		return false;
-	it->ts = (uint64_t)sqlite3_column_int64(st, 0);
-	memcpy(it->id, sqlite3_column_blob(st, 1), 32);
-	return true;
-}
-
-/*
- * The events from key on, at most max, into a malloc'd array.
- * Returns: ERR_OK, ERR_NOMEM, ERR_DB_CORRUPT or a database error.
- */
-static enum err
-read_items(struct store *s, sqlite3_stmt *st, const struct neg_item *key,
-    uint64_t max, struct neg_item **items, size_t *n, size_t *cap)
-{
-	struct neg_item *ni;
-	int	 rc;
-	enum err e = ERR_OK;
-
-	*n = 0;
-	bind_key(st, 1, key->ts, key->id);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == *cap) {
-			size_t	 nc = *cap ? *cap * 2 : 64;
-
-			if ((ni = realloc(*items, nc * sizeof(*ni))) == NULL) {
-				e = ERR_NOMEM;
-				break;
-			}
-			*items = ni;
-			*cap = nc;
-		}
-		if (!row_item(st, &(*items)[*n])) {
-			e = ERR_DB_CORRUPT;
-			break;
-		}
-		(*n)++;
-	}
-	if (e == ERR_OK && rc != SQLITE_DONE)
-		e = store_sqlerr(s, rc, "store: negidx");
-	sqlite3_reset(st);
-	return e;
-}
-
-/* Adds a block row. */
-static enum err
-block_add(struct store *s, struct negidx *x, const struct neg_item *key,
-    uint64_t n, const uint8_t sum[32])
-{
-	sqlite3_stmt *st = x->q[NQ_ADD];
-
-	bind_key(st, 1, key->ts, key->id);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)n);
-	sqlite3_bind_blob(st, 4, sum, 32, SQLITE_STATIC);
-	return step_done(s, st);
-}
-
-static enum err
-block_set(struct store *s, struct negidx *x, const struct neg_item *key,
-    uint64_t n, const uint8_t sum[32])
-{
-	sqlite3_stmt *st = x->q[NQ_SET];
-
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)n);
-	sqlite3_bind_blob(st, 2, sum, 32, SQLITE_STATIC);
-	bind_key(st, 3, key->ts, key->id);
-	return step_done(s, st);
-}
-
-/* Splits the block at key, of n events summing to sum, at its middle. */
-static enum err
-block_split(struct store *s, struct negidx *x, const struct neg_item *key,
-    uint64_t n, const uint8_t sum[32])
-{
-	struct neg_item *items = NULL;
-	uint8_t	 lo[32], hi[32];
-	size_t	 got, cap = 0, half, i;
-	enum err e;
-
-	if (n > 2 * NEGIDX_SPLIT) {		/* never so in an honest index */
-		e = ERR_DB_CORRUPT;
-		goto done;
-	}
-	if ((e = read_items(s, x->q[NQ_ITEMS], key, n, &items, &got, &cap)) !=
-	    ERR_OK)
-		goto done;
-	if (got != n) {
-		log_warnx("store: negidx block of %llu events holds %zu",
-		    (unsigned long long)n, got);
-		e = ERR_DB_CORRUPT;
-		goto done;
-	}
-	half = got / 2;
-	memset(hi, 0, 32);
-	for (i = half; i < got; i++)
-		neg_sum_add(hi, items[i].id);
-	memcpy(lo, sum, 32);
-	neg_sum_sub(lo, hi);
-	if ((e = block_set(s, x, key, half, lo)) == ERR_OK)
-		e = block_add(s, x, &items[half], got - half, hi);
-done:
-	free(items);
-	return e;
-}
-
-/* Counts an event in (add) or out of its block. */
-static enum err
-nx_update(struct store *s, uint64_t ts, const uint8_t id[32], bool add)
-{
-	struct negidx *x;
-	struct neg_item key;
-	sqlite3_stmt *st;
-	uint8_t	 sum[32];
-	uint64_t n = 0;
-	int	 rc;
-	enum err e;
-
-	if ((e = nx_get(s, &x)) != ERR_OK)
-		return e;
-	x->valid = false;
-	if ((e = step_done(s, x->q[NQ_BUMP])) != ERR_OK)
-		return e;
-	st = x->q[NQ_FIND];
-	bind_key(st, 1, ts, id);
-	memset(&key, 0, sizeof(key));
-	memset(sum, 0, 32);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		if (!row_item(st, &key) || sqlite3_column_bytes(st, 3) != 32)
-			rc = SQLITE_CORRUPT;
-		else {
-			n = (uint64_t)sqlite3_column_int64(st, 2);
-			memcpy(sum, sqlite3_column_blob(st, 3), 32);
-		}
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE) {
-		/* No first block: the table was emptied; start it again. */
-		if ((e = block_add(s, x, &key, 0, sum)) != ERR_OK)
-			return e;
-	} else if (rc != SQLITE_ROW)
-		return store_sqlerr(s, rc, "store: negidx");
-	if (add) {
-		n++;
-		neg_sum_add(sum, id);
-	} else {
-		if (n == 0) {
-			log_warnx("store: negidx: an event outside the index");
-			return ERR_DB_CORRUPT;
-		}
-		n--;
-		neg_sum_sub(sum, id);
-	}
-	if (n == 0 && (key.ts != 0 || memcmp(key.id, zero32, 32) != 0)) {
-		st = x->q[NQ_DEL];
-		bind_key(st, 1, key.ts, key.id);
-		return step_done(s, st);
-	}
-	if ((e = block_set(s, x, &key, n, sum)) != ERR_OK)
-		return e;
-	return n > NEGIDX_SPLIT ? block_split(s, x, &key, n, sum) : ERR_OK;
-}
-
-enum err
-store_neg_add(struct store *s, uint64_t ts, const uint8_t id[32])
-{
-	return nx_update(s, ts, id, true);
-}
-
-enum err
-store_neg_del(struct store *s, uint64_t ts, const uint8_t id[32])
-{
-	return nx_update(s, ts, id, false);
-}
-
-enum err
-store_neg_rebuild(struct store *s)
-{
-	struct negidx *x;
-	struct progress prog;
-	struct neg_item key, it;
-	sqlite3_stmt *st = NULL;
-	uint8_t	 sum[32];
-	uint64_t n = 0, done = 0;
-	int	 rc;
-	enum err e;
-
-	if ((e = nx_get(s, &x)) != ERR_OK)
-		return e;
-	x->valid = false;
-	if ((rc = sqlite3_exec(s->db, "DELETE FROM negidx;"
-	    " DELETE FROM negidx_gen; INSERT INTO negidx_gen VALUES (1)", NULL,
-	    NULL, NULL)) != SQLITE_OK)
-		return store_sqlerr(s, rc, "store: negidx");
-	rc = sqlite3_prepare_v2(s->db, "SELECT created_at, id FROM events"
-	    " ORDER BY created_at, id", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return store_sqlerr(s, rc, "store: negidx");
-	progress_init(&prog);
-	memset(&key, 0, sizeof(key));
-	memset(sum, 0, 32);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!row_item(st, &it)) {
-			e = ERR_DB_CORRUPT;
-			goto done;
-		}
-		if (n == NEGIDX_FILL) {
-			if ((e = block_add(s, x, &key, n, sum)) != ERR_OK)
-				goto done;
-			key = it;
-			n = 0;
-			memset(sum, 0, 32);
-		}
-		neg_sum_add(sum, it.id);
-		n++;
-		if ((++done & 0xffff) == 0)
-			progress_update(&prog, "store: NIP-77 index", done,
-			    "events", NULL);
-	}
-	if (rc != SQLITE_DONE)
-		e = store_sqlerr(s, rc, "store: negidx");
-	else
-		e = block_add(s, x, &key, n, sum);
-done:
-	progress_end(&prog);
-	sqlite3_finalize(st);
-	if (e == ERR_OK && done > 0)
-		log_info("store: NIP-77 index built over %llu events",
-		    (unsigned long long)done);
-	return e;
-}
 
 /* Loads the block rows unless they are current. */
 static enum err
@@ -426,7 +70,7 @@ nx_refresh(struct store *s, struct negidx *x)
 			nb = b;
 		}
 		b = &nb[n];
-		if (!row_item(st, &b->key) || sqlite3_column_bytes(st, 3) != 32 ||
+		if (!nx_row_item(st, &b->key) || sqlite3_column_bytes(st, 3) != 32 ||
 		    sqlite3_column_int64(st, 2) < 0) {
 			e = ERR_DB_CORRUPT;
 			break;
@@ -483,7 +127,7 @@ nx_load(struct store *s, struct negidx *x, size_t b, struct slot **out)
 			sl = &x->slot[i];
 	}
 	sl->b = SIZE_MAX;
-	if ((e = read_items(s, x->q[NQ_ITEMS], &x->blocks[b].key,
+	if ((e = nx_read_items(s, x->q[NQ_ITEMS], &x->blocks[b].key,
 	    x->blocks[b].n, &sl->items, &sl->n, &sl->cap)) != ERR_OK)
 		return e;
 	x->reads += sl->n;
@@ -758,11 +402,11 @@ sn_each(void *arg, size_t lo, size_t hi, neg_item_fn fn, void *fnarg)
 		return ERR_OK;
 	if ((e = nx_item(v->s, x, v->base + lo, &key)) != ERR_OK)
 		return e;
-	bind_key(st, 1, key.ts, key.id);
+	nx_bind_key(st, 1, key.ts, key.id);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)(hi - lo));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		got++;
-		if (!row_item(st, &it)) {
+		if (!nx_row_item(st, &it)) {
 			e = ERR_DB_CORRUPT;
 			break;
 		}
@@ -821,7 +465,7 @@ store_neg_check(struct store *s)
 		goto done;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!row_item(st, &it)) {
+		if (!nx_row_item(st, &it)) {
 			e = ERR_DB_CORRUPT;
 			goto done;
 		}

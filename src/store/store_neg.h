@@ -5,8 +5,8 @@
  *
  * Every stored event, in (created_at, id) order, falls in one block of
  * consecutive events; the negidx table keeps, per block, its first key,
- * its count and the sum of its ids modulo 2^256.  store.c keeps it up to
- * date in each event's own transaction (stored, replaced, deleted,
+ * its count and the sum of its ids modulo 2^256.  store_negidx.c keeps it
+ * up to date in each event's own transaction (stored, replaced, deleted,
  * expired).  A fingerprint of a range is then a difference of two
  * prefix sums, each a walk over the block rows plus the events of one
  * block; a range's k-th item is one block's events away.
