@@ -23,7 +23,7 @@ test('the upload authorization: kind 24242, t, an x per blob, expiry; ' +
 	assert.equal(tpl.kind, AUTH_KIND);
 	assert.ok(tpl.created_at < now, 'created in the past');
 	assert.deepEqual(tpl.tags, [['t', 'upload'], ['x', T], ['x', X],
-	    ['expiration', String(now + 600)]]);
+	    ['expiration', String(now + 3600)]]);
 	assert.ok(tpl.content.length > 0, 'human-readable content');
 	const ev = finalizeEvent(tpl, generateSecretKey());
 	const h = authHeader(ev);

@@ -9,7 +9,8 @@
 // upload by its HTTP status.  Pure: the unit tests import it.
 
 export const AUTH_KIND = 24242;
-export const AUTH_TTL = 600;		// seconds an upload's authorization lasts
+export const AUTH_TTL = 3600;		// seconds an upload's authorization lasts:
+				// a video on a slow Wi-Fi takes minutes
 export const MEDIA_MAX = 4;		// attachments on one post
 export const ALT_MAX = 300;		// letters of a description
 const SHOWN_MAX = 8;			// media read from one event
