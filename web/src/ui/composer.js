@@ -167,8 +167,9 @@ function maxBytes() {
 
 function counter() {
 	const text = S.text.value;
-	// The URLs of the attachments go in the content too.
-	const bytes = utf8Length(text) + attachBytes(), max = maxBytes();
+	// The URLs of the attachments go in the content too: what is left
+	// for the text is counted in its letters.
+	const bytes = utf8Length(text), extra = attachBytes(), max = maxBytes();
 	const n = [...text].length;
 	if (max === 0) {
 		S.count.textContent = ctx.t('counter_free', { n: num(n) });
@@ -177,8 +178,9 @@ function counter() {
 	}
 	// In letters of this text: a Cyrillic letter takes two bytes.
 	const per = n > 0 ? bytes / n : 1;
-	const maxLetters = Math.floor(max / Math.max(1, per));
-	const over = bytes > max;
+	const maxLetters = Math.floor(Math.max(0, max - extra) / Math.max(1,
+	    per));
+	const over = bytes + extra > max;
 	S.count.textContent = ctx.t('counter', { n: num(n), max:
 	    num(maxLetters) });
 	S.count.className = 'count' + (over ? ' bad' : '');
