@@ -86,7 +86,10 @@ const csp = [
 	`script-src ${hash(js)} ${hash(late)}`,
 	`style-src ${hash(css)}`,
 	"connect-src 'self' ws: wss:",
-	"img-src 'self' data:",
+	// Photos and videos are shown from blob: URLs, once their bytes
+	// (fetched from the node) match their hash.
+	"img-src 'self' data: blob:",
+	"media-src blob:",
 	"base-uri 'none'",
 	"form-action 'none'",
 ].join('; ');

@@ -12,6 +12,8 @@
 #   WEB_PAGE   a built page (node web/build.mjs OUT) to test instead of the
 #              one embedded in BIN: served by a small proxy in front of the
 #              node, for working on web/ without relinking
+#   WEB_TESTS  the test files to run, in order (default: page.test.mjs
+#              media.test.mjs)
 # Screenshots go to build/test-artifacts/web-*.png.  Output ends with the
 # test runner's summary; the exit status is non-zero if any test failed.
 set -eu
@@ -129,9 +131,13 @@ CONF
 done
 
 status=0
+files=
+for f in ${WEB_TESTS:-page.test.mjs media.test.mjs}; do
+	files="$files $here/$f"
+done
 NODE_PORT=$port ARTIFACTS=$art CHROMIUM=$CHROMIUM \
     timeout -k 5 600 node --test --test-concurrency=1 \
-    "$here/page.test.mjs" || status=$?
+    $files || status=$?
 
 kill "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true

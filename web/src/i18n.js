@@ -5,7 +5,10 @@
 // an object of CLDR plural forms (one, few, many, other), all four in every
 // language so the tables keep the same shape (the unit test checks that
 // every language has exactly the same keys and forms, and that Russian
-// and Kazakh have no English left in them).  Pure.
+// and Kazakh have no English left in them).  The strings of photos and
+// videos live in media/strings.js and are spread in here.  Pure.
+
+import { MEDIA_STRINGS } from './media/strings.js';
 
 export const LANGS = ['en', 'ru', 'kk'];
 
@@ -268,6 +271,7 @@ en: {
 	    'knows.',
 	reason_dropped: 'The connection to the node dropped each time this ' +
 	    'was sent.',
+	...MEDIA_STRINGS.en,
 },
 ru: {
 	title: 'samizdat: сообщения',
@@ -528,6 +532,7 @@ ru: {
 	reason_unsupported: 'Узел этого не умеет (например, такой поиск).',
 	reason_unknown: 'Узел отказал, не назвав понятной причины.',
 	reason_dropped: 'Связь с узлом обрывалась при каждой отправке.',
+	...MEDIA_STRINGS.ru,
 },
 kk: {
 	title: 'samizdat: хабарламалар',
@@ -779,6 +784,7 @@ kk: {
 	reason_unsupported: 'Түйін мұны істей алмайды (мысалы, мұндай іздеуді).',
 	reason_unknown: 'Түйін түсінікті себеп айтпай бас тартты.',
 	reason_dropped: 'Әр жібергенде түйінмен байланыс үзілді.',
+	...MEDIA_STRINGS.kk,
 },
 };
 
