@@ -118,13 +118,13 @@ policy_decide(const struct policy_conf *c, unsigned difficulty,
 	klimit = c->quota_events * QUOTA_UNIT * tm;
 	blimit = c->quota_bytes * tm;
 	hint(more, sizeof(more), tier);
-	if (f->key.units + cost > klimit) {
+	if (c->quota_events > 0 && f->key.units + cost > klimit) {
 		refuse(d, ERR_QUOTA);
 		snprintf(d->detail, sizeof(d->detail), "%llu events an hour%s",
 		    (unsigned long long)(klimit / cost), more);
 		return;
 	}
-	if (f->key.bytes + bcost > blimit) {
+	if (c->quota_bytes > 0 && f->key.bytes + bcost > blimit) {
 		refuse(d, ERR_QUOTA);
 		snprintf(d->detail, sizeof(d->detail), "%llu KiB an hour%s",
 		    (unsigned long long)(blimit * QUOTA_UNIT / cost / 1024),
@@ -134,7 +134,8 @@ policy_decide(const struct policy_conf *c, unsigned difficulty,
 	if (f->via == POLICY_VIA_NODE)
 		stm = policy_trust_mult(f->source);
 	slimit = c->source_events * mult * stm * QUOTA_UNIT;
-	if (!trusted_src && f->src.units + QUOTA_UNIT > slimit) {
+	if (!trusted_src && c->source_events > 0 &&
+	    f->src.units + QUOTA_UNIT > slimit) {
 		refuse(d, ERR_QUOTA_SOURCE);
 		snprintf(d->detail, sizeof(d->detail), "%llu events an hour "
 		    "at difficulty %u or more%s", (unsigned long long)(slimit /
@@ -156,7 +157,8 @@ policy_decide(const struct policy_conf *c, unsigned difficulty,
 		    "people", f->mute_signals);
 		return;
 	}
-	if (f->key.fwd + cost > c->forward_events * QUOTA_UNIT * tm) {
+	if (c->forward_events > 0 &&
+	    f->key.fwd + cost > c->forward_events * QUOTA_UNIT * tm) {
 		d->verdict = POLICY_HOLD;
 		d->e = ERR_HELD;
 		snprintf(d->detail, sizeof(d->detail), "this key passed on "
@@ -164,7 +166,7 @@ policy_decide(const struct policy_conf *c, unsigned difficulty,
 		    (c->forward_events * QUOTA_UNIT * tm / cost), more);
 		return;
 	}
-	if (!trusted_src && f->src.fwd + QUOTA_UNIT >
+	if (!trusted_src && c->source_forward > 0 && f->src.fwd + QUOTA_UNIT >
 	    c->source_forward * mult * stm * QUOTA_UNIT) {
 		d->verdict = POLICY_HOLD;
 		d->e = ERR_HELD;

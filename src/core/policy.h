@@ -37,7 +37,8 @@ enum policy_trust {
 #define POLICY_VOUCHED(t)	((t) >= POLICY_HOP2)
 
 /*
- * The configuration (samizdat.conf keys of the same names):
+ * The configuration (samizdat.conf keys of the same names; a quota or a
+ * share of 0 is no limit):
  *   quota_events, quota_bytes  what an unvouched key may store an hour,
  *                  before proof of work and trust multiply it
  *   forward_events of those, how many go on to other nodes; the rest
@@ -59,7 +60,7 @@ struct policy_conf {
 	uint64_t	 source_forward;
 	unsigned	 pow_min;
 	unsigned	 pow_max;
-	uint64_t	 load_events;
+	uint64_t	 load_events;	/* the key pow_load */
 	unsigned	 mute_signals;
 };
 

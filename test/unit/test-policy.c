@@ -317,6 +317,25 @@ test_source_quota(void **state)
 }
 
 static void
+test_no_limits(void **state)
+{
+	struct policy_conf c = conf;
+	struct policy_facts f = fresh();
+	struct policy_decision d;
+
+	c.quota_events = c.quota_bytes = c.source_events = 0;
+	c.forward_events = c.source_forward = 0;
+	f.key.units = f.key.fwd = f.key.bytes = 1000000000;
+	f.src.units = f.src.fwd = f.src.bytes = 1000000000;
+	policy_decide(&c, 0, &f, &d);
+	assert_int_equal(d.verdict, POLICY_ACCEPT);
+	assert_true(d.counted);
+	/* The difficulty still applies. */
+	policy_decide(&c, 8, &f, &d);
+	assert_int_equal(d.e, ERR_POW);
+}
+
+static void
 test_pow_adapt(void **state)
 {
 	struct policy_conf c = conf;
@@ -381,6 +400,7 @@ main(void)
 		cmocka_unit_test(test_bytes_quota),
 		cmocka_unit_test(test_mute_signals),
 		cmocka_unit_test(test_source_quota),
+		cmocka_unit_test(test_no_limits),
 		cmocka_unit_test(test_pow_adapt),
 	};
 
