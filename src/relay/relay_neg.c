@@ -148,6 +148,9 @@ relay_on_neg(struct relay *r, struct rconn *c, const struct msg *m)
 		neg_err(r, c, m->subid, e);
 		return;
 	}
+	/* What the guard holds back stays here: not in a node's set. */
+	if (c->mesh && r->guard != NULL)
+		guard_filter_items(r->guard, s->items, &s->n);
 	neg_sort(s->items, s->n);
 	neg_init(&s->ng, s->items, s->n, NEG_FRAME);
 	c->nnegs++;

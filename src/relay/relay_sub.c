@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "hll.h"
+#include "json.h"
 #include "log.h"
 #include "relay_int.h"
 
@@ -103,9 +104,14 @@ static int
 send_stored(const char *json, size_t len, void *arg)
 {
 	struct req_out *o = arg;
+	uint8_t	 id[32];
 
 	if (o->c->out.bytes + len > 2 * o->r->lim.max_output_buffer)
 		return 1;
+	if (o->c->mesh && o->r->guard != NULL &&
+	    json_find_hex_field(json, json + len, "id", id, 32) &&
+	    guard_held(o->r->guard, id))
+		return 0;	/* held back from other nodes */
 	buf_reset(&o->r->out);
 	msg_event(&o->r->out, o->subid, json, len);
 	relay_send_buf(o->r, o->c, true);
