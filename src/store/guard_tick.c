@@ -183,6 +183,7 @@ choose(struct guard *g, struct store *st, struct victims *v)
 	struct filter f;
 	uint8_t	 keys[64][32];
 	size_t	 i, pass;
+	bool	 mid;
 
 	/* Held the longest first (a held kind 5 keeps its NIP-09 record). */
 	if ((hp = calloc(1, sizeof(*hp))) != NULL) {
@@ -210,14 +211,18 @@ choose(struct guard *g, struct store *st, struct victims *v)
 			(void)store_query(st, &f, 1, v->now, 0, muted_victim, v);
 		}
 	}
-	/* The oldest, from where the last turn stopped; wrapping once. */
+	/*
+	 * The oldest, from where the last turn stopped; wrapping to the
+	 * start once if that was mid-way (not twice over the same rows).
+	 */
 	for (pass = 0; pass < 2 && v->n < v->max && v->looked < EVICT_SCAN;
 	    pass++) {
+		mid = g->cursor.eid != 0;
 		if (store_oldest(st, &g->cursor, EVICT_SCAN - v->looked,
 		    old_victim, v) != ERR_OK)
 			break;
-		if (g->cursor.eid != 0)
-			break;		/* stopped short of the end */
+		if (g->cursor.eid != 0 || !mid)
+			break;		/* stopped short, or saw them all */
 	}
 }
 
