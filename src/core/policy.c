@@ -54,6 +54,24 @@ refuse(struct policy_decision *d, enum err e)
 	memset(&d->src_use, 0, sizeof(d->src_use));
 }
 
+/*
+ * Holds the event back, unless there is no room to hold more: then it is
+ * refused.  Returns: true if it is held (the caller writes the detail).
+ */
+static bool
+hold(struct policy_decision *d, const struct policy_facts *f)
+{
+	if (f->hold_full) {
+		refuse(d, ERR_STORE_FULL);
+		snprintf(d->detail, sizeof(d->detail), "it would be held back, "
+		    "and this node holds back as many as it may");
+		return false;
+	}
+	d->verdict = POLICY_HOLD;
+	d->e = ERR_HELD;
+	return true;
+}
+
 /* ", difficulty 12 makes it 4 times that": the next tier up, if any. */
 static void
 hint(char *out, size_t sz, unsigned tier)
@@ -151,16 +169,16 @@ policy_decide(const struct policy_conf *c, unsigned difficulty,
 		d->src_use.bytes = f->size;
 	}
 	if (c->mute_signals > 0 && f->mute_signals >= c->mute_signals) {
-		d->verdict = POLICY_HOLD;
-		d->e = ERR_HELD;
+		if (!hold(d, f))
+			return;
 		snprintf(d->detail, sizeof(d->detail), "muted by %u vouched "
 		    "people", f->mute_signals);
 		return;
 	}
 	if (c->forward_events > 0 &&
 	    f->key.fwd + cost > c->forward_events * QUOTA_UNIT * tm) {
-		d->verdict = POLICY_HOLD;
-		d->e = ERR_HELD;
+		if (!hold(d, f))
+			return;
 		snprintf(d->detail, sizeof(d->detail), "this key passed on "
 		    "%llu events this hour%s", (unsigned long long)
 		    (c->forward_events * QUOTA_UNIT * tm / cost), more);
@@ -168,8 +186,8 @@ policy_decide(const struct policy_conf *c, unsigned difficulty,
 	}
 	if (!trusted_src && c->source_forward > 0 && f->src.fwd + QUOTA_UNIT >
 	    c->source_forward * mult * stm * QUOTA_UNIT) {
-		d->verdict = POLICY_HOLD;
-		d->e = ERR_HELD;
+		if (!hold(d, f))
+			return;
 		snprintf(d->detail, sizeof(d->detail), "%llu events from "
 		    "unvouched keys came this way this hour%s",
 		    (unsigned long long)(c->source_forward * mult * stm), more);

@@ -103,6 +103,8 @@ enum policy_via {
  *   src            the source's use this hour in the event's tier
  *   disk_low       the disk is nearly full: nothing more is taken
  *   store_full     the store is at its budget with nothing left to evict
+ *   hold_full      the node holds back as many events as it may: what
+ *                  would be held is refused instead (ERR_STORE_FULL)
  */
 struct policy_facts {
 	enum policy_trust author;
@@ -116,6 +118,7 @@ struct policy_facts {
 	struct quota_use src;
 	bool		 disk_low;
 	bool		 store_full;
+	bool		 hold_full;
 };
 
 enum policy_verdict {

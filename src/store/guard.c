@@ -207,7 +207,8 @@ facts(struct guard *g, const struct guard_src *src, const struct event *ev,
 	src_key(src, policy_tier_of(f->pow), skey);
 	quota_get(&g->srcs, skey, now, &f->src);
 	f->disk_low = g->disk_low;
-	f->store_full = g->store_full || g->held.n >= GUARD_MAX_HELD;
+	f->store_full = g->store_full;
+	f->hold_full = g->held.n >= GUARD_MAX_HELD;
 }
 
 static void

@@ -336,6 +336,29 @@ test_no_limits(void **state)
 }
 
 static void
+test_hold_full(void **state)
+{
+	struct policy_facts f = fresh();
+	struct policy_decision d;
+
+	/* No room to hold more: what would be held is refused... */
+	f.hold_full = true;
+	f.key.fwd = conf.forward_events * QUOTA_UNIT;
+	policy_decide(&conf, 0, &f, &d);
+	assert_int_equal(d.verdict, POLICY_REFUSE);
+	assert_int_equal(d.e, ERR_STORE_FULL);
+	assert_false(d.counted);
+	/* ...what would be forwarded still goes, and vouched keys too. */
+	f.key.fwd = 0;
+	policy_decide(&conf, 0, &f, &d);
+	assert_int_equal(d.verdict, POLICY_ACCEPT);
+	f.key.fwd = conf.forward_events * QUOTA_UNIT;
+	f.author = POLICY_HOP2;
+	policy_decide(&conf, 0, &f, &d);
+	assert_int_equal(d.verdict, POLICY_ACCEPT);
+}
+
+static void
 test_pow_adapt(void **state)
 {
 	struct policy_conf c = conf;
@@ -401,6 +424,7 @@ main(void)
 		cmocka_unit_test(test_mute_signals),
 		cmocka_unit_test(test_source_quota),
 		cmocka_unit_test(test_no_limits),
+		cmocka_unit_test(test_hold_full),
 		cmocka_unit_test(test_pow_adapt),
 	};
 
