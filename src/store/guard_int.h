@@ -59,7 +59,7 @@ struct guard {
 	unsigned	 difficulty;	/* as last logged */
 	uint64_t	 next_disk, next_budget, next_mutes, next_release,
 			 next_state;
-	struct store_cursor cursor;	/* eviction's oldest-first scan */
+	struct store_oldpos cursor;	/* eviction's oldest-first scan */
 	uint8_t		 release_after[32];
 };
 

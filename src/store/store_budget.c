@@ -32,7 +32,7 @@ store_size(struct store *s, uint64_t *bytes)
 }
 
 enum err
-store_oldest(struct store *s, struct store_cursor *cur, size_t max,
+store_oldest(struct store *s, struct store_oldpos *cur, size_t max,
     int (*fn)(const struct store_old *, void *), void *arg)
 {
 	sqlite3_stmt *st;
