@@ -44,6 +44,9 @@ int	cmd_serve(struct cmd_env *, int, char **);
 int	cmd_sync(struct cmd_env *, int, char **);
 int	cmd_peers(struct cmd_env *, int, char **);
 int	cmd_status(struct cmd_env *, int, char **);
+int	cmd_mute(struct cmd_env *, int, char **);
+int	cmd_unmute(struct cmd_env *, int, char **);
+int	cmd_policy(struct cmd_env *, int, char **);
 
 /* Shared helpers (cmd_util.c). */
 /*

@@ -15,6 +15,8 @@
 #include "cmd.h"
 #include "config.h"
 #include "config_file.h"
+#include "crypto.h"
+#include "guard.h"
 #include "netaddr.h"
 #include "key.h"
 #include "log.h"
@@ -48,6 +50,29 @@ relay_limits_from(const struct config *cfg, struct relay_limits *l)
 	l->pol.max_past = cfg->created_at_lower_limit;
 	l->pol.max_future = cfg->created_at_upper_limit;
 	l->future_limit = cfg->future_limit;
+}
+
+/* The open-mesh defence's settings, from the keys of the same names. */
+static void
+guard_opts_from(const struct config *cfg, struct guard_opts *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->pol.quota_events = cfg->quota_events;
+	g->pol.quota_bytes = cfg->quota_bytes;
+	g->pol.forward_events = cfg->forward_events;
+	g->pol.source_events = cfg->source_events;
+	g->pol.source_forward = cfg->source_forward;
+	g->pol.pow_min = (unsigned)cfg->pow_min;
+	g->pol.pow_max = (unsigned)cfg->pow_max;
+	g->pol.load_events = cfg->pow_load;
+	g->pol.mute_signals = (unsigned)cfg->mute_signals;
+	if (!cfg->quotas) {
+		memset(&g->pol, 0, sizeof(g->pol));
+		g->pol.mute_signals = (unsigned)cfg->mute_signals;
+	}
+	g->store_budget = cfg->store_budget;
+	g->disk_reserve = cfg->disk_reserve;
+	g->trust = NULL;	/* the trust API, trust_store.h */
 }
 
 /*
@@ -120,6 +145,8 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	struct server_opts so;
 	struct relay_limits lim;
 	struct store *st = NULL;
+	struct guard *guard = NULL;
+	struct guard_opts go;
 	struct mesh_opts mo;
 	static const struct option longopts[] = {
 		{ "check-config", no_argument, NULL, 'n' },
@@ -224,6 +251,17 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 		    "peers: run 'samizdat init'\n");
 		goto done;
 	}
+	guard_opts_from(&cfg, &go);
+	go.datadir = env->datadir;
+	if (crypto_pubkey(mo.node_sk, go.node_pk) != ERR_OK ||
+	    guard_open(&guard, &go) != ERR_OK) {
+		fprintf(stderr, "samizdat: cannot open policy.db in %s\n",
+		    env->datadir);
+		goto done;
+	}
+	so.guard = guard;
+	so.cfg = &cfg;
+	mo.guard = guard;
 	cmd_path(env, "events.db", dbpath, sizeof(dbpath));
 	so.store_path = dbpath;
 	mo.datadir = env->datadir;
@@ -248,6 +286,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 		rc = 0;
 	explicit_bzero(mo.node_sk, sizeof(mo.node_sk));
 done:
+	guard_close(guard);
 	free(nip11);
 	store_close(st);
 	return rc;

@@ -39,6 +39,14 @@ const struct cmd cmd_table[] = {
 	    "list the peers and relays the node syncs with" },
 	{ "status", cmd_status, "status event-id",
 	    "say where an event is: here, which peers, which relays" },
+	{ "mute", cmd_mute, "mute npub",
+	    "add a key to the node's mute list (NIP-51): not stored, not "
+	    "passed on" },
+	{ "unmute", cmd_unmute, "unmute npub",
+	    "take a key off the node's mute list" },
+	{ "policy", cmd_policy, "policy [--json]",
+	    "show the flood defence: difficulty, quotas, what is held, the "
+	    "budget and the disk" },
 	{ NULL, NULL, NULL, NULL }
 };
 

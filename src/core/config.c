@@ -660,6 +660,11 @@ config_check(const struct config *cfg, char *errbuf, size_t errsz)
 		    cfg->max_message_length);
 		return -1;
 	}
+	if (cfg->pow_min > cfg->pow_max) {
+		seterr(errbuf, errsz, "pow_min (%" PRIu64 ") is above pow_max "
+		    "(%" PRIu64 ")", cfg->pow_min, cfg->pow_max);
+		return -1;
+	}
 	return 0;
 }
 

@@ -43,6 +43,14 @@
 	X(TOO_OLD,	"invalid",	"created_at is too far in the past")	\
 	X(TOO_NEW,	"invalid",	"created_at is too far in the future")	\
 	X(RATE,		"rate-limited",	"slow down: too many events")		\
+	X(QUOTA,	"rate-limited",	"this key has sent its share for this hour") \
+	X(QUOTA_SOURCE,	"rate-limited",	"unvouched keys at this address have sent their share for this hour") \
+	X(HELD,		"rate-limited",	"stored on this node only, for now: it goes on to other nodes once its key is vouched for, it is confirmed, or the hour's share allows") \
+	X(POW,		"pow",		"not enough proof of work (NIP-13)")	\
+	X(MUTED,	"blocked",	"this node's operator muted this key")	\
+	X(EVICTED,	"blocked",	"this node removed this event to stay within its store budget") \
+	X(STORE_FULL,	"error",	"the store is at its budget and holds nothing more it may remove") \
+	X(DISK_LOW,	"error",	"the disk is nearly full: this node takes no more events") \
 	X(FILTER,	"invalid",	"malformed filter")			\
 	X(FILTER_KEY,	"unsupported",	"unknown filter key")			\
 	X(FILTER_HEX,	"invalid",	"ids, authors, #e and #p take 64 lowercase hex characters") \

@@ -26,6 +26,7 @@
 #include "err.h"
 #include "relay.h"
 
+struct guard;
 struct lws_context;
 struct mesh;
 
@@ -43,6 +44,7 @@ struct mesh_opts {
 	unsigned	 peer_sync_interval;
 	unsigned	 bridge_interval;
 	uint64_t	 future_limit;	/* syncs: seconds ahead an event may be */
+	struct guard	*guard;		/* rounds' events judged by it; NULL: none */
 };
 
 struct wsc;

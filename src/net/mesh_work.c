@@ -64,6 +64,7 @@ run_job(struct worker *w, struct store *st)
 	o.quiet = true;
 	o.cancel = &w->cancel;
 	o.future_limit = m->o.future_limit;
+	o.guard = m->o.guard;
 	if (j->kind == LINK_PEER) {
 		o.as_node = true;
 		rc = sync_ws(st, j->url, "{}", true, true, SYNC_TIMEOUT,

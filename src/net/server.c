@@ -94,6 +94,14 @@ poll_timer(lws_sorted_usec_list_t *sul)
 	time_t	 now = time(NULL);
 
 	relay_poll(s->relay);
+	if (s->o->guard != NULL) {
+		uint8_t	 ids[256][32];
+		size_t	 k;
+
+		/* Committed above: the guard may evict in its own transaction. */
+		k = guard_tick(s->o->guard, s->store, (uint64_t)now, ids, 256);
+		relay_forward_ids(s->relay, (const uint8_t (*)[32])ids, k);
+	}
 	mesh_tick(s->mesh);
 	give_back(s);
 	if (s->o->purge_interval > 0 &&
@@ -389,6 +397,7 @@ server_run(const struct server_opts *o, struct store *st,
 	io.pause = pause_rx;
 	if (relay_new(&s.relay, st, lim, &io) != ERR_OK)
 		goto done;
+	relay_set_guard(s.relay, o->guard);
 	/* Counts and NIP-77 id sets off the loop. */
 	if (o->store_path != NULL && relay_q_start(s.relay, o->store_path) !=
 	    ERR_OK)

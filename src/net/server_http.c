@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "http.h"
 #include "log.h"
+#include "nip11.h"
 #include "server_int.h"
 #include "status.h"
 
@@ -169,6 +170,9 @@ server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
 	struct buf b;
 	unsigned status = 200;
 	bool	 gz = false, take_gzip;
+	char	*p;
+	size_t	 plen;
+	enum err e;
 
 	server_http_free(pss);
 	admit_started(s->admit, wsi);
@@ -184,7 +188,13 @@ server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
 	switch ((kind = http_route(m, path, accept, id))) {
 	case HTTP_NIP11:
 		ctype = "application/nostr+json";
-		body(pss, s->o->nip11, s->o->nip11_len, false);
+		/* The difficulty asked moves with the load: built each time. */
+		if (s->o->guard != NULL && s->o->cfg != NULL &&
+		    (p = nip11_document_pow(s->o->cfg,
+		    guard_difficulty(s->o->guard), &plen)) != NULL)
+			body(pss, p, plen, true);
+		else
+			body(pss, s->o->nip11, s->o->nip11_len, false);
 		break;
 	case HTTP_PAGE:
 		ctype = "text/html; charset=utf-8";
@@ -205,8 +215,16 @@ server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
 	case HTTP_NODE:
 		ctype = "application/json";
 		buf_init(&b, 1 << 20);
-		status = json_body(pss, &b, status_node_json(s->store,
-		    (int64_t)s->started, &b));
+		e = status_node_json(s->store, (int64_t)s->started, &b);
+		/* {..., "policy": the guard's state} for the page. */
+		if (e == ERR_OK && s->o->guard != NULL && !b.err && b.len > 0 &&
+		    b.p[b.len - 1] == '}') {
+			b.len--;
+			buf_puts(&b, ",\"policy\":");
+			guard_json(s->o->guard, &b);
+			buf_putc(&b, '}');
+		}
+		status = json_body(pss, &b, e);
 		break;
 	case HTTP_TIME:
 		ctype = "application/json";

@@ -170,6 +170,13 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 		goto done;
 	}
 	have_ss = true;
+	if (w.o->guard != NULL) {
+		struct guard_src src;
+
+		/* The peer's key is not proven to us: named by its URL. */
+		guard_src_link(&src, url);
+		sync_store_guard(&ss, w.o->guard, &src);
+	}
 	if (wsc_new(&w.wsc) != ERR_OK) {
 		say(w.o, "sync: out of memory");
 		goto done;

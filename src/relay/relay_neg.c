@@ -131,6 +131,9 @@ open_done(struct relay *r, struct rconn *c, struct qjob *j)
 	s->items = j->items;
 	s->n = j->n;
 	j->items = NULL;
+	/* What the guard holds back stays here: not in a node's set. */
+	if (c->mesh && r->guard != NULL)
+		guard_filter_items(r->guard, s->items, &s->n);
 	neg_init(&s->ng, s->items, s->n, NEG_FRAME);
 	log_debug("%s: negentropy session over %zu events", c->peer, s->n);
 	round_bytes(r, c, s, &j->payload);

@@ -143,12 +143,15 @@ ingest_parsed(enum err e)
 	    e == ERR_EXPIRED ||
 	    e == ERR_BAD_EXPIRATION || e == ERR_TOO_OLD || e == ERR_TOO_NEW ||
 	    e == ERR_BAD_SIG || e == ERR_PUBKEY_CURVE || e == ERR_HAVE_NEWER ||
-	    e == ERR_DELETED || e == ERR_EPHEMERAL || e == ERR_RATE;
+	    e == ERR_DELETED || e == ERR_EPHEMERAL || e == ERR_RATE ||
+	    e == ERR_QUOTA || e == ERR_QUOTA_SOURCE || e == ERR_HELD ||
+	    e == ERR_POW || e == ERR_MUTED || e == ERR_EVICTED ||
+	    e == ERR_STORE_FULL || e == ERR_DISK_LOW;
 }
 
 bool
 ingest_accepted(enum err e)
 {
 	return e == ERR_OK || e == ERR_DUPLICATE || e == ERR_HAVE_NEWER ||
-	    e == ERR_EPHEMERAL;
+	    e == ERR_EPHEMERAL || e == ERR_HELD;
 }

@@ -768,3 +768,19 @@ store_purge_expired(struct store *s, uint64_t now, uint64_t *n)
 	} while (got == 1000);
 	return ERR_OK;
 }
+
+enum err
+store_remove(struct store *s, const uint8_t id[32])
+{
+	sqlite3_stmt *st = s->q[Q_GET_BY_ID];
+	sqlite3_int64 eid;
+	int	 rc;
+
+	sqlite3_bind_blob(st, 1, id, 32, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	eid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sqlerr(s, rc, "store: remove");
+	return eid > 0 ? unlink_event(s, eid) : ERR_OK;
+}

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "guard.h"
 #include "ingest.h"
 #include "store.h"
 #include "sync.h"
@@ -21,6 +22,8 @@ struct sync_store {
 	struct ingest_policy pol;	/* any past created_at; future bounded */
 	struct neg_item	*items;		/* the local set, sorted */
 	size_t		 nitems;
+	struct guard	*guard;		/* NULL: the operator's own sync */
+	struct guard_src src;		/* whom the guard counts it against */
 };
 
 /*
@@ -33,5 +36,12 @@ enum err	sync_store_open(struct sync_store *, struct store *,
 		    const struct filter *f, size_t max, int64_t lid,
 		    uint64_t future_limit, struct sync_local *local);
 void		sync_store_close(struct sync_store *);
+/*
+ * For the mesh's rounds: what arrives is judged by the guard as coming
+ * from src (a node), and what it holds back is taken out of the local
+ * set and never sent.  Call after sync_store_open.
+ */
+void		sync_store_guard(struct sync_store *, struct guard *,
+		    const struct guard_src *src);
 
 #endif
