@@ -73,6 +73,7 @@ guard_opts_from(const struct config *cfg, struct guard_opts *g)
 	g->store_budget = cfg->store_budget;
 	g->disk_reserve = cfg->disk_reserve;
 	g->trust = NULL;	/* the trust API, trust_store.h */
+	g->trust_loopback = cfg->trust_loopback;
 }
 
 /*

@@ -77,6 +77,8 @@
 	    "Events one connection may publish per minute, after a burst of a sixth of that; a connection past it is slowed (its messages wait and its socket is not read), never refused; REQ, COUNT and NEG-OPEN have a bucket of their own at the same rate; 0 for no limit.") \
 	X(node_events_per_minute, UINT, "60000", 0, 10000000, 0,	\
 	    "The same for a node connection (another samizdat, after NIP-42); 0 for no limit.") \
+	X(trust_loopback, BOOL, "true", 0, 1, 0,			\
+	    "Clients on this machine (127.0.0.0/8, ::1) are the operator: their events are taken as the operator's vouched keys' are, without quotas or proof of work -- samizdat's own tools, a relay such as strfry syncing on the same machine.  Set it false behind a reverse proxy on this machine, where every client comes from loopback.") \
 	X(quotas, BOOL, "true", 0, 1, 0,				\
 	    "The open-mesh defence: hourly quotas for keys nobody vouched for and for each source, events over their share held back from other nodes, and proof of work asked under load (the keys below); false turns all that off, for a closed network where everyone is known; operator mutes, the store budget and the disk reserve still apply.") \
 	X(quota_events, UINT, "50", 0, 1000000, 0,			\

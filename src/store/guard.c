@@ -23,6 +23,11 @@ guard_src_client(struct guard_src *s, const char *addr)
 	memset(s, 0, sizeof(*s));
 	s->via = POLICY_VIA_CLIENT;
 	crypto_sha256(b, n > 0 ? (size_t)n : 0, s->key);
+	/* The numeric address lws gives: 127.x.y.z, ::1, or v4-mapped. */
+	if (addr != NULL && strncmp(addr, "::ffff:", 7) == 0)
+		addr += 7;
+	s->local = addr != NULL && (strncmp(addr, "127.", 4) == 0 ||
+	    strcmp(addr, "::1") == 0);
 }
 
 void
@@ -182,6 +187,9 @@ read_trust(struct guard *g, struct store *st, const struct guard_src *src,
     const struct event *ev, uint64_t now, struct trusts *t)
 {
 	t->author = guard_trust_of(g, st, ev->pubkey, now);
+	/* A client on this machine is the operator (trust_loopback). */
+	if (src->local && g->o.trust_loopback && t->author < POLICY_HOP1)
+		t->author = POLICY_HOP1;
 	t->source = src->via == POLICY_VIA_NODE && src->proven ?
 	    guard_trust_of(g, st, src->key, now) : POLICY_FRESH;
 }

@@ -60,6 +60,7 @@ struct guard_opts {
 	const char	*datadir;	/* policy.db, and the disk to watch */
 	uint8_t		 node_pk[32];
 	const struct guard_trust *trust;	/* NULL: guard_trust_api */
+	bool		 trust_loopback; /* local clients count as vouched */
 };
 
 /*
@@ -79,6 +80,7 @@ struct guard_src {
 	enum policy_via	 via;
 	uint8_t		 key[32];	/* the node's key, or a hash of the name */
 	bool		 proven;	/* key is a node key that authenticated */
+	bool		 local;		/* a client on this machine (loopback) */
 };
 void		guard_src_client(struct guard_src *, const char *addr);
 void		guard_src_node(struct guard_src *, const uint8_t pubkey[32]);

@@ -18,7 +18,10 @@ import {
 const T = { timeout: 90000 };
 
 async function ownRelay(t, opts) {
-	const r = await startRelay({ opts: { quotas: true, ...opts } });
+	// The flood comes from 127.0.0.2: loopback, which the node would
+	// take as its operator (trust_loopback) unless told otherwise.
+	const r = await startRelay({ opts: { quotas: true,
+	    trust_loopback: false, ...opts } });
 	t.after(() => r.cleanup());
 	return r;
 }
@@ -170,4 +173,26 @@ test('under load the difficulty rises: pow: for unmined events, mined ' +
 	assert.equal(node.policy.difficulty, 8);
 	assert.ok(node.policy.since_start.refused.pow >= 1);
 	await a.stop();
+});
+
+test('a client on the node\'s own machine is its operator: a backlog from ' +
+    'one key is taken whole, with quotas on', T, async (t) => {
+	const QUOTA = 20;
+	const a = await ownRelay(t, { quota_events: QUOTA, forward_events: 5,
+	    pow_load: 0, trust_loopback: true });
+	const c = await client(t, a.url);
+	const { sk } = keys();
+	const base = now() - 3600;
+	const evs = await signFast(sk, Array.from({ length: 3 * QUOTA },
+	    (_, i) => ({ content: `backlog ${i}`, created_at: base + i })));
+	const oks = await publishAll(c, evs);
+	assert.equal(oks.filter((o) => o.ok).length, evs.length,
+	    oks.filter((o) => !o.ok).slice(0, 3).map((o) => o.reason)
+	    .join(' | '));
+	// The same from another machine's address is held to the quota.
+	const b = await ownRelay(t, { quota_events: QUOTA, forward_events: 5,
+	    pow_load: 0, trust_loopback: false });
+	const d = await client(t, b.url, { localAddress: '127.0.0.2' });
+	const oks2 = await publishAll(d, evs);
+	assert.equal(oks2.filter((o) => o.ok).length, QUOTA);
 });
