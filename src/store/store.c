@@ -16,8 +16,9 @@
 #include "hex.h"
 #include "log.h"
 #include "store_int.h"
+#include "witness_store.h"
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 #define STORE_STR2(x)		#x
 #define STORE_STR(x)		STORE_STR2(x)
 
@@ -184,7 +185,9 @@ store_schema_init(struct store *s)
 		return ERR_OK;
 	if ((e = store_exec(s, "BEGIN IMMEDIATE")) != ERR_OK)
 		return e;
+	/* Version 3: the witness index (witness_index.c). */
 	if ((e = store_exec(s, store_schema)) != ERR_OK ||
+	    (e = witness_schema(s, version)) != ERR_OK ||
 	    (e = store_exec(s, "PRAGMA user_version = "
 	    STORE_STR(STORE_SCHEMA_VERSION))) != ERR_OK) {
 		store_exec(s, "ROLLBACK");
@@ -256,6 +259,7 @@ store_close(struct store *s)
 		return;
 	for (i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(s->q[i]);
+	witness_cache_free(s->wc);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(s->db));
 	buf_free(&s->tmp);
@@ -280,6 +284,12 @@ store_commit(struct store *s)
 	if ((e = store_exec(s, "COMMIT")) == ERR_OK)
 		s->in_tx = 0;
 	return e;
+}
+
+bool
+store_in_tx(const struct store *s)
+{
+	return s->in_tx != 0;
 }
 
 void

@@ -33,13 +33,19 @@ enum {
 	Q__COUNT
 };
 
+struct witness_cache;
+
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*q[Q__COUNT];
 	int		 flags;
 	int		 in_tx;
 	struct buf	 tmp;		/* key building */
+	struct witness_cache *wc;	/* witness_index.c, made on first use */
 };
+
+/* The witness index's statements and cached trust graph (witness_int.h). */
+void		witness_cache_free(struct witness_cache *);
 
 /* Builds the tags table key for a tag's name and first value. */
 void		store_tag_key(struct buf *, char, const char *, size_t);
