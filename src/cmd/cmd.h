@@ -44,6 +44,8 @@ int	cmd_serve(struct cmd_env *, int, char **);
 int	cmd_sync(struct cmd_env *, int, char **);
 int	cmd_peers(struct cmd_env *, int, char **);
 int	cmd_status(struct cmd_env *, int, char **);
+int	cmd_witnesses(struct cmd_env *, int, char **);
+int	cmd_vouch(struct cmd_env *, int, char **);
 
 /* Shared helpers (cmd_util.c). */
 /*

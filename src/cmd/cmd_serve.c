@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "config_file.h"
+#include "crypto.h"
 #include "netaddr.h"
 #include "key.h"
 #include "log.h"
@@ -22,6 +23,7 @@
 #include "nip11.h"
 #include "relay.h"
 #include "server.h"
+#include "trust_store.h"
 #include "version.h"
 
 #define SERVE_MAX_SET	64	/* --listen, --no-discovery and -o options */
@@ -121,6 +123,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	struct relay_limits lim;
 	struct store *st = NULL;
 	struct mesh_opts mo;
+	uint8_t	 node_pk[32];
 	static const struct option longopts[] = {
 		{ "check-config", no_argument, NULL, 'n' },
 		{ "listen", required_argument, NULL, 'l' },
@@ -224,6 +227,9 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 		    "peers: run 'samizdat init'\n");
 		goto done;
 	}
+	/* The operator's vouches are where trust starts (trust_store.h). */
+	if (crypto_pubkey(mo.node_sk, node_pk) == ERR_OK)
+		trust_store_set_node(st, node_pk);
 	cmd_path(env, "events.db", dbpath, sizeof(dbpath));
 	mo.datadir = env->datadir;
 	mo.store_path = dbpath;

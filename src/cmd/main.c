@@ -39,6 +39,10 @@ const struct cmd cmd_table[] = {
 	    "list the peers and relays the node syncs with" },
 	{ "status", cmd_status, "status event-id",
 	    "say where an event is: here, which peers, which relays" },
+	{ "witnesses", cmd_witnesses, "witnesses [--json] [--as npub] event-id",
+	    "who confirms and disputes a report, and how far each is trusted" },
+	{ "vouch", cmd_vouch, "vouch [-m text] [--revoke] npub | vouch --list",
+	    "vouch for a person met (signed with this node's key), or revoke" },
 	{ NULL, NULL, NULL, NULL }
 };
 

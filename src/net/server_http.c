@@ -22,6 +22,7 @@
 #include "log.h"
 #include "server_int.h"
 #include "status.h"
+#include "witness_store.h"
 
 #define HTTP_CHUNK	16384
 #define CSP_NONE	"default-src 'none'; frame-ancestors 'none'"
@@ -160,6 +161,7 @@ server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
     const char *path)
 {
 	char	 accept[512] = "", enc[256] = "", why[256], detail[160];
+	char	 args[4096];
 	const char *ctype = "text/plain; charset=utf-8", *cache = "no-cache",
 	    *gz_asset;
 	enum http_method m = method_of(wsi);
@@ -207,6 +209,17 @@ server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
 		buf_init(&b, 1 << 20);
 		status = json_body(pss, &b, status_node_json(s->store,
 		    (int64_t)s->started, &b));
+		break;
+	case HTTP_WITNESSES:
+	case HTTP_WITNESS:
+		ctype = "application/json";
+		buf_init(&b, 4 << 20);
+		if (lws_hdr_copy(wsi, args, sizeof(args),
+		    WSI_TOKEN_HTTP_URI_ARGS) < 0)
+			args[0] = '\0';
+		status = witness_http(s->store, kind == HTTP_WITNESS ? id : NULL,
+		    args, (uint64_t)time(NULL), &b);
+		body(pss, b.p, b.len, true);
 		break;
 	case HTTP_TIME:
 		ctype = "application/json";

@@ -92,9 +92,13 @@ witness_json_states(struct store *s, const uint8_t (*ids)[32], size_t n,
 	return e != ERR_OK ? e : b->err ? ERR_NOMEM : ERR_OK;
 }
 
+/* Marks listed in one answer; the rest are counted as "omitted". */
+#define WITNESS_JSON_MARKS	500
+
 struct jd {
 	struct buf	*b;
 	bool		 first;
+	size_t		 n, omitted;
 };
 
 static int
@@ -103,6 +107,10 @@ entry_json(const struct witness_entry *w, void *arg)
 	struct jd *j = arg;
 	struct buf *b = j->b;
 
+	if (j->n++ >= WITNESS_JSON_MARKS) {
+		j->omitted++;
+		return 0;
+	}
 	buf_puts(b, j->first ? "{" : ",{");
 	j->first = false;
 	buf_puts(b, "\"pubkey\":\"");
@@ -144,6 +152,7 @@ witness_json_detail(struct store *s, const uint8_t id[32],
 	enum err e;
 
 	buf_init(&marks, b->max);
+	memset(&j, 0, sizeof(j));
 	j.b = &marks;
 	j.first = true;
 	if ((e = witness_detail(s, id, reader, now, &r, entry_json, &j)) ==
@@ -152,7 +161,7 @@ witness_json_detail(struct store *s, const uint8_t id[32],
 		report_json(b, id, &r);
 		buf_puts(b, ",\"marks\":[");
 		buf_append(b, marks.p, marks.len);
-		buf_puts(b, "]}");
+		buf_printf(b, "],\"omitted\":%zu}", j.omitted);
 		if (marks.err)
 			b->err = true;
 	}
@@ -184,6 +193,10 @@ side_text(FILE *f, const char *verb, const struct trust_side *s)
 {
 	unsigned v = s->own + s->hop1 + s->hop2;
 
+	if (s->keys == 0) {
+		fprintf(f, "  %s by nobody\n", verb);
+		return;
+	}
 	fprintf(f, "  %s by %u: %u vouched (%u own, %u at one hop, %u at two "
 	    "hops), %u with history, %u fresh", verb, s->keys, v, s->own,
 	    s->hop1, s->hop2, s->history, s->fresh);
@@ -284,4 +297,58 @@ witness_print(struct store *s, const uint8_t id[32], const uint8_t *reader,
 	if (r.t.confirm.keys + r.t.dispute.keys + r.t.retracted + r.t.self > 0)
 		fputc('\n', f);
 	return witness_detail(s, id, reader, now, &r, entry_print, &t);
+}
+
+/* --- the page's API ---------------------------------------------------------- */
+
+static unsigned
+http_error(struct buf *b, unsigned status, const char *why)
+{
+	buf_reset(b);
+	buf_puts(b, "{\"error\":");
+	buf_json_str(b, why, strlen(why));
+	buf_putc(b, '}');
+	return status;
+}
+
+unsigned
+witness_http(struct store *s, const uint8_t *id, const char *args,
+    uint64_t now, struct buf *b)
+{
+	uint8_t	 (*ids)[32], me[32];
+	size_t	 n = 0;
+	bool	 has_me = false;
+	enum err e;
+
+	if (id != NULL) {
+		/* One report: only "me=" may come with it. */
+		if (args[0] != '\0') {
+			if (strncmp(args, "me=", 3) != 0 || (strlen(args) != 3 &&
+			    !hex_decode(args + 3, strlen(args + 3), me, 32)))
+				return http_error(b, 400, "invalid: the query "
+				    "takes only me=<64 hex>");
+			has_me = strlen(args) != 3;
+		}
+		e = witness_json_detail(s, id, has_me ? me : NULL, now, b);
+	} else {
+		if ((ids = calloc(WITNESS_API_MAX_IDS, 32)) == NULL)
+			return http_error(b, 500, "error: out of memory");
+		if (!witness_query_parse(args, ids, WITNESS_API_MAX_IDS, &n, me,
+		    &has_me)) {
+			free(ids);
+			return http_error(b, 400, "invalid: want ids=<64 hex>,"
+			    "... (at most 50, none twice) and optionally "
+			    "me=<64 hex>");
+		}
+		e = witness_json_states(s, (const uint8_t (*)[32])ids, n,
+		    has_me ? me : NULL, now, b);
+		free(ids);
+	}
+	if (e != ERR_OK || b->err) {
+		char	 why[128];
+
+		return http_error(b, 500, err_reason(e != ERR_OK ? e : ERR_NOMEM,
+		    why, sizeof(why)));
+	}
+	return 200;
 }

@@ -134,6 +134,13 @@ enum err	witness_json_detail(struct store *, const uint8_t id[32],
 /* `samizdat witnesses ID`: the same in words. */
 enum err	witness_print(struct store *, const uint8_t id[32],
 		    const uint8_t *reader, uint64_t now, FILE *);
+/*
+ * GET /api/witnesses?ids=...&me=... (id NULL) or /api/witnesses/ID?me=...:
+ * the JSON answer in b (an {"error"} object when not 200).  args is the
+ * query string without '?', "" when none.  Returns: the HTTP status.
+ */
+unsigned	witness_http(struct store *, const uint8_t *id, const char *args,
+		    uint64_t now, struct buf *b);
 /* The rule in one paragraph, as docs/witness.md has it. */
 extern const char witness_rule[];
 
