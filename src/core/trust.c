@@ -58,6 +58,21 @@ trust_graph_reset(struct trust_graph *g)
 	g->err = false;
 }
 
+bool
+trust_graph_copy(struct trust_graph *dst, const struct trust_graph *src)
+{
+	struct trust_node *v = NULL;
+
+	if (src->cap > 0 && (v = malloc(src->cap * sizeof(*v))) == NULL)
+		return false;
+	if (v != NULL)
+		memcpy(v, src->v, src->cap * sizeof(*v));
+	free(dst->v);
+	*dst = *src;
+	dst->v = v;
+	return true;
+}
+
 static size_t
 slot_of(int64_t key, size_t cap)
 {

@@ -83,6 +83,9 @@ struct trust_graph {
 void		trust_graph_init(struct trust_graph *);
 void		trust_graph_free(struct trust_graph *);
 void		trust_graph_reset(struct trust_graph *);
+/* dst becomes a copy of src (dst's old table freed).  Returns: false on ENOMEM. */
+bool		trust_graph_copy(struct trust_graph *dst,
+		    const struct trust_graph *src);
 /* Adds a root (hop 0). */
 void		trust_graph_root(struct trust_graph *, int64_t key);
 /*

@@ -132,8 +132,8 @@ ingest_store(struct store *st, const struct event *ev, uint64_t now)
 
 	if (event_class(ev->kind) == EVENT_EPHEMERAL)
 		return store_put(st, ev, now);
-	if (store_has(st, ev->id))
-		return ERR_DUPLICATE;
+	if (own && store_has(st, ev->id))
+		return ERR_DUPLICATE;	/* no transaction for that */
 	if (own && (e = store_begin(st)) != ERR_OK)
 		return e;
 	if ((e = witness_before(st, ev, &pre)) == ERR_OK &&

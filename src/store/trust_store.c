@@ -48,59 +48,64 @@ collect(int64_t key, void *arg)
 	return 0;
 }
 
-/* The current vouches of aid into g. */
+/*
+ * The current vouches of aid into g; keys that came to hop 1 through them
+ * go into f (may be NULL).
+ */
 static enum err
-edges(struct store *s, struct trust_graph *g, int64_t aid)
+edges(struct store *s, struct trust_graph *g, int64_t aid, uint64_t now,
+    struct frontier *f)
 {
 	sqlite3_stmt *st = wq(s, W_EDGES);
+	unsigned hop;
+	int64_t	 to;
 	int	 rc;
 
 	if (st == NULL)
 		return ERR_DB;
 	sqlite3_bind_int64(st, 1, aid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		trust_graph_vouch(g, aid, sqlite3_column_int64(st, 0));
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		to = sqlite3_column_int64(st, 0);
+		if (trust_graph_vouch(g, aid, to) && f != NULL &&
+		    trust_graph_hop(g, to, &hop, NULL) && hop == 1 &&
+		    collect(to, f) != 0)
+			g->err = true;
+	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return store_sqlerr(s, rc, "store: witness");
 	return g->err ? ERR_NOMEM : ERR_OK;
 }
 
+/*
+ * Adds root pubkey (if known here) to g and follows its vouches two hops
+ * out; keys g already has at hop 1 were followed before.
+ */
 static enum err
-build(struct store *s, const uint8_t *const roots[2], struct trust_graph *g)
+add_root(struct store *s, struct trust_graph *g, const uint8_t pubkey[32],
+    uint64_t now)
 {
 	struct frontier f = { NULL, 0, 0 };
-	int64_t	 aid[2] = { 0, 0 };
+	int64_t	 aid;
 	size_t	 i;
-	enum err e = ERR_OK;
+	enum err e;
 
-	trust_graph_reset(g);
-	for (i = 0; i < 2; i++) {
-		if (roots[i] == NULL)
-			continue;
-		if ((e = waid(s, roots[i], false, &aid[i])) != ERR_OK)
-			return e;
-		if (aid[i] != 0)
-			trust_graph_root(g, aid[i]);
-	}
-	for (i = 0; i < 2 && e == ERR_OK; i++)
-		if (aid[i] != 0)
-			e = edges(s, g, aid[i]);
-	if (e != ERR_OK)
+	if ((e = waid(s, pubkey, false, &aid)) != ERR_OK || aid == 0)
 		return e;
-	trust_graph_each(g, 1, collect, &f);
+	trust_graph_root(g, aid);
+	e = edges(s, g, aid, now, &f);
 	for (i = 0; i < f.n && e == ERR_OK; i++)
-		e = edges(s, g, f.k[i]);
+		e = edges(s, g, f.k[i], now, NULL);
 	free(f.k);
 	return e != ERR_OK ? e : g->err ? ERR_NOMEM : ERR_OK;
 }
 
 enum err
-wgraph(struct store *s, const uint8_t *reader, struct trust_graph *g,
-    const struct trust_graph **out)
+wgraph(struct store *s, const uint8_t *reader, uint64_t now,
+    struct trust_graph *g, const struct trust_graph **out)
 {
 	struct witness_cache *wc = witness_cache(s);
-	const uint8_t *roots[2];
 	sqlite3_stmt *st;
 	int64_t	 gen = 0;
 	int	 rc;
@@ -108,12 +113,6 @@ wgraph(struct store *s, const uint8_t *reader, struct trust_graph *g,
 
 	if (wc == NULL)
 		return ERR_NOMEM;
-	roots[0] = wc->has_node ? wc->node : NULL;
-	roots[1] = reader;
-	if (reader != NULL) {
-		*out = g;
-		return build(s, roots, g);
-	}
 	if ((st = wq(s, W_GEN_GET)) == NULL)
 		return ERR_DB;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -122,13 +121,25 @@ wgraph(struct store *s, const uint8_t *reader, struct trust_graph *g,
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_sqlerr(s, rc, "store: witness");
 	*out = &wc->g;
-	if (wc->built && wc->gen == gen)
+	/* A vouch that expired (NIP-40) leaves no trace in wgen: a minute. */
+	if (!wc->built || wc->gen != gen || now < wc->built_at ||
+	    now - wc->built_at >= 60) {
+		wc->built = false;
+		trust_graph_reset(&wc->g);
+		if (wc->has_node && (e = add_root(s, &wc->g, wc->node, now)) !=
+		    ERR_OK)
+			return e;
+		wc->gen = gen;
+		wc->built_at = now;
+		wc->built = true;
+	}
+	if (reader == NULL)
 		return ERR_OK;
-	if ((e = build(s, roots, &wc->g)) != ERR_OK)
-		return e;
-	wc->gen = gen;
-	wc->built = true;
-	return ERR_OK;
+	/* The reader's own: the node's graph, and the reader's vouches on it. */
+	if (!trust_graph_copy(g, &wc->g))
+		return ERR_NOMEM;
+	*out = g;
+	return add_root(s, g, reader, now);
 }
 
 static enum err
@@ -155,7 +166,7 @@ trust_level(struct store *s, const uint8_t pubkey[32], uint64_t now)
 	uint64_t fs;
 	int64_t	 aid;
 
-	if (wgraph(s, NULL, NULL, &g) != ERR_OK ||
+	if (wgraph(s, NULL, now, NULL, &g) != ERR_OK ||
 	    waid(s, pubkey, false, &aid) != ERR_OK || aid == 0 ||
 	    first_seen(s, aid, &fs) != ERR_OK)
 		return TRUST_FRESH;
@@ -179,6 +190,7 @@ read_marks(struct store *s, const uint8_t id[32],
 	if (st == NULL)
 		return ERR_DB;
 	sqlite3_bind_blob(st, 1, id, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct trust_mark *m;
 
@@ -262,7 +274,7 @@ report_corroborated(struct store *s, const uint8_t id[32], uint64_t now)
 	struct marks ms = { NULL, 0, 0 };
 	bool	 yes;
 
-	yes = wgraph(s, NULL, NULL, &g) == ERR_OK && one_report(s, id, g, 0,
+	yes = wgraph(s, NULL, now, NULL, &g) == ERR_OK && one_report(s, id, g, 0,
 	    now, &ms, &r, NULL) == ERR_OK && r.stored &&
 	    r.t.state == TRUST_CORROBORATED;
 	free(ms.m);
@@ -281,7 +293,7 @@ witness_states(struct store *s, const uint8_t (*ids)[32], size_t n,
 	enum err e;
 
 	trust_graph_init(&mine);
-	if ((e = wgraph(s, reader, &mine, &g)) == ERR_OK && reader != NULL)
+	if ((e = wgraph(s, reader, now, &mine, &g)) == ERR_OK && reader != NULL)
 		e = waid(s, reader, false, &raid);
 	for (i = 0; i < n && e == ERR_OK; i++)
 		e = one_report(s, ids[i], g, raid, now, &ms, &out[i], NULL);
@@ -405,7 +417,7 @@ witness_detail(struct store *s, const uint8_t id[32], const uint8_t *reader,
 	enum err e;
 
 	trust_graph_init(&mine);
-	if ((e = wgraph(s, reader, &mine, &g)) == ERR_OK && reader != NULL)
+	if ((e = wgraph(s, reader, now, &mine, &g)) == ERR_OK && reader != NULL)
 		e = waid(s, reader, false, &raid);
 	if (e == ERR_OK)
 		e = one_report(s, id, g, raid, now, &ms, r, &author);

@@ -28,7 +28,10 @@ static const char witness_ddl[] =
     " aid INTEGER NOT NULL,"
     " label INTEGER NOT NULL,"		/* enum witness_label */
     " created_at INTEGER NOT NULL,"
-    " eid INTEGER NOT NULL,"		/* the label event */
+    " lid BLOB NOT NULL,"		/* the label event's id */
+    " eid INTEGER NOT NULL,"		/* and its row */
+    " expires INTEGER,"			/* NIP-40, NULL when none */
+    " first_seen INTEGER NOT NULL,"	/* wkeys.first_seen of aid, a copy */
     " pend INTEGER NOT NULL,"		/* the report is not stored */
     " PRIMARY KEY(target, aid)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS marks_eid ON marks(eid);"
@@ -37,7 +40,9 @@ static const char witness_ddl[] =
     " whom INTEGER NOT NULL,"		/* authors.aid of the person */
     " label INTEGER NOT NULL,"
     " created_at INTEGER NOT NULL,"
+    " lid BLOB NOT NULL,"
     " eid INTEGER NOT NULL,"
+    " expires INTEGER,"
     " PRIMARY KEY(aid, whom)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS vouches_eid ON vouches(eid);"
     "CREATE TABLE IF NOT EXISTS wgen("
@@ -55,11 +60,12 @@ static const char *const wsql[W__COUNT] = {
 	    " AND pend = 1)",
 	[W_PEND_MARKS] = "UPDATE marks SET pend = 0 WHERE target = ? AND"
 	    " pend = 1",
-	[W_MARK_GET] = "SELECT m.created_at, e.id FROM marks m"
-	    " LEFT JOIN events e ON e.eid = m.eid"
-	    " WHERE m.target = ? AND m.aid = ?",
+	[W_MARK_GET] = "SELECT created_at, lid FROM marks"
+	    " WHERE target = ? AND aid = ?",
 	[W_MARK_PUT] = "INSERT OR REPLACE INTO marks(target, aid, label,"
-	    " created_at, eid, pend) VALUES (?, ?, ?, ?, ?, ?)",
+	    " created_at, lid, eid, expires, pend, first_seen)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce((SELECT"
+	    " first_seen FROM wkeys WHERE aid = ?2), 0))",
 	[W_PENDING_ADD] = "UPDATE wkeys SET pending = max(pending + ?2, 0)"
 	    " WHERE aid = ?1",
 	[W_PENDING_GET] = "SELECT pending FROM wkeys WHERE aid = ?",
@@ -67,11 +73,10 @@ static const char *const wsql[W__COUNT] = {
 	[W_AUTHOR_GET] = "SELECT aid FROM authors WHERE pubkey = ?",
 	[W_AUTHOR_ADD] = "INSERT INTO authors(pubkey) VALUES (?)",
 	[W_AUTHOR_PK] = "SELECT pubkey FROM authors WHERE aid = ?",
-	[W_VOUCH_GET] = "SELECT v.created_at, e.id FROM vouches v"
-	    " LEFT JOIN events e ON e.eid = v.eid"
-	    " WHERE v.aid = ? AND v.whom = ?",
+	[W_VOUCH_GET] = "SELECT created_at, lid FROM vouches"
+	    " WHERE aid = ? AND whom = ?",
 	[W_VOUCH_PUT] = "INSERT OR REPLACE INTO vouches(aid, whom, label,"
-	    " created_at, eid) VALUES (?, ?, ?, ?, ?)",
+	    " created_at, lid, eid, expires) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[W_GEN_BUMP] = "INSERT INTO wgen(one, gen) VALUES (1, 1)"
 	    " ON CONFLICT(one) DO UPDATE SET gen = gen + 1",
 	[W_GEN_GET] = "SELECT gen FROM wgen WHERE one = 1",
@@ -83,14 +88,11 @@ static const char *const wsql[W__COUNT] = {
 	    " WHERE e.aid = ?1 AND e.kind = 1985 AND EXISTS (SELECT 1"
 	    " FROM tags t WHERE t.key = ?2 AND t.created_at = e.created_at"
 	    " AND t.eid = e.eid)",
-	[W_EDGES] = "SELECT v.whom FROM vouches v WHERE v.aid = ? AND"
-	    " v.label = 4 AND EXISTS (SELECT 1 FROM events e"
-	    " WHERE e.eid = v.eid) LIMIT 1000",
-	[W_MARKS_OF] = "SELECT m.aid, m.label, m.created_at, e.id,"
-	    " coalesce(k.first_seen, 0), e.eid FROM marks m"
-	    " JOIN events e ON e.eid = m.eid"
-	    " LEFT JOIN wkeys k ON k.aid = m.aid"
-	    " WHERE m.target = ? LIMIT 10000",
+	[W_EDGES] = "SELECT whom FROM vouches WHERE aid = ?1 AND label = 4"
+	    " AND (expires IS NULL OR expires > ?2) LIMIT 1000",
+	[W_MARKS_OF] = "SELECT aid, label, created_at, lid, first_seen, eid"
+	    " FROM marks WHERE target = ?1 AND (expires IS NULL OR"
+	    " expires > ?2) LIMIT 10000",
 	[W_FIRST_SEEN] = "SELECT first_seen FROM wkeys WHERE aid = ?",
 	[W_REPORT] = "SELECT e.aid, a.pubkey FROM events e JOIN authors a"
 	    " ON a.aid = e.aid WHERE e.id = ?",
@@ -232,6 +234,7 @@ index_label(struct store *s, const struct event *ev,
     const struct witness_mark *m, int64_t eid, int64_t aid)
 {
 	sqlite3_stmt *st;
+	uint64_t expires;
 	int64_t	 whom = 0;
 	bool	 exists, stored;
 	int	 rc;
@@ -266,7 +269,12 @@ index_label(struct store *s, const struct event *ev,
 		sqlite3_bind_int64(st, 2, whom);
 		sqlite3_bind_int(st, 3, (int)m->label);
 		sqlite3_bind_int64(st, 4, (sqlite3_int64)ev->created_at);
-		sqlite3_bind_int64(st, 5, eid);
+		sqlite3_bind_blob(st, 5, ev->id, 32, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, eid);
+		if (event_expiration(ev, &expires) == ERR_OK && expires != 0)
+			sqlite3_bind_int64(st, 7, (sqlite3_int64)expires);
+		else
+			sqlite3_bind_null(st, 7);
 		if ((e = wdone(s, st)) != ERR_OK)
 			return e;
 		return bump_gen(s);
@@ -279,8 +287,13 @@ index_label(struct store *s, const struct event *ev,
 	sqlite3_bind_int64(st, 2, aid);
 	sqlite3_bind_int(st, 3, (int)m->label);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)ev->created_at);
-	sqlite3_bind_int64(st, 5, eid);
-	sqlite3_bind_int(st, 6, !stored);
+	sqlite3_bind_blob(st, 5, ev->id, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, eid);
+	if (event_expiration(ev, &expires) == ERR_OK && expires != 0)
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)expires);
+	else
+		sqlite3_bind_null(st, 7);
+	sqlite3_bind_int(st, 8, !stored);
 	if ((e = wdone(s, st)) != ERR_OK)
 		return e;
 	if (exists || stored)

@@ -51,6 +51,7 @@ struct witness_cache {
 	bool		 has_node;
 	struct trust_graph g;		/* from the node's key alone */
 	int64_t		 gen;		/* wgen when g was built */
+	uint64_t	 built_at;	/* and the time */
 	bool		 built;
 };
 
@@ -65,10 +66,10 @@ enum err	waid(struct store *, const uint8_t pubkey[32], bool add,
 		    int64_t *aid);
 /*
  * The trust graph from the node's key and, if reader is not NULL, the
- * reader's: the cached one (reader NULL), or g built afresh.  *out is
- * the graph to read.
+ * reader's: the cached one (reader NULL; rebuilt when a vouch changed or
+ * a minute passed), or g built afresh.  *out is the graph to read.
  */
-enum err	wgraph(struct store *, const uint8_t *reader,
+enum err	wgraph(struct store *, const uint8_t *reader, uint64_t now,
 		    struct trust_graph *g, const struct trust_graph **out);
 
 #endif
