@@ -259,3 +259,23 @@ witness_query_parse(const char *args, uint8_t (*ids)[32], size_t max,
 	}
 	return got_ids;
 }
+
+bool
+witness_code_prefix(const char *code, size_t n, uint8_t prefix[5])
+{
+	static const char cs[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+	uint64_t acc = 0;
+	const char *p;
+	size_t	 i;
+
+	if (n != 8)
+		return false;
+	for (i = 0; i < 8; i++) {
+		if (code[i] == '\0' || (p = strchr(cs, code[i])) == NULL)
+			return false;
+		acc = acc << 5 | (uint64_t)(p - cs);
+	}
+	for (i = 0; i < 5; i++)
+		prefix[i] = (uint8_t)(acc >> (8 * (4 - i)));
+	return true;
+}

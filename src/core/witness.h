@@ -86,6 +86,14 @@ void		witness_tags(struct witness_tags *, enum witness_label,
  * Returns: true with ids[0..*n) and *has_me / me; false on anything else.
  */
 #define WITNESS_API_MAX_IDS	50
+
+/*
+ * A key's short code (docs/formats.md): the 8 characters of its npub
+ * after "npub1", which are its first 40 bits.  Returns: true and the 5
+ * bytes for 8 bech32 characters (lower case); false otherwise.
+ */
+bool		witness_code_prefix(const char *code, size_t n,
+		    uint8_t prefix[5]);
 bool		witness_query_parse(const char *args, uint8_t (*ids)[32],
 		    size_t max, size_t *n, uint8_t me[32], bool *has_me);
 

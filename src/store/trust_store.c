@@ -508,3 +508,37 @@ witness_vouches(struct store *s, const uint8_t who[32], witness_vouch_cb cb,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ERR_OK :
 	    store_sqlerr(s, rc, "store: witness");
 }
+
+enum err
+witness_keys_by_code(struct store *s, const uint8_t prefix[5],
+    witness_key_cb cb, void *arg)
+{
+	sqlite3_stmt *st = wq(s, W_BY_PREFIX);
+	uint8_t	 lo[32], hi[33];
+	size_t	 hilen = 5;
+	int	 rc, i;
+
+	if (st == NULL)
+		return ERR_DB;
+	memset(lo, 0, sizeof(lo));
+	memcpy(lo, prefix, 5);
+	memcpy(hi, prefix, 5);
+	/* The prefix plus one, as a shorter blob (it sorts after every key
+	 * that starts with the prefix); all 0xff: no upper bound. */
+	for (i = 4; i >= 0 && hi[i] == 0xff; i--)
+		hilen--;
+	if (i >= 0)
+		hi[i]++;
+	else
+		memset(hi, 0xff, hilen = 33);
+	sqlite3_bind_blob(st, 1, lo, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, hi, (int)(i >= 0 ? (size_t)i + 1 : hilen),
+	    SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (sqlite3_column_bytes(st, 0) == 32 && cb(sqlite3_column_blob(st,
+		    0), (uint64_t)sqlite3_column_int64(st, 1), arg) != 0)
+			break;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ERR_OK :
+	    store_sqlerr(s, rc, "store: witness");
+}

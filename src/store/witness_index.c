@@ -106,6 +106,9 @@ static const char *const wsql[W__COUNT] = {
 	[W_VOUCH_LIST] = "SELECT a.pubkey, v.created_at, e.json FROM vouches v"
 	    " JOIN authors a ON a.aid = v.whom JOIN events e ON e.eid = v.eid"
 	    " WHERE v.aid = ? AND v.label = 4 ORDER BY v.created_at DESC",
+	[W_BY_PREFIX] = "SELECT a.pubkey, (SELECT count(*) FROM events e"
+	    " WHERE e.aid = a.aid AND e.kind = 1) FROM authors a"
+	    " WHERE a.pubkey >= ?1 AND a.pubkey < ?2 LIMIT 6",
 	[W_LABELS] = "SELECT eid, aid, json FROM events WHERE kind = 1985"
 	    " AND eid > ? ORDER BY eid LIMIT 500",
 };

@@ -41,6 +41,7 @@ enum {
 	W_FIRST_LINK,		/* aid -> link kind, name, npub of its first event */
 	W_JSON_BY_EID,
 	W_VOUCH_LIST,		/* aid -> whom pubkey, created_at, json */
+	W_BY_PREFIX,		/* pubkeys in [lo, hi) -> pubkey, reports */
 	W_LABELS,		/* kind 1985 events, by eid, for the backfill */
 	W__COUNT
 };

@@ -311,10 +311,29 @@ http_error(struct buf *b, unsigned status, const char *why)
 	return status;
 }
 
+struct jk {
+	struct buf	*b;
+	bool		 first;
+};
+
+static int
+key_json(const uint8_t pubkey[32], uint64_t reports, void *arg)
+{
+	struct jk *j = arg;
+
+	buf_puts(j->b, j->first ? "{\"pubkey\":\"" : ",{\"pubkey\":\"");
+	j->first = false;
+	buf_hex(j->b, pubkey, 32);
+	buf_printf(j->b, "\",\"reports\":%llu}", (unsigned long long)reports);
+	return 0;
+}
+
 unsigned
 witness_http(struct store *s, const uint8_t *id, const char *args,
     uint64_t now, struct buf *b)
 {
+	uint8_t	 prefix[5];
+	struct jk jk = { b, true };
 	uint8_t	 (*ids)[32], me[32];
 	size_t	 n = 0;
 	bool	 has_me = false;
@@ -330,6 +349,14 @@ witness_http(struct store *s, const uint8_t *id, const char *args,
 			has_me = strlen(args) != 3;
 		}
 		e = witness_json_detail(s, id, has_me ? me : NULL, now, b);
+	} else if (strncmp(args, "code=", 5) == 0) {
+		if (!witness_code_prefix(args + 5, strlen(args + 5), prefix))
+			return http_error(b, 400, "invalid: a code is 8 bech32 "
+			    "characters");
+		buf_puts(b, "{\"keys\":[");
+		if ((e = witness_keys_by_code(s, prefix, key_json, &jk)) ==
+		    ERR_OK)
+			buf_puts(b, "]}");
 	} else {
 		if ((ids = calloc(WITNESS_API_MAX_IDS, 32)) == NULL)
 			return http_error(b, 500, "error: out of memory");

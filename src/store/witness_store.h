@@ -123,6 +123,12 @@ typedef int	(*witness_vouch_cb)(const struct witness_vouch *, void *arg);
 enum err	witness_vouches(struct store *, const uint8_t who[32],
 		    witness_vouch_cb, void *arg);
 
+/* Keys whose first 5 bytes are prefix (a short code): at most 6. */
+typedef int	(*witness_key_cb)(const uint8_t pubkey[32], uint64_t reports,
+		    void *arg);
+enum err	witness_keys_by_code(struct store *, const uint8_t prefix[5],
+		    witness_key_cb, void *arg);
+
 /* --- writing them out (witness_json.c) -------------------------------------- */
 
 /* {"now":..,"reports":[{"id","stored","state","author","confirm",...}]} */
@@ -135,7 +141,8 @@ enum err	witness_json_detail(struct store *, const uint8_t id[32],
 enum err	witness_print(struct store *, const uint8_t id[32],
 		    const uint8_t *reader, uint64_t now, FILE *);
 /*
- * GET /api/witnesses?ids=...&me=... (id NULL) or /api/witnesses/ID?me=...:
+ * GET /api/witnesses?ids=...&me=... (id NULL), /api/witnesses?code=CODE
+ * (the keys with that short code) or /api/witnesses/ID?me=...:
  * the JSON answer in b (an {"error"} object when not 200).  args is the
  * query string without '?', "" when none.  Returns: the HTTP status.
  */

@@ -7,7 +7,7 @@
  * waiting for a report, one mark per key in any arrival order, a key's
  * mark on its own report, NIP-09 deletions and revocations, the reader's
  * own vouches, the trust API of trust_store.h, an old store backfilled,
- * and the JSON the page reads.
+ * the JSON the page reads, and keys found by their short code.
  */
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +16,9 @@
 
 #include "testutil.h"
 
+#include "bech32.h"
+#include "buf.h"
+#include "hex.h"
 #include "ingest.h"
 #include "stick.h"
 #include "store.h"
@@ -481,6 +484,67 @@ test_backfill_and_list(void **state)
 	store_close(s);
 }
 
+struct found {
+	uint8_t	 pk[6][32];
+	uint64_t reports[6];
+	int	 n;
+};
+
+static int
+found_key(const uint8_t pubkey[32], uint64_t reports, void *arg)
+{
+	struct found *f = arg;
+
+	assert_true(f->n < 6);
+	memcpy(f->pk[f->n], pubkey, 32);
+	f->reports[f->n++] = reports;
+	return 0;
+}
+
+/* The short code finds the key it is the start of, with its reports;
+ * GET /api/witnesses?code= says so, and refuses what is not a code. */
+static void
+test_code(void **state)
+{
+	struct store *s = open_fresh();
+	struct found f = { .n = 0 };
+	struct buf b;
+	uint8_t	 id[32], k50[32], pre[5];
+	char	 npub[100], q[32], hex[65];
+	int	 i;
+
+	for (i = 0; i < 3; i++)
+		assert_int_equal(put(s, report(50, NOW - 10 + (uint64_t)i, "r",
+		    id)), ERR_OK);
+	assert_int_equal(put(s, report(51, NOW - 10, "other", id)), ERR_OK);
+	pk(50, k50);
+	nip19_npub(k50, npub, sizeof(npub));
+	assert_true(witness_code_prefix(npub + 5, 8, pre));
+	assert_int_equal(witness_keys_by_code(s, pre, found_key, &f), ERR_OK);
+	assert_int_equal(f.n, 1);
+	assert_memory_equal(f.pk[0], k50, 32);
+	assert_int_equal(f.reports[0], 3);
+	/* One past the last byte: nobody. */
+	pre[4]++;
+	f.n = 0;
+	assert_int_equal(witness_keys_by_code(s, pre, found_key, &f), ERR_OK);
+	assert_int_equal(f.n, 0);
+
+	buf_init(&b, 1 << 16);
+	snprintf(q, sizeof(q), "code=%.8s", npub + 5);
+	assert_int_equal(witness_http(s, NULL, q, NOW, &b), 200);
+	buf_putc(&b, '\0');
+	hex_encode(k50, 32, hex);
+	assert_non_null(strstr(b.p, hex));
+	assert_non_null(strstr(b.p, "\"reports\":3"));
+	buf_reset(&b);
+	assert_int_equal(witness_http(s, NULL, "code=npub1abc", NOW, &b), 400);
+	buf_putc(&b, '\0');
+	assert_non_null(strstr(b.p, "invalid:"));
+	buf_free(&b);
+	store_close(s);
+}
+
 static int
 setup(void **state)
 {
@@ -509,6 +573,7 @@ main(void)
 		cmocka_unit_test(test_stick_labels_first),
 		cmocka_unit_test(test_refusals_and_others),
 		cmocka_unit_test(test_backfill_and_list),
+		cmocka_unit_test(test_code),
 	};
 
 	crypto_init();

@@ -3,10 +3,11 @@
  * Each of the five shapes read back; other namespaces and other kinds
  * are none of ours and never refused; every malformed label of ours
  * refused with its reason; the builder's tags parse back; the page's
- * query string.
+ * query string; the short code of a key.
  */
 #include "testutil.h"
 
+#include "bech32.h"
 #include "witness.h"
 
 #define NOW	1800000000ULL
@@ -257,6 +258,31 @@ test_query(void **state)
 	assert_false(witness_query_parse(q, ids, 2, &n, me, &has_me));
 }
 
+/* The short code: the 8 npub characters after "npub1", its first 40 bits. */
+static void
+test_code(void **state)
+{
+	uint8_t	 pk[32], pre[5];
+	char	 npub[100];
+	int	 i;
+
+	for (i = 0; i < 32; i++)
+		pk[i] = (uint8_t)(i * 37 + 11);
+	nip19_npub(pk, npub, sizeof(npub));
+	assert_true(witness_code_prefix(npub + 5, 8, pre));
+	assert_memory_equal(pre, pk, 5);
+	memset(pk, 0xff, 5);
+	nip19_npub(pk, npub, sizeof(npub));
+	assert_true(witness_code_prefix(npub + 5, 8, pre));
+	assert_memory_equal(pre, pk, 5);
+	/* Refused: short, long, upper case, a letter bech32 leaves out. */
+	assert_false(witness_code_prefix("qpzry9x", 7, pre));
+	assert_false(witness_code_prefix("qpzry9x8g", 9, pre));
+	assert_false(witness_code_prefix("QPZRY9X8", 8, pre));
+	assert_false(witness_code_prefix("qpzry9xb", 8, pre));
+	assert_false(witness_code_prefix("qpz\0y9x8", 8, pre));
+}
+
 int
 main(void)
 {
@@ -266,6 +292,7 @@ main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_builder_round_trip),
 		cmocka_unit_test(test_query),
+		cmocka_unit_test(test_code),
 	};
 
 	crypto_init();
