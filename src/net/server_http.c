@@ -156,6 +156,35 @@ send_head(struct lws *wsi, struct pss *pss, unsigned status,
 	return 0;
 }
 
+/*
+ * The query string, its arguments joined by '&' again: libwebsockets keeps
+ * each one apart (already URL-decoded), and lws_hdr_copy would join them
+ * with commas, which the id lists use.  One too long for out leaves "&",
+ * which no parser takes.
+ */
+static void
+uri_args(struct lws *wsi, char *out, size_t sz)
+{
+	size_t	 len = 0;
+	int	 i, n;
+
+	out[0] = '\0';
+	for (i = 0; len + 2 < sz; i++) {
+		if (len > 0)
+			out[len++] = '&';
+		n = lws_hdr_copy_fragment(wsi, out + len, (int)(sz - len),
+		    WSI_TOKEN_HTTP_URI_ARGS, i);
+		if (n == -1) {		/* no more */
+			out[len > 0 ? len - 1 : 0] = '\0';
+			return;
+		}
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	snprintf(out, sz, "&");
+}
+
 int
 server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
     const char *path)
@@ -214,9 +243,7 @@ server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
 	case HTTP_WITNESS:
 		ctype = "application/json";
 		buf_init(&b, 4 << 20);
-		if (lws_hdr_copy(wsi, args, sizeof(args),
-		    WSI_TOKEN_HTTP_URI_ARGS) < 0)
-			args[0] = '\0';
+		uri_args(wsi, args, sizeof(args));
 		status = witness_http(s->store, kind == HTTP_WITNESS ? id : NULL,
 		    args, (uint64_t)time(NULL), &b);
 		body(pss, b.p, b.len, true);
