@@ -7,6 +7,8 @@
 // every language has exactly the same keys and forms, and that Russian
 // and Kazakh have no English left in them).  Pure.
 
+import { WITNESS_STRINGS } from './witness/strings.js';
+
 export const LANGS = ['en', 'ru', 'kk'];
 
 const P = (one, other, few = other, many = other) => ({ one, few, many,
@@ -781,6 +783,10 @@ kk: {
 	reason_dropped: 'Әр жібергенде түйінмен байланыс үзілді.',
 },
 };
+
+// Witness marks and vouches keep their strings apart (witness/strings.js).
+for (const l of LANGS)
+	Object.assign(STRINGS[l], WITNESS_STRINGS[l]);
 
 // n with its digits grouped as lang writes them: "5,000", "5 000".
 // Browsers without Kazakh number data print "5,000"; Kazakh groups with a

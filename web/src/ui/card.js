@@ -9,8 +9,8 @@
 // goes in as a text node.
 //
 // Room for what comes next: mediaSlot() (photos: NIP-92 imeta, Blossom
-// thumbnails) and witnessSlot() (confirm/dispute marks: NIP-32 labels)
-// return nothing yet; their place in the card is fixed.
+// thumbnails) returns nothing yet; witnessSlot() (confirm/dispute marks,
+// NIP-32 labels) is witness/slot.js.  Their place in the card is fixed.
 
 import { h } from '../dom.js';
 import { eventGeohash } from '../geo.js';
@@ -19,6 +19,7 @@ import { contentSegments, foldText, plainLine, tidyText } from '../text.js';
 import { ctx, loadPlaces, nodeNow, npub } from './ctx.js';
 import { meta } from './meta.js';
 import { fillStatus } from './status.js';
+import { witnessSlot } from '../witness/slot.js';
 
 function authorColor(pubkey) {
 	return 'hsl(' + (parseInt(pubkey.slice(0, 4), 16) % 360) +
@@ -102,10 +103,8 @@ export function mediaSlot() {
 	return null;
 }
 
-// Witness marks (NIP-32 confirm/dispute counts) go here; nothing yet.
-export function witnessSlot() {
-	return null;
-}
+// Witness marks (NIP-32 confirm/dispute counts): witness/slot.js.
+export { witnessSlot };
 
 function countLink(ev, full) {
 	const c = meta.counts.get(ev.id);
