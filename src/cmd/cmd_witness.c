@@ -158,6 +158,7 @@ cmd_vouch(struct cmd_env *env, int argc, char **argv)
 	const char *note = "";
 	char	 path[4096], npub[100];
 	uint8_t	 sk[32], pk[32], whom[32];
+	uint64_t last;
 	bool	 revoke = false, list = false;
 	int	 ch, rc = 1, n = 0;
 	enum err e;
@@ -229,9 +230,14 @@ cmd_vouch(struct cmd_env *env, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto done;
 	}
+	/* Later than the last one for whom, which it must replace. */
+	if ((e = witness_vouch_at(st, pk, whom, &last)) != ERR_OK) {
+		cmd_err("vouch", e);
+		goto done;
+	}
 	witness_tags(&wt, revoke ? WITNESS_REVOKE : WITNESS_VOUCH, whom, NULL);
 	memset(&ev, 0, sizeof(ev));
-	ev.created_at = env->now;
+	ev.created_at = last >= env->now ? last + 1 : env->now;
 	ev.kind = WITNESS_KIND;
 	ev.tags = wt.tags;
 	ev.ntags = wt.ntags;

@@ -542,3 +542,22 @@ witness_keys_by_code(struct store *s, const uint8_t prefix[5],
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ERR_OK :
 	    store_sqlerr(s, rc, "store: witness");
 }
+
+enum err
+witness_vouch_at(struct store *s, const uint8_t who[32],
+    const uint8_t whom[32], uint64_t *at)
+{
+	sqlite3_stmt *st = wq(s, W_VOUCH_AT);
+	int	 rc;
+
+	*at = 0;
+	if (st == NULL)
+		return ERR_DB;
+	sqlite3_bind_blob(st, 1, who, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, whom, 32, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*at = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ERR_OK :
+	    store_sqlerr(s, rc, "store: witness");
+}

@@ -109,6 +109,9 @@ static const char *const wsql[W__COUNT] = {
 	[W_BY_PREFIX] = "SELECT a.pubkey, (SELECT count(*) FROM events e"
 	    " WHERE e.aid = a.aid AND e.kind = 1) FROM authors a"
 	    " WHERE a.pubkey >= ?1 AND a.pubkey < ?2 LIMIT 6",
+	[W_VOUCH_AT] = "SELECT v.created_at FROM vouches v WHERE v.aid ="
+	    " (SELECT aid FROM authors WHERE pubkey = ?1) AND v.whom ="
+	    " (SELECT aid FROM authors WHERE pubkey = ?2)",
 	[W_LABELS] = "SELECT eid, aid, json FROM events WHERE kind = 1985"
 	    " AND eid > ? ORDER BY eid LIMIT 500",
 };

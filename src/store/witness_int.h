@@ -42,6 +42,7 @@ enum {
 	W_JSON_BY_EID,
 	W_VOUCH_LIST,		/* aid -> whom pubkey, created_at, json */
 	W_BY_PREFIX,		/* pubkeys in [lo, hi) -> pubkey, reports */
+	W_VOUCH_AT,		/* who, whom pubkeys -> created_at of the newest */
 	W_LABELS,		/* kind 1985 events, by eid, for the backfill */
 	W__COUNT
 };

@@ -123,6 +123,13 @@ typedef int	(*witness_vouch_cb)(const struct witness_vouch *, void *arg);
 enum err	witness_vouches(struct store *, const uint8_t who[32],
 		    witness_vouch_cb, void *arg);
 
+/*
+ * created_at of who's newest vouch or revoke for whom in *at, 0 if none:
+ * the next one must be later to win (ties go to the lowest id).
+ */
+enum err	witness_vouch_at(struct store *, const uint8_t who[32],
+		    const uint8_t whom[32], uint64_t *at);
+
 /* Keys whose first 5 bytes are prefix (a short code): at most 6. */
 typedef int	(*witness_key_cb)(const uint8_t pubkey[32], uint64_t reports,
 		    void *arg);
