@@ -119,37 +119,6 @@ static const char *const store_sql[Q__COUNT] = {
 	[Q_COUNT_ALL] = "SELECT count(*) FROM events",
 };
 
-enum err
-store_sqlerr(struct store *s, int rc, const char *what)
-{
-	const char *msg = s && s->db ? sqlite3_errmsg(s->db) :
-	    sqlite3_errstr(rc);
-
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		log_warnx("%s: database is locked: %s", what, msg);
-		return ERR_DB_BUSY;
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		log_warnx("%s: %s", what, msg);
-		return ERR_DB_CORRUPT;
-	case SQLITE_FULL:
-		log_warnx("%s: %s", what, msg);
-		return ERR_DB_FULL;
-	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
-	case SQLITE_READONLY:
-	case SQLITE_PERM:
-		log_warnx("%s: %s", what, msg);
-		return ERR_IO;
-	case SQLITE_NOMEM:
-		return ERR_NOMEM;
-	}
-	log_warnx("%s: %s", what, msg);
-	return ERR_DB;
-}
-
 static enum err
 store_exec(struct store *s, const char *sql)
 {
