@@ -231,6 +231,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	if (crypto_pubkey(mo.node_sk, node_pk) == ERR_OK)
 		trust_store_set_node(st, node_pk);
 	cmd_path(env, "events.db", dbpath, sizeof(dbpath));
+	so.store_path = dbpath;
 	mo.datadir = env->datadir;
 	mo.store_path = dbpath;
 	mo.port = so.port;

@@ -17,38 +17,6 @@
 #include "log.h"
 #include "witness_int.h"
 
-static const char witness_ddl[] =
-    "CREATE TABLE IF NOT EXISTS wkeys("
-    " aid INTEGER PRIMARY KEY,"
-    " first_seen INTEGER NOT NULL,"	/* this node's clock */
-    " first_eid INTEGER NOT NULL,"
-    " pending INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE IF NOT EXISTS marks("
-    " target BLOB NOT NULL,"		/* the report's id */
-    " aid INTEGER NOT NULL,"
-    " label INTEGER NOT NULL,"		/* enum witness_label */
-    " created_at INTEGER NOT NULL,"
-    " lid BLOB NOT NULL,"		/* the label event's id */
-    " eid INTEGER NOT NULL,"		/* and its row */
-    " expires INTEGER,"			/* NIP-40, NULL when none */
-    " first_seen INTEGER NOT NULL,"	/* wkeys.first_seen of aid, a copy */
-    " pend INTEGER NOT NULL,"		/* the report is not stored */
-    " PRIMARY KEY(target, aid)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS marks_eid ON marks(eid);"
-    "CREATE TABLE IF NOT EXISTS vouches("
-    " aid INTEGER NOT NULL,"
-    " whom INTEGER NOT NULL,"		/* authors.aid of the person */
-    " label INTEGER NOT NULL,"
-    " created_at INTEGER NOT NULL,"
-    " lid BLOB NOT NULL,"
-    " eid INTEGER NOT NULL,"
-    " expires INTEGER,"
-    " PRIMARY KEY(aid, whom)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS vouches_eid ON vouches(eid);"
-    "CREATE TABLE IF NOT EXISTS wgen("
-    " one INTEGER PRIMARY KEY CHECK(one = 1),"
-    " gen INTEGER NOT NULL);";
-
 static const char *const wsql[W__COUNT] = {
 	[W_KEY_ADD] = "INSERT OR IGNORE INTO wkeys(aid, first_seen, first_eid)"
 	    " VALUES (?, ?, ?)",
@@ -648,12 +616,8 @@ witness_schema(struct store *s, int from_version)
 	char	 sql[256];
 	int	 rc;
 
-	if (from_version >= 3)
-		return ERR_OK;
-	if ((rc = sqlite3_exec(s->db, witness_ddl, NULL, NULL, NULL)) !=
-	    SQLITE_OK)
-		return store_sqlerr(s, rc, "store: witness");
-	if (from_version == 0)
+	/* The tables are store_schema.c's version 3; a new store is empty. */
+	if (from_version >= 3 || from_version == 0)
 		return ERR_OK;
 	/* Keys already here: first seen when their first event says, at most now. */
 	snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO wkeys(aid,"

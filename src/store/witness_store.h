@@ -37,9 +37,10 @@
 #define WITNESS_MAX_DELETED	64
 
 /*
- * The index tables, created when a store older than version 3 is opened
- * writable (from_version 0: a new store), and filled from the events
- * already stored.  Called by store.c inside its schema transaction.
+ * The index tables (store_schema.c's version 3) filled from the events
+ * already stored, when a store older than version 3 is opened writable
+ * (from_version 0, a new store: nothing to do).  Called by store.c inside
+ * its schema transaction, after the schema parts.
  */
 enum err	witness_schema(struct store *, int from_version);
 
