@@ -218,7 +218,7 @@ valgrind: all
 
 bench: all
 	@$(MAKE) --no-print-directory $(B)/tools/gen $(B)/tools/bench-verify \
-	    $(B)/tools/bench-query
+	    $(B)/tools/bench-query $(B)/tools/bench-witness
 	@sh bench/run.sh $(B)
 	@nice node bench/page.mjs $(B)/samizdat $(B)
 	@if [ "$$(id -u)" = 0 ]; then bash bench/mesh.sh $(B)/samizdat; \

@@ -47,6 +47,8 @@ int	cmd_status(struct cmd_env *, int, char **);
 int	cmd_mute(struct cmd_env *, int, char **);
 int	cmd_unmute(struct cmd_env *, int, char **);
 int	cmd_policy(struct cmd_env *, int, char **);
+int	cmd_witnesses(struct cmd_env *, int, char **);
+int	cmd_vouch(struct cmd_env *, int, char **);
 
 /* Shared helpers (cmd_util.c). */
 /*

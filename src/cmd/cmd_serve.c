@@ -24,6 +24,7 @@
 #include "nip11.h"
 #include "relay.h"
 #include "server.h"
+#include "trust_store.h"
 #include "version.h"
 
 #define SERVE_MAX_SET	64	/* --listen, --no-discovery and -o options */
@@ -149,6 +150,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	struct guard *guard = NULL;
 	struct guard_opts go;
 	struct mesh_opts mo;
+	uint8_t	 node_pk[32];
 	static const struct option longopts[] = {
 		{ "check-config", no_argument, NULL, 'n' },
 		{ "listen", required_argument, NULL, 'l' },
@@ -263,6 +265,9 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	so.guard = guard;
 	so.cfg = &cfg;
 	mo.guard = guard;
+	/* The operator's vouches are where trust starts (trust_store.h). */
+	if (crypto_pubkey(mo.node_sk, node_pk) == ERR_OK)
+		trust_store_set_node(st, node_pk);
 	cmd_path(env, "events.db", dbpath, sizeof(dbpath));
 	so.store_path = dbpath;
 	mo.datadir = env->datadir;

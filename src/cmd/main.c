@@ -47,6 +47,10 @@ const struct cmd cmd_table[] = {
 	{ "policy", cmd_policy, "policy [--json]",
 	    "show the flood defence: difficulty, quotas, what is held, the "
 	    "budget and the disk" },
+	{ "witnesses", cmd_witnesses, "witnesses [--json] [--as npub] event-id",
+	    "who confirms and disputes a report, and how far each is trusted" },
+	{ "vouch", cmd_vouch, "vouch [-m text] [--revoke] npub | vouch --list",
+	    "vouch for a person met (signed with this node's key), or revoke" },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -82,6 +82,12 @@
 	X(MEDIA_CRC,	"invalid",	"the file is corrupt: a PNG chunk fails its checksum") \
 	X(MEDIA_LIMIT,	"invalid",	"the file has too many parts, or nests them too deep") \
 	X(MEDIA_FRAGMENTED, "unsupported", "metadata cannot yet be removed from a fragmented MP4 (moof)") \
+	X(WITNESS_LABEL, "invalid",	"a samizdat.witness label needs its L tag and exactly one l tag: confirm, dispute, retract, vouch or revoke") \
+	X(WITNESS_MARK,	"invalid",	"a witness mark names one report (an e tag) and its author (a p tag), each 64 lowercase hex") \
+	X(WITNESS_VOUCH, "invalid",	"a vouch names one person (a p tag of 64 lowercase hex) and no event") \
+	X(WITNESS_SELF,	"invalid",	"a key cannot mark its own report or vouch for itself") \
+	X(WITNESS_COMMENT, "invalid",	"a witness comment is longer than 2000 bytes") \
+	X(WITNESS_PENDING, "rate-limited", "too many marks from this key on reports this node does not have yet") \
 	X(NOMEM,	"error",	"out of memory")			\
 	X(DB,		"error",	"database error")			\
 	X(DB_BUSY,	"error",	"database is locked by another process")	\

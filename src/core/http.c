@@ -49,6 +49,7 @@ http_route(enum http_method method, const char *path, const char *accept,
     uint8_t id[32])
 {
 	static const char api[] = "/api/status/";
+	static const char wit[] = "/api/witnesses/";
 
 	if (method == HTTP_OPTIONS)
 		return HTTP_PREFLIGHT;
@@ -64,6 +65,12 @@ http_route(enum http_method method, const char *path, const char *accept,
 		return HTTP_TIME;
 	if (strcmp(path, "/api/node") == 0)
 		return HTTP_NODE;
+	if (strcmp(path, "/api/witnesses") == 0)
+		return HTTP_WITNESSES;
+	if (strncmp(path, wit, sizeof(wit) - 1) == 0 &&
+	    strlen(path + sizeof(wit) - 1) == 64 &&
+	    hex_decode(path + sizeof(wit) - 1, 64, id, 32))
+		return HTTP_WITNESS;
 	if (strncmp(path, api, sizeof(api) - 1) == 0 &&
 	    strlen(path + sizeof(api) - 1) == 64 &&
 	    hex_decode(path + sizeof(api) - 1, 64, id, 32))

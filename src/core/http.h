@@ -18,6 +18,7 @@ enum http_method {
 
 enum http_kind {
 	HTTP_NIP11, HTTP_PAGE, HTTP_PLACES, HTTP_STATUS, HTTP_TIME, HTTP_NODE,
+	HTTP_WITNESSES, HTTP_WITNESS,
 	HTTP_PREFLIGHT, HTTP_NOT_FOUND, HTTP_NO_METHOD
 };
 
@@ -28,7 +29,10 @@ enum http_kind {
  * Which answer a request gets, from its method, path and Accept header.
  * HTTP_STATUS (GET /api/status/<64 hex>) fills id; HTTP_TIME is
  * GET /api/time, the node's clock for the page; HTTP_NODE is
- * GET /api/node, its uptime and links (read only); HTTP_PLACES is
+ * GET /api/node, its uptime and links (read only); HTTP_WITNESSES is
+ * GET /api/witnesses?ids=..., the states of a feed's reports, and
+ * HTTP_WITNESS GET /api/witnesses/<64 hex> (fills id), who said what
+ * (store/witness_json.c reads the query); HTTP_PLACES is
  * GET /places.json, the page's gazetteer (immutable: the page names it
  * with its hash in the query); HTTP_NO_METHOD is a method no path here
  * answers (405, Allow: HTTP_ALLOW).

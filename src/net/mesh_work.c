@@ -18,6 +18,7 @@
 #include "mesh_int.h"
 #include "stick.h"
 #include "sync_ws.h"
+#include "trust_store.h"
 #include "wsc.h"
 
 /* A stick, in process: counts land in the records stick_sync keeps. */
@@ -100,6 +101,8 @@ worker_main(void *arg)
 		log_warnx("mesh: cannot open the store for syncing");
 		return NULL;
 	}
+	/* The flood defence reads trust through this handle in rounds. */
+	trust_store_set_node(st, w->m->node_pk);
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		while (!w->stop && (!w->busy || w->done))

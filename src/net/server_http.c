@@ -23,6 +23,7 @@
 #include "nip11.h"
 #include "server_int.h"
 #include "status.h"
+#include "witness_store.h"
 
 #define HTTP_CHUNK	16384
 #define CSP_NONE	"default-src 'none'; frame-ancestors 'none'"
@@ -156,11 +157,41 @@ send_head(struct lws *wsi, struct pss *pss, unsigned status,
 	return 0;
 }
 
+/*
+ * The query string, its arguments joined by '&' again: libwebsockets keeps
+ * each one apart (already URL-decoded), and lws_hdr_copy would join them
+ * with commas, which the id lists use.  One too long for out leaves "&",
+ * which no parser takes.
+ */
+static void
+uri_args(struct lws *wsi, char *out, size_t sz)
+{
+	size_t	 len = 0;
+	int	 i, n;
+
+	out[0] = '\0';
+	for (i = 0; len + 2 < sz; i++) {
+		if (len > 0)
+			out[len++] = '&';
+		n = lws_hdr_copy_fragment(wsi, out + len, (int)(sz - len),
+		    WSI_TOKEN_HTTP_URI_ARGS, i);
+		if (n == -1) {		/* no more */
+			out[len > 0 ? len - 1 : 0] = '\0';
+			return;
+		}
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	snprintf(out, sz, "&");
+}
+
 int
 server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
     const char *path)
 {
 	char	 accept[512] = "", enc[256] = "", why[256], detail[160];
+	char	 args[4096];
 	const char *ctype = "text/plain; charset=utf-8", *cache = "no-cache",
 	    *gz_asset;
 	enum http_method m = method_of(wsi);
@@ -225,6 +256,15 @@ server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
 			buf_putc(&b, '}');
 		}
 		status = json_body(pss, &b, e);
+		break;
+	case HTTP_WITNESSES:
+	case HTTP_WITNESS:
+		ctype = "application/json";
+		buf_init(&b, 4 << 20);
+		uri_args(wsi, args, sizeof(args));
+		status = witness_http(s->store, kind == HTTP_WITNESS ? id : NULL,
+		    args, (uint64_t)time(NULL), &b);
+		body(pss, b.p, b.len, true);
 		break;
 	case HTTP_TIME:
 		ctype = "application/json";

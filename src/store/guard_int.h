@@ -5,7 +5,6 @@
  *   guard_tick.c   the timer: difficulty, disk, budget and eviction,
  *                  releases, mute lists, the saved state       (top)
  *   guard.c        decisions, counts, holds, forwarding
- *   guard_trust.c  weak stand-ins for the trust API until trust_store.c is in
  */
 #ifndef SAMIZDAT_GUARD_INT_H
 #define SAMIZDAT_GUARD_INT_H

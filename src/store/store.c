@@ -12,6 +12,7 @@
 #include "hex.h"
 #include "log.h"
 #include "store_int.h"
+#include "witness_store.h"
 
 #define STORE_STR2(x)		#x
 #define STORE_STR(x)		STORE_STR2(x)
@@ -51,37 +52,6 @@ static const char *const store_sql[Q__COUNT] = {
 	[Q_GET_JSON] = "SELECT json FROM events WHERE id = ?"
 	    " AND (expires IS NULL OR expires > ?)",
 };
-
-enum err
-store_sqlerr(struct store *s, int rc, const char *what)
-{
-	const char *msg = s && s->db ? sqlite3_errmsg(s->db) :
-	    sqlite3_errstr(rc);
-
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		log_warnx("%s: database is locked: %s", what, msg);
-		return ERR_DB_BUSY;
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		log_warnx("%s: %s", what, msg);
-		return ERR_DB_CORRUPT;
-	case SQLITE_FULL:
-		log_warnx("%s: %s", what, msg);
-		return ERR_DB_FULL;
-	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
-	case SQLITE_READONLY:
-	case SQLITE_PERM:
-		log_warnx("%s: %s", what, msg);
-		return ERR_IO;
-	case SQLITE_NOMEM:
-		return ERR_NOMEM;
-	}
-	log_warnx("%s: %s", what, msg);
-	return ERR_DB;
-}
 
 static enum err
 store_exec(struct store *s, const char *sql)
@@ -123,6 +93,9 @@ store_schema_init(struct store *s)
 		return e;
 	for (i = 0, e = ERR_OK; i < STORE_SCHEMA_VERSION && e == ERR_OK; i++)
 		e = store_exec(s, store_schema_parts[i]);
+	/* Version 3's witness index filled from what was stored before. */
+	if (e == ERR_OK)
+		e = witness_schema(s, version);
 	if (e != ERR_OK || (e = store_exec(s, "PRAGMA user_version = "
 	    STORE_STR(STORE_SCHEMA_VERSION))) != ERR_OK) {
 		store_exec(s, "ROLLBACK");
@@ -214,6 +187,7 @@ store_close(struct store *s)
 		return;
 	for (i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(s->q[i]);
+	witness_cache_free(s->wc);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(s->db));
 	/* After the handle: its progress handler reads fx. */
@@ -246,6 +220,12 @@ store_commit(struct store *s)
 	if ((e = store_exec(s, "COMMIT")) == ERR_OK)
 		s->in_tx = 0;
 	return e;
+}
+
+bool
+store_in_tx(const struct store *s)
+{
+	return s->in_tx != 0;
 }
 
 void

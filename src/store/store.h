@@ -40,6 +40,8 @@ void		store_close(struct store *);	/* NULL is a no-op */
 enum err	store_begin(struct store *);
 enum err	store_commit(struct store *);
 void		store_rollback(struct store *);
+/* True inside store_begin ... store_commit. */
+bool		store_in_tx(const struct store *);
 
 /* Returns: true if an event with this id is stored. */
 bool		store_has(struct store *, const uint8_t id[32]);

@@ -13,7 +13,9 @@
  * tag value, keyed so that a tag query is one index range already in
  * time order; deleted and addr_deleted remember NIP-09 requests so
  * deleted events cannot be re-synced; fts is a contentless FTS5 index of
- * content.  Version 2 added the mesh's links and seen (store_mesh.c).
+ * content.  Version 2 added the mesh's links and seen (store_mesh.c),
+ * version 3 the witness index: keys first seen, marks and vouches, newest
+ * per key (witness_index.c).
  */
 #include "store_int.h"
 
@@ -80,4 +82,35 @@ const char *const store_schema_parts[STORE_SCHEMA_VERSION] = {
     " at INTEGER NOT NULL,"
     " reason TEXT NOT NULL DEFAULT '',"
     " PRIMARY KEY(eid, lid)) WITHOUT ROWID;",
+    /* Version 3: the witness index (witness_index.c, docs/witness.md). */
+    "CREATE TABLE IF NOT EXISTS wkeys("
+    " aid INTEGER PRIMARY KEY,"
+    " first_seen INTEGER NOT NULL,"	/* this node's clock */
+    " first_eid INTEGER NOT NULL,"
+    " pending INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS marks("
+    " target BLOB NOT NULL,"		/* the report's id */
+    " aid INTEGER NOT NULL,"
+    " label INTEGER NOT NULL,"		/* enum witness_label */
+    " created_at INTEGER NOT NULL,"
+    " lid BLOB NOT NULL,"		/* the label event's id */
+    " eid INTEGER NOT NULL,"		/* and its row */
+    " expires INTEGER,"			/* NIP-40, NULL when none */
+    " first_seen INTEGER NOT NULL,"	/* wkeys.first_seen of aid, a copy */
+    " pend INTEGER NOT NULL,"		/* the report is not stored */
+    " PRIMARY KEY(target, aid)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS marks_eid ON marks(eid);"
+    "CREATE TABLE IF NOT EXISTS vouches("
+    " aid INTEGER NOT NULL,"
+    " whom INTEGER NOT NULL,"		/* authors.aid of the person */
+    " label INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " lid BLOB NOT NULL,"
+    " eid INTEGER NOT NULL,"
+    " expires INTEGER,"
+    " PRIMARY KEY(aid, whom)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS vouches_eid ON vouches(eid);"
+    "CREATE TABLE IF NOT EXISTS wgen("
+    " one INTEGER PRIMARY KEY CHECK(one = 1),"
+    " gen INTEGER NOT NULL);",
 };

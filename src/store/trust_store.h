@@ -25,18 +25,10 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "trust.h"
 
-/*
- * How far a key is trusted, strongest last, so that comparisons work
- * (level >= TRUST_HOP2 means vouched for).
- */
-enum trust_level {
-	TRUST_FRESH = 0,	/* not vouched for, first seen < a day ago */
-	TRUST_HISTORY,		/* not vouched for, first seen >= a day ago */
-	TRUST_HOP2,		/* vouched for by a key at hop 1 */
-	TRUST_HOP1,		/* vouched for by a root */
-	TRUST_OWN		/* a root: the node's key */
-};
+/* enum trust_level (TRUST_FRESH ... TRUST_OWN) and trust_level_name()
+ * come from core/trust.h. */
 
 /*
  * The node's public key (its operator's), the root of trust for this
@@ -59,8 +51,5 @@ enum trust_level trust_level(struct store *, const uint8_t pubkey[32],
  */
 bool		report_corroborated(struct store *, const uint8_t id[32],
 		    uint64_t now);
-
-/* A level's name as the JSON API and the CLI write it: "own", "hop1"... */
-const char	*trust_level_name(enum trust_level);
 
 #endif

@@ -12,8 +12,10 @@
 #   WEB_PAGE   a built page (node web/build.mjs OUT) to test instead of the
 #              one embedded in BIN: served by a small proxy in front of the
 #              node, for working on web/ without relinking
-#   WEB_TESTS  the test files to run, in order (default: page.test.mjs
+#   WEB_FILES  the test files to run, in order (default: page.test.mjs
 #              media.test.mjs)
+#   WEB_TESTS  a pattern: only the tests whose names match it run
+#              (node --test-name-pattern), for working on one part
 # Screenshots go to build/test-artifacts/web-*.png.  Output ends with the
 # test runner's summary; the exit status is non-zero if any test failed.
 set -eu
@@ -135,11 +137,15 @@ done
 
 status=0
 files=
-for f in ${WEB_TESTS:-page.test.mjs media.test.mjs}; do
+for f in ${WEB_FILES:-page.test.mjs media.test.mjs}; do
 	files="$files $here/$f"
 done
+set --
+if [ -n "${WEB_TESTS:-}" ]; then
+	set -- "--test-name-pattern=$WEB_TESTS"
+fi
 NODE_PORT=$port ARTIFACTS=$art CHROMIUM=$CHROMIUM \
-    timeout -k 5 600 node --test --test-concurrency=1 \
+    timeout -k 5 600 node --test --test-concurrency=1 "$@" \
     $files || status=$?
 
 kill "$pid" 2>/dev/null || true

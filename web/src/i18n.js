@@ -10,6 +10,8 @@
 
 import { MEDIA_STRINGS } from './media/strings.js';
 
+import { WITNESS_STRINGS } from './witness/strings.js';
+
 export const LANGS = ['en', 'ru', 'kk'];
 
 const P = (one, other, few = other, many = other) => ({ one, few, many,
@@ -787,6 +789,10 @@ kk: {
 	...MEDIA_STRINGS.kk,
 },
 };
+
+// Witness marks and vouches keep their strings apart (witness/strings.js).
+for (const l of LANGS)
+	Object.assign(STRINGS[l], WITNESS_STRINGS[l]);
 
 // n with its digits grouped as lang writes them: "5,000", "5 000".
 // Browsers without Kazakh number data print "5,000"; Kazakh groups with a

@@ -9,9 +9,9 @@
 // goes in as a text node.
 //
 // Photos and videos (NIP-92 imeta, Blossom) come from ui/media.js through
-// mediaSlot(), which also keeps their URLs out of the text shown.  Room
-// for what comes next: witnessSlot() (confirm/dispute marks: NIP-32
-// labels) returns nothing yet; its place in the card is fixed.
+// mediaSlot(), which also keeps their URLs out of the text shown;
+// witnessSlot() (confirm/dispute marks, NIP-32 labels) is witness/slot.js.
+// Their place in the card is fixed.
 
 import { h } from '../dom.js';
 import { eventGeohash } from '../geo.js';
@@ -21,6 +21,7 @@ import { ctx, loadPlaces, nodeNow, npub } from './ctx.js';
 import { mediaBlock, shownText } from './media.js';
 import { meta } from './meta.js';
 import { fillStatus } from './status.js';
+import { witnessSlot } from '../witness/slot.js';
 
 function authorColor(pubkey) {
 	return 'hsl(' + (parseInt(pubkey.slice(0, 4), 16) % 360) +
@@ -104,10 +105,8 @@ export function mediaSlot(ev) {
 	return mediaBlock(ev);
 }
 
-// Witness marks (NIP-32 confirm/dispute counts) go here; nothing yet.
-export function witnessSlot() {
-	return null;
-}
+// Witness marks (NIP-32 confirm/dispute counts): witness/slot.js.
+export { witnessSlot };
 
 function countLink(ev, full) {
 	const c = meta.counts.get(ev.id);
