@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "blob_work.h"
 #include "mesh.h"
 #include "relay.h"
 #include "store.h"
@@ -27,6 +28,7 @@ struct server_opts {
 	size_t		 nip11_len;
 	int		 verbose;
 	const struct mesh_opts *mesh;	/* NULL: a relay alone */
+	const struct blob_srv_opts *blobs;	/* NULL: no blobs (blob_work.h) */
 };
 
 /*
