@@ -186,7 +186,7 @@ server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
 		enc[0] = '\0';
 	take_gzip = http_accepts_gzip(enc);
 	kind = http_route(m, path, accept, id);
-	if (http_blossom(kind))
+	if (http_blossom(kind) && s->blobs != NULL)
 		return server_blob_request(s, wsi, pss, kind, id,
 		    m == HTTP_HEAD);
 	switch (kind) {

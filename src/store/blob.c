@@ -20,7 +20,6 @@
 
 #include "blob.h"
 #include "hex.h"
-#include "ingest.h"
 #include "log.h"
 #include "store_int.h"
 
@@ -784,35 +783,4 @@ blob_make_room(struct blobs *b, uint64_t need, bool own)
 			    (unsigned long long)sizes[i]);
 		}
 	}
-}
-
-/* --- BUD-11 --------------------------------------------------------------- */
-
-enum err
-blob_auth_check(const char *hdr, enum blossom_verb verb, const char *host,
-    uint64_t now, struct blossom_auth *out)
-{
-	struct ingest_policy pol;
-	struct ingest_ctx ctx;
-	struct event ev;
-	struct buf json;
-	enum err e;
-
-	buf_init(&json, BLOSSOM_AUTH_MAX + 1);
-	if ((e = blossom_auth_decode(hdr, strlen(hdr), &json)) != ERR_OK) {
-		buf_free(&json);
-		return e;
-	}
-	memset(&pol, 0, sizeof(pol));
-	pol.lim.max_size = BLOSSOM_AUTH_MAX;
-	ingest_ctx_init(&ctx);
-	/* No store: a token is never stored, nor a duplicate. */
-	if ((e = ingest_check(&ctx, &pol, NULL, json.p, json.len, now,
-	    &ev)) == ERR_OK && (e = ingest_verify(&ev)) == ERR_OK)
-		e = blossom_auth_rules(&ev, verb, host, now, out);
-	if (e == ERR_JSON || e == ERR_NOT_OBJECT)
-		e = ERR_BLOB_AUTH_FORMAT;
-	ingest_ctx_free(&ctx);
-	buf_free(&json);
-	return e;
 }

@@ -82,50 +82,7 @@ static const char store_schema[] =
     " how INTEGER NOT NULL,"		/* enum seen_how */
     " at INTEGER NOT NULL,"
     " reason TEXT NOT NULL DEFAULT '',"
-    " PRIMARY KEY(eid, lid)) WITHOUT ROWID;"
-    /* Version 3: blobs, photos and videos (blob.c, docs/blobs.md). */
-    "CREATE TABLE IF NOT EXISTS blobs("
-    " sha256 BLOB PRIMARY KEY,"
-    " size INTEGER NOT NULL DEFAULT 0,"
-    " type INTEGER NOT NULL DEFAULT 0,"	/* enum media_type */
-    " role INTEGER NOT NULL DEFAULT 1,"	/* 0 original, 1 public, 2 thumb */
-    " reporter BLOB,"			/* author of the first report naming it */
-    " created INTEGER NOT NULL,"
-    " accessed INTEGER NOT NULL DEFAULT 0,"
-    " present INTEGER NOT NULL DEFAULT 0,"	/* the file is here */
-    " gone INTEGER NOT NULL DEFAULT 0,"	/* enum blob_gone */
-    " width INTEGER NOT NULL DEFAULT 0,"
-    " height INTEGER NOT NULL DEFAULT 0,"
-    " tries INTEGER NOT NULL DEFAULT 0,"	/* fetches that failed */
-    " next_try INTEGER NOT NULL DEFAULT 0,"
-    " error TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS blobs_want ON blobs(next_try)"
-    " WHERE present = 0;"
-    "CREATE INDEX IF NOT EXISTS blobs_here ON blobs(accessed)"
-    " WHERE present = 1;"
-    "CREATE TABLE IF NOT EXISTS blob_owners("
-    " sha256 BLOB NOT NULL,"
-    " pubkey BLOB NOT NULL,"		/* the BUD-11 signer who uploaded it */
-    " uploaded INTEGER NOT NULL,"
-    " PRIMARY KEY(sha256, pubkey)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS blob_owners_pk ON blob_owners(pubkey,"
-    " uploaded);"
-    "CREATE TABLE IF NOT EXISTS blob_refs("
-    " sha256 BLOB NOT NULL,"
-    " eid INTEGER NOT NULL,"
-    " role INTEGER NOT NULL,"
-    " PRIMARY KEY(sha256, eid)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS blob_refs_eid ON blob_refs(eid);"
-    "CREATE TABLE IF NOT EXISTS blob_seen("
-    " sha256 BLOB NOT NULL,"
-    " lid INTEGER NOT NULL,"
-    " how INTEGER NOT NULL,"		/* enum seen_how */
-    " at INTEGER NOT NULL,"
-    " reason TEXT NOT NULL DEFAULT '',"
-    " PRIMARY KEY(sha256, lid)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS blob_state("
-    " k TEXT PRIMARY KEY,"
-    " v INTEGER NOT NULL) WITHOUT ROWID;";
+    " PRIMARY KEY(eid, lid)) WITHOUT ROWID;";
 
 static const char *const store_sql[Q__COUNT] = {
 	[Q_HAS] = "SELECT 1 FROM events WHERE id = ?",
@@ -228,6 +185,7 @@ store_schema_init(struct store *s)
 	if ((e = store_exec(s, "BEGIN IMMEDIATE")) != ERR_OK)
 		return e;
 	if ((e = store_exec(s, store_schema)) != ERR_OK ||
+	    (e = store_exec(s, store_schema_blobs)) != ERR_OK ||
 	    (e = store_exec(s, "PRAGMA user_version = "
 	    STORE_STR(STORE_SCHEMA_VERSION))) != ERR_OK) {
 		store_exec(s, "ROLLBACK");

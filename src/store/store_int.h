@@ -41,6 +41,9 @@ struct store {
 	struct buf	 tmp;		/* key building */
 };
 
+/* The tables of schema version 3, the blobs (blob_schema.c). */
+extern const char store_schema_blobs[];
+
 /* Builds the tags table key for a tag's name and first value. */
 void		store_tag_key(struct buf *, char, const char *, size_t);
 
