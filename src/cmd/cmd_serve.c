@@ -259,6 +259,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	bo.port = so.port;
 	bo.fetch = true;
 	so.blobs = &bo;
+	mo.blobs = &bo.store;
 	print_urls(so.host, so.port);
 	if (server_run(&so, st, &lim) == 0)
 		rc = 0;

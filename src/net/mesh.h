@@ -29,6 +29,8 @@
 struct lws_context;
 struct mesh;
 
+struct blob_opts;
+
 struct mesh_opts {
 	const char	*datadir;
 	const char	*store_path;
@@ -43,6 +45,7 @@ struct mesh_opts {
 	unsigned	 peer_sync_interval;
 	unsigned	 bridge_interval;
 	uint64_t	 future_limit;	/* syncs: seconds ahead an event may be */
+	const struct blob_opts *blobs;	/* sticks carry blobs too; NULL: not */
 };
 
 struct wsc;

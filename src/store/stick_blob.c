@@ -1,0 +1,141 @@
+/*
+ * stick_blob.c: the photos and videos a stick carries with its reports
+ * (stick.h, docs/blobs.md "Blobs on sticks").  After the events, each
+ * way: the blobs that events on the receiving side reference, that it
+ * does not hold (and whose uploader did not remove them there), and that
+ * the sending side holds are copied through blob_put_file with the hash
+ * they must have, so the receiving store hashes, sniffs and checks every
+ * file as it would an upload: a file on a stick whose bytes do not match
+ * its name, or that carries identifying metadata, is refused, counted and
+ * recorded, and nothing of it is kept.  Originals never travel.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "blob_index.h"
+#include "hex.h"
+#include "log.h"
+#include "stick.h"
+#include "store_mesh.h"
+
+#define PAGE		64		/* blobs read per query */
+#define INDEX_ROUNDS	100000		/* x 2000 events: bounded */
+
+/* Indexes every event not indexed yet (bounded).  Returns: ERR_OK or why. */
+static enum err
+index_all(struct store *st, int64_t now)
+{
+	size_t	 n, i;
+	enum err e;
+
+	for (i = 0; i < INDEX_ROUNDS; i++) {
+		if ((e = blob_index(st, now, 2000, &n)) != ERR_OK)
+			return e;
+		if (n == 0)
+			break;
+	}
+	return ERR_OK;
+}
+
+/* True if dst should get blob h: it references it and does not hold it. */
+static bool
+wanted(struct blobs *dst, const uint8_t h[32])
+{
+	struct blob_info i;
+
+	if (!blob_is_referenced(blobs_store(dst), h))
+		return false;
+	if (blob_get(dst, h, &i) != ERR_OK)
+		return true;
+	return !i.present && i.gone != BLOB_REMOVED && i.role != BLOB_ORIGINAL;
+}
+
+/*
+ * Copies what dst wants of what src holds.  lid: the stick's link in the
+ * local store; up: the stick is dst.  Stops when over() says so.
+ */
+static void
+copy_side(struct blobs *src, struct blobs *dst, struct store *local,
+    int64_t lid, bool up, int64_t now, struct stick_side *side,
+    bool (*over)(void *), void *arg)
+{
+	struct blob_want page[PAGE];
+	struct blob_put p;
+	uint8_t	 after[32];
+	char	 path[4200], hex[65], why[600];
+	size_t	 n, i;
+	bool	 first = true;
+	enum err e;
+
+	do {
+		n = blob_referenced(blobs_store(src), first ? NULL : after,
+		    page, PAGE);
+		for (i = 0; i < n && !over(arg); i++) {
+			memcpy(after, page[i].sha256, 32);
+			if (!wanted(dst, page[i].sha256))
+				continue;
+			blob_path(src, page[i].sha256, path, sizeof(path));
+			memset(&p, 0, sizeof(p));
+			p.expect = page[i].sha256;
+			p.role = page[i].role;
+			p.now = now;
+			e = blob_put_file(dst, path, &p);
+			hex_encode(page[i].sha256, 32, hex);
+			if (e == ERR_OK) {
+				side->accepted++;
+				(void)blob_seen_put(local, page[i].sha256, lid,
+				    up ? SEEN_ACCEPTED : SEEN_RECEIVED, now,
+				    NULL);
+				continue;
+			}
+			err_reason_detail(e, p.detail[0] ? p.detail : NULL,
+			    why, sizeof(why));
+			log_warnx("sync: blob %.16s... %s the stick: %s", hex,
+			    up ? "not copied to" : "refused from", why);
+			side->rejected++;
+			/* A stick's bad file is its own: say so in the records. */
+			if (!up && e != ERR_BLOB_FULL && e != ERR_IO &&
+			    e != ERR_DB_FULL)
+				(void)blob_seen_put(local, page[i].sha256, lid,
+				    SEEN_REFUSED, now, why);
+		}
+		first = false;
+	} while (n == PAGE && !over(arg));
+}
+
+int
+stick_blobs(struct store *local, struct store *remote, const char *dir,
+    const struct stick_opts *o, struct stick_report *rep,
+    bool (*over)(void *), void *arg)
+{
+	struct blob_opts ro;
+	struct blobs *lb = NULL, *rb = NULL;
+	int64_t	 now = (int64_t)time(NULL), lid;
+	int	 rc = -1;
+
+	if (o->blobs == NULL)
+		return 0;
+	/* Refs of what just arrived, on both sides, before anything moves. */
+	if (index_all(local, now) != ERR_OK ||
+	    (o->up && index_all(remote, now) != ERR_OK))
+		return -1;
+	if (store_link_add(local, dir, LINK_DIR, "sync", NULL, &lid) != ERR_OK)
+		return -1;
+	ro = *o->blobs;
+	ro.datadir = dir;
+	if (blobs_open(&lb, local, o->blobs) != ERR_OK ||
+	    blobs_open(&rb, remote, &ro) != ERR_OK)
+		goto done;
+	if (o->down)
+		copy_side(rb, lb, local, lid, false, now, &rep->blobs_down,
+		    over, arg);
+	if (o->up && !over(arg))
+		copy_side(lb, rb, local, lid, true, now, &rep->blobs_up, over,
+		    arg);
+	rc = 0;
+done:
+	blobs_close(lb);
+	blobs_close(rb);
+	return rc;
+}
