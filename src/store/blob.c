@@ -447,6 +447,7 @@ blob_writer_commit(struct blobs *b, struct blob_writer *w,
 			blob_writer_abort(w);
 			q.strip = false;
 			q.expect = NULL;
+			q.auth = NULL;	/* it named the bytes as sent: checked */
 			q.keep_metadata = false;
 			e = blob_put_mem(b, out.p, out.len, &q);
 			memcpy(q.ox, p->ox, 32);
