@@ -14,6 +14,7 @@
 struct refs {
 	struct blobref	*out;
 	size_t		 n, max;
+	bool		 thumbs;	/* this pass takes thumbnails only */
 };
 
 static bool
@@ -37,12 +38,12 @@ add(struct refs *r, const uint8_t hash[32], enum blob_role role)
 {
 	size_t	 i;
 
+	/* Two passes, thumbnails then the rest: max never drops a thumb. */
+	if ((role == BLOB_THUMB) != r->thumbs)
+		return;
 	for (i = 0; i < r->n; i++)
-		if (memcmp(r->out[i].hash, hash, 32) == 0) {
-			if (role == BLOB_THUMB)
-				r->out[i].role = BLOB_THUMB;
+		if (memcmp(r->out[i].hash, hash, 32) == 0)
 			return;
-		}
 	if (r->n == r->max)
 		return;
 	memcpy(r->out[r->n].hash, hash, 32);
@@ -167,29 +168,24 @@ content_urls(struct refs *r, struct str c)
 size_t
 blobref_extract(const struct event *ev, struct blobref *out, size_t max)
 {
-	struct refs r = { out, 0, max };
-	struct blobref tmp;
-	size_t	 i, k, j;
+	struct refs r = { out, 0, max, true };
+	size_t	 i, k;
 
-	for (i = 0; i < ev->ntags && r.n < r.max; i++) {
-		const struct tag *t = &ev->tags[i];
+	/* Thumbnails first, then the rest, each in the order met. */
+	for (r.thumbs = true;; r.thumbs = false) {
+		for (i = 0; i < ev->ntags && r.n < r.max; i++) {
+			const struct tag *t = &ev->tags[i];
 
-		if (str_is(t->v[0], "imeta"))
-			for (k = 1; k < t->n; k++)
-				imeta_field(&r, t->v[k]);
-		else if (ev->kind == 1063)
-			file_tag(&r, t);
+			if (str_is(t->v[0], "imeta"))
+				for (k = 1; k < t->n; k++)
+					imeta_field(&r, t->v[k]);
+			else if (ev->kind == 1063)
+				file_tag(&r, t);
+		}
+		if (!r.thumbs)
+			break;
 	}
 	content_urls(&r, ev->content);
-	/* Thumbnails first, the rest in the order met (a stable pass). */
-	for (i = 0, k = 0; i < r.n; i++) {
-		if (out[i].role != BLOB_THUMB)
-			continue;
-		tmp = out[i];
-		for (j = i; j > k; j--)
-			out[j] = out[j - 1];
-		out[k++] = tmp;
-	}
 	return r.n;
 }
 
