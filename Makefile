@@ -225,3 +225,6 @@ man-lint: $(S)/tools/confdoc
 
 clean:
 	rm -rf $(B)
+
+# Raspberry Pi: cross builds, and their tests under qemu-user.
+include mk/cross.mk
