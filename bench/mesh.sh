@@ -7,6 +7,9 @@
 #                time, each as an EVENT from a WebSocket client to a random
 #                node; an observer subscribed to all ten relays timestamps
 #                each arrival.  Goal: < 1 s to reach all 10 nodes.
+#   photo        a 300 KB photo posted with `post --photo` on node 1:
+#                seconds until every node serves it (GET /<sha256>).
+#                Goal: < 10 s to all 10 nodes.
 #   idle         the mesh left alone for IDLE seconds (default 60): rx+tx
 #                bytes of each node's interface, divided by its number of
 #                peers.  Goal: < 1 KB/s per peer link.
@@ -72,6 +75,42 @@ printf 'per note (ms, origin node, slowest node):'
 jq -r '.[] | "\(.perNode | map(select(. != null)) | max | floor)@\(.origin + 1)"' \
     "$T/prop.json" | tr '\n' ' '
 echo
+
+# --- a photo ---------------------------------------------------------------
+# A 300 KB JPEG (the sample with its scan data padded) posted with
+# `post --photo` on node 1; then each node's GET /<sha256> is polled from
+# the observer every 0.1 s until all ten serve it.
+node -e '
+const fs = require("fs"), c = require("crypto");
+const b = fs.readFileSync(process.argv[1]);
+const e = b.lastIndexOf(Buffer.from([0xff, 0xd9]));
+const pad = c.randomBytes(300 * 1024 - b.length).map((x) => x === 255 ? 254 : x);
+fs.writeFileSync(process.argv[2], Buffer.concat([b.subarray(0, e), pad, b.subarray(e)]));
+' "$ROOT/test/media/adobe-cmyk.jpg" "$T/photo.jpg"
+p0=$(date +%s.%N)
+x=$(SAMIZDAT_DIR=${NODEDIR[1]} "$BIN" -q post --photo "$T/photo.jpg" \
+    "bench photo" 2>/dev/null | jq -r '.tags[0][] | select(startswith("x ")) | .[2:]')
+[ -n "$x" ] || mesh_fail "post --photo on node 1 failed"
+declare -A got=()
+while [ ${#got[@]} -lt "$N" ]; do
+	for i in $(seq "$N"); do
+		[ -n "${got[$i]:-}" ] && continue
+		c=$(ip netns exec "$(nsname "n$OBS")" curl -s -o /dev/null \
+		    -w '%{http_code}' -m 2 "http://$(addr "$i" 1):4848/$x")
+		[ "$c" = 200 ] && got[$i]=$(elapsed "$p0")
+	done
+	[ "$(echo "$(date +%s.%N) $p0" | awk '{print ($1 - $2 > 120)}')" = 1 ] &&
+	    break
+	sleep 0.1
+done
+printf 'photo: 300 KB posted on node 1, viewable on node (s):'
+for i in $(seq "$N"); do printf ' %s:%s' "$i" "${got[$i]:-never}"; done
+echo
+worst=$(for i in $(seq "$N"); do echo "${got[$i]:-9999}"; done | sort -n | tail -1)
+awk -v w="$worst" -v n="$N" -v k="${#got[@]}" 'BEGIN {
+	printf "photo: viewable on %d of %d nodes, the last after %s s " \
+	    "(goal: < 10 s) %s\n", k, n, w == 9999 ? "never" : w,
+	    (k == n && w < 10) ? "PASS" : "FAIL" }'
 
 # --- idle traffic --------------------------------------------------------
 bytes() {
