@@ -5,7 +5,8 @@
 # test/relay/blossom.test.mjs, with a real Blossom client), a photo that
 # travels A -> B over the mesh and A -> C to a Blossom bridge, a stick
 # that carries it (and one whose file was tampered with), and the
-# placeholder for a photo a report names that is not here.
+# placeholder for a photo a report names that is not here, fetched from
+# a peer once there is one.
 . "$(dirname "$0")/lib.sh"
 M=$(cd "$(dirname "$0")/../media" && pwd)
 
@@ -215,4 +216,13 @@ hdr h.txt x-reason | grep -q "photo not on this node" || die "placeholder reason
 expect_in ph.json "\"sha256\":\"$X\""
 expect_in ph.json "\"reason\":\"photo not on this node\""
 stop E
+# With a peer that has it, E fetches it (the stick's bad copy forgotten).
+PA=$(port); serve A $PA
+serve E $PE -o peer=ws://127.0.0.1:$PA/
+wait_for "$S -d E blob ls" "$X"
+wait_for "$S -d E status $ID" "public $X: here"
+curl -s -o e.jpg http://127.0.0.1:$PE/$X.jpg
+[ "$(sha e.jpg)" = "$X" ] || die "E serves other bytes after the fetch"
+stop E
+stop A
 echo ok
