@@ -28,7 +28,6 @@
 #define BACKOFF_MAX	30
 #define DISC_WAIT	15	/* s a higher npub waits for the lower to call */
 #define SYNC_TIMEOUT	30	/* s of silence a round allows */
-#define STICK_TIMEOUT	600	/* s a stick's sync may take in all */
 #define SEEN_MAX	65536	/* records waiting for the next write */
 #define SYNC_ECHO_S	10	/* s after a round its events may still pass */
 #define ROUND_MAX_SKIP	6	/* periodic rounds a healthy live link skips */

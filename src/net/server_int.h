@@ -54,6 +54,7 @@ struct server {
 	size_t		 ndeflate;	/* client connections compressing */
 	size_t		 max_conns;	/* max_connections, under the fd limit */
 	struct blobsrv	*blobs;		/* NULL: no blobs */
+	size_t		 peak_conns;	/* most open since memory was given back */
 };
 
 /* server_http.c */

@@ -1,0 +1,128 @@
+/*
+ * store_schema.c: the store's schema text, one part per schema version.
+ * A store of version v has run parts 0 to v-1; every statement is
+ * CREATE ... IF NOT EXISTS, so running the parts again upgrades an older
+ * store in place.  Only data: store.c runs the parts when it creates or
+ * upgrades the node's own store, and store_foreign.c runs them in a
+ * fresh in-memory database to learn the exact schema a store from
+ * elsewhere must have, so the two can never drift apart.
+ *
+ * Layout (docs/store.md has the reasoning): events keeps the JSON as it
+ * came in plus the columns queries need; authors maps a pubkey to a small
+ * integer so indexes stay narrow; tags holds one row per single-letter
+ * tag value, keyed so that a tag query is one index range already in
+ * time order; deleted and addr_deleted remember NIP-09 requests so
+ * deleted events cannot be re-synced; fts is a contentless FTS5 index of
+ * content.  Version 2 added the mesh's links and seen (store_mesh.c);
+ * version 3 the photos and videos: blobs, blob_owners, blob_refs,
+ * blob_seen, blob_state (docs/blobs.md says what each column means).
+ */
+#include "store_int.h"
+
+const char *const store_schema_parts[STORE_SCHEMA_VERSION] = {
+    /* Version 1: the events. */
+    "CREATE TABLE IF NOT EXISTS authors("
+    " aid INTEGER PRIMARY KEY,"
+    " pubkey BLOB NOT NULL UNIQUE);"
+    "CREATE TABLE IF NOT EXISTS events("
+    " eid INTEGER PRIMARY KEY AUTOINCREMENT,"	/* never reused: see store_since */
+    " id BLOB NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " kind INTEGER NOT NULL,"
+    " aid INTEGER NOT NULL,"
+    " d TEXT,"			/* addressable kinds only */
+    " expires INTEGER,"		/* NIP-40, NULL when none */
+    " json TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS ev_id ON events(id);"
+    "CREATE INDEX IF NOT EXISTS ev_time ON events(created_at);"
+    "CREATE INDEX IF NOT EXISTS ev_kind ON events(kind, created_at);"
+    "CREATE INDEX IF NOT EXISTS ev_author ON events(aid, kind, created_at);"
+    "CREATE INDEX IF NOT EXISTS ev_author_time ON events(aid, created_at);"
+    "CREATE INDEX IF NOT EXISTS ev_addr ON events(aid, kind, d)"
+    " WHERE d IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS ev_expires ON events(expires)"
+    " WHERE expires IS NOT NULL;"
+    "CREATE TABLE IF NOT EXISTS tags("
+    " key BLOB NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " eid INTEGER NOT NULL,"
+    " PRIMARY KEY(key, created_at, eid)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS deleted("
+    " id BLOB NOT NULL,"
+    " aid INTEGER NOT NULL,"
+    " PRIMARY KEY(id, aid)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS addr_deleted("
+    " aid INTEGER NOT NULL,"
+    " kind INTEGER NOT NULL,"
+    " d TEXT NOT NULL,"
+    " until INTEGER NOT NULL,"
+    " PRIMARY KEY(aid, kind, d)) WITHOUT ROWID;"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(content,"
+    " content='', detail=none,"
+    " tokenize='unicode61 remove_diacritics 2');",
+    /* Version 2: the mesh's links and who holds which event. */
+    "CREATE TABLE IF NOT EXISTS links("
+    " lid INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"		/* URL, data dir, or npub (inbound) */
+    " kind INTEGER NOT NULL,"		/* enum link_kind */
+    " how TEXT NOT NULL,"		/* config, mdns, inbound */
+    " npub TEXT,"
+    " state TEXT NOT NULL DEFAULT '',"
+    " last_seen INTEGER NOT NULL DEFAULT 0,"
+    " last_sync INTEGER NOT NULL DEFAULT 0,"
+    " sent INTEGER NOT NULL DEFAULT 0,"
+    " received INTEGER NOT NULL DEFAULT 0,"
+    " refused INTEGER NOT NULL DEFAULT 0,"
+    " error TEXT NOT NULL DEFAULT '',"
+    " UNIQUE(name, kind));"
+    "CREATE TABLE IF NOT EXISTS seen("
+    " eid INTEGER NOT NULL,"
+    " lid INTEGER NOT NULL,"
+    " how INTEGER NOT NULL,"		/* enum seen_how */
+    " at INTEGER NOT NULL,"
+    " reason TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY(eid, lid)) WITHOUT ROWID;",
+    /* Version 3: the blobs (blob.h, blob_index.h, docs/blobs.md). */
+    "CREATE TABLE IF NOT EXISTS blobs("
+    " sha256 BLOB PRIMARY KEY,"
+    " size INTEGER NOT NULL DEFAULT 0,"
+    " type INTEGER NOT NULL DEFAULT 0,"	/* enum media_type */
+    " role INTEGER NOT NULL DEFAULT 1,"	/* 0 original, 1 public, 2 thumb */
+    " reporter BLOB,"			/* author of the first report naming it */
+    " created INTEGER NOT NULL,"
+    " accessed INTEGER NOT NULL DEFAULT 0,"
+    " present INTEGER NOT NULL DEFAULT 0,"	/* the file is here */
+    " gone INTEGER NOT NULL DEFAULT 0,"	/* enum blob_gone */
+    " width INTEGER NOT NULL DEFAULT 0,"
+    " height INTEGER NOT NULL DEFAULT 0,"
+    " tries INTEGER NOT NULL DEFAULT 0,"	/* fetches that failed */
+    " next_try INTEGER NOT NULL DEFAULT 0,"
+    " error TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS blobs_want ON blobs(next_try)"
+    " WHERE present = 0;"
+    "CREATE INDEX IF NOT EXISTS blobs_here ON blobs(accessed)"
+    " WHERE present = 1;"
+    "CREATE TABLE IF NOT EXISTS blob_owners("
+    " sha256 BLOB NOT NULL,"
+    " pubkey BLOB NOT NULL,"		/* the BUD-11 signer who uploaded it */
+    " uploaded INTEGER NOT NULL,"
+    " PRIMARY KEY(sha256, pubkey)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS blob_owners_pk ON blob_owners(pubkey,"
+    " uploaded);"
+    "CREATE TABLE IF NOT EXISTS blob_refs("
+    " sha256 BLOB NOT NULL,"
+    " eid INTEGER NOT NULL,"
+    " role INTEGER NOT NULL,"
+    " PRIMARY KEY(sha256, eid)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS blob_refs_eid ON blob_refs(eid);"
+    "CREATE TABLE IF NOT EXISTS blob_seen("
+    " sha256 BLOB NOT NULL,"
+    " lid INTEGER NOT NULL,"
+    " how INTEGER NOT NULL,"		/* enum seen_how */
+    " at INTEGER NOT NULL,"
+    " reason TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY(sha256, lid)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS blob_state("
+    " k TEXT PRIMARY KEY,"
+    " v INTEGER NOT NULL) WITHOUT ROWID;",
+};
