@@ -507,9 +507,23 @@ blob_put_file(struct blobs *b, const char *path, struct blob_put *put)
 	int	 fd;
 	enum err e;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	struct stat sb;
+
+	/* A stick's file may be anything: only a regular file is read. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+	    (put->no_follow ? O_NOFOLLOW : 0))) == -1) {
 		log_warn("%s", path);
 		return ERR_IO;
+	}
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		log_warnx("%s: not a regular file", path);
+		close(fd);
+		return ERR_IO;
+	}
+	if ((uint64_t)sb.st_size > b->o.max_size) {
+		say(put, "");
+		close(fd);
+		return ERR_MEDIA_SIZE;
 	}
 	if ((e = blob_writer_open(b, &w, b->o.max_size)) != ERR_OK) {
 		close(fd);

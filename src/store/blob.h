@@ -109,6 +109,7 @@ struct blob_put {
 	bool		 keep_metadata;	/* this once (`blob put --keep-metadata`) */
 	bool		 strip;		/* /media: keep only a stripped copy */
 	bool		 may_evict_own;	/* uploads here: yes; fetches: no */
+	bool		 no_follow;	/* blob_put_file: a symbolic link is refused */
 	enum blob_role	 role;		/* what the caller knows it to be */
 	int64_t		 now;
 	/* out, on ERR_OK */

@@ -9,6 +9,9 @@
  * its name, or that carries identifying metadata, is refused, counted and
  * recorded, and nothing of it is kept.  Originals never travel.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -38,6 +41,40 @@ index_all(struct store *st, int64_t now)
 	return ERR_OK;
 }
 
+/*
+ * True if path is a directory of its own, or not there: on a stick, a
+ * symbolic link in the blob store's tree could send what we write (or
+ * read) anywhere.
+ */
+static bool
+real_dir(const char *path)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) == -1)
+		return errno == ENOENT;
+	return S_ISDIR(sb.st_mode);
+}
+
+/* The stick's blob tree for hash h: DIR/blobs, its tmp/ and h's fan-out. */
+static bool
+stick_tree_ok(const char *dir, const uint8_t *h)
+{
+	char	 path[4200], hex[65];
+
+	snprintf(path, sizeof(path), "%s/blobs", dir);
+	if (!real_dir(path))
+		return false;
+	snprintf(path, sizeof(path), "%s/blobs/tmp", dir);
+	if (!real_dir(path))
+		return false;
+	if (h == NULL)
+		return true;
+	hex_encode(h, 32, hex);
+	snprintf(path, sizeof(path), "%s/blobs/%.2s", dir, hex);
+	return real_dir(path);
+}
+
 /* True if dst should get blob h: it references it and does not hold it. */
 static bool
 wanted(struct blobs *dst, const uint8_t h[32])
@@ -57,8 +94,8 @@ wanted(struct blobs *dst, const uint8_t h[32])
  */
 static void
 copy_side(struct blobs *src, struct blobs *dst, struct store *local,
-    int64_t lid, bool up, int64_t now, struct stick_side *side,
-    bool (*over)(void *), void *arg)
+    const char *dir, int64_t lid, bool up, int64_t now,
+    struct stick_side *side, bool (*over)(void *), void *arg)
 {
 	struct blob_want page[PAGE];
 	struct blob_put p;
@@ -75,13 +112,21 @@ copy_side(struct blobs *src, struct blobs *dst, struct store *local,
 			memcpy(after, page[i].sha256, 32);
 			if (!wanted(dst, page[i].sha256))
 				continue;
+			hex_encode(page[i].sha256, 32, hex);
+			if (!stick_tree_ok(dir, page[i].sha256)) {
+				log_warnx("sync: blob %.16s...: the stick's "
+				    "blobs/%.2s is not a directory of its own",
+				    hex, hex);
+				side->rejected++;
+				continue;
+			}
 			blob_path(src, page[i].sha256, path, sizeof(path));
 			memset(&p, 0, sizeof(p));
 			p.expect = page[i].sha256;
 			p.role = page[i].role;
 			p.now = now;
+			p.no_follow = true;
 			e = blob_put_file(dst, path, &p);
-			hex_encode(page[i].sha256, 32, hex);
 			if (e == ERR_OK) {
 				side->accepted++;
 				(void)blob_seen_put(local, page[i].sha256, lid,
@@ -124,15 +169,21 @@ stick_blobs(struct store *local, struct store *remote, const char *dir,
 		return -1;
 	ro = *o->blobs;
 	ro.datadir = dir;
+	/* No blob tree through a symbolic link, before it is made or used. */
+	if (!stick_tree_ok(dir, NULL)) {
+		log_warnx("sync: %s/blobs is not a directory of its own: no "
+		    "blobs copied", dir);
+		return -1;
+	}
 	if (blobs_open(&lb, local, o->blobs) != ERR_OK ||
-	    blobs_open(&rb, remote, &ro) != ERR_OK)
+	    blobs_open(&rb, remote, &ro) != ERR_OK || !stick_tree_ok(dir, NULL))
 		goto done;
 	if (o->down)
-		copy_side(rb, lb, local, lid, false, now, &rep->blobs_down,
-		    over, arg);
+		copy_side(rb, lb, local, dir, lid, false, now,
+		    &rep->blobs_down, over, arg);
 	if (o->up && !over(arg))
-		copy_side(lb, rb, local, lid, true, now, &rep->blobs_up, over,
-		    arg);
+		copy_side(lb, rb, local, dir, lid, true, now, &rep->blobs_up,
+		    over, arg);
 	rc = 0;
 done:
 	blobs_close(lb);

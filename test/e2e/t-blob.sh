@@ -208,6 +208,14 @@ expect_exit 0 $S -d E status $ID
 expect_in out.txt "refused by    dir     stick"
 [ -z "$(find E/blobs/tmp -type f)" ] || die "a refused copy was left"
 
+# A stick whose blobs/ is a symbolic link: nothing is written through it.
+$S -d stick2 init >/dev/null 2>&1
+mkdir elsewhere
+ln -s "$(pwd)/elsewhere" stick2/blobs
+expect_exit 1 $S -d A sync stick2
+expect_in err.txt "blobs is not a directory of its own"
+[ -z "$(find elsewhere -type f)" ] || die "a blob was written through the link: $(find elsewhere -type f)"
+
 # --- the placeholder --------------------------------------------------------
 PE=$(port); serve E $PE
 curl -s -D h.txt -o ph.json http://127.0.0.1:$PE/$X.jpg
