@@ -448,8 +448,12 @@ int
 server_blob_body(struct server *s, struct lws *wsi, struct pss *pss,
     const void *in, size_t len)
 {
+	/*
+	 * A body nobody asked for (POST / answered 405) is read and dropped,
+	 * as before blobs: closing here would lose the answer.
+	 */
 	if (pss->blob == NULL)
-		return -1;		/* a body nobody asked for */
+		return 0;
 	return sblob_put_body(pss->blob, in, len);
 }
 
@@ -457,6 +461,6 @@ int
 server_blob_body_done(struct server *s, struct lws *wsi, struct pss *pss)
 {
 	if (pss->blob == NULL)
-		return -1;
+		return 0;
 	return sblob_put_done(pss->blob);
 }
