@@ -507,7 +507,7 @@ blob_put_file(struct blobs *b, const char *path, struct blob_put *put)
 	int	 fd;
 	enum err e;
 
-	struct stat sb;
+	struct stat sb = { 0 };
 
 	/* A stick's file may be anything: only a regular file is read. */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
@@ -515,15 +515,12 @@ blob_put_file(struct blobs *b, const char *path, struct blob_put *put)
 		log_warn("%s", path);
 		return ERR_IO;
 	}
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		log_warnx("%s: not a regular file", path);
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    (uint64_t)sb.st_size > b->o.max_size) {
+		log_warnx("%s: not a regular file within blob_max_size", path);
 		close(fd);
-		return ERR_IO;
-	}
-	if ((uint64_t)sb.st_size > b->o.max_size) {
-		say(put, "");
-		close(fd);
-		return ERR_MEDIA_SIZE;
+		return sb.st_size > 0 && S_ISREG(sb.st_mode) ? ERR_MEDIA_SIZE :
+		    ERR_IO;
 	}
 	if ((e = blob_writer_open(b, &w, b->o.max_size)) != ERR_OK) {
 		close(fd);
