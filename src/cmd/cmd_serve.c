@@ -151,6 +151,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	struct guard_opts go;
 	struct mesh_opts mo;
 	uint8_t	 node_pk[32];
+	struct blob_srv_opts bo;
 	static const struct option longopts[] = {
 		{ "check-config", no_argument, NULL, 'n' },
 		{ "listen", required_argument, NULL, 'l' },
@@ -228,6 +229,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 
 	memset(&so, 0, sizeof(so));
 	memset(&mo, 0, sizeof(mo));
+	memset(&bo, 0, sizeof(bo));
 	if (config_addr_split(cfg.listen, so.host, sizeof(so.host),
 	    &so.port) != 0) {
 		fprintf(stderr, "samizdat: listen: '%s' is not ADDR:PORT\n",
@@ -287,6 +289,22 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	mo.bridge_interval = (unsigned)cfg.bridge_interval;
 	mo.future_limit = cfg.future_limit;
 	so.mesh = &mo;
+	/* Blobs (docs/blobs.md): in the data dir, on the relay's port. */
+	bo.store.datadir = env->datadir;
+	bo.store.max_size = cfg.blob_max_size;
+	bo.store.budget = cfg.blob_budget;
+	bo.store.keep_metadata = cfg.blob_keep_metadata;
+	bo.store_path = dbpath;
+	bo.uploads = (unsigned)cfg.blob_uploads;
+	bo.uploads_per_address = (unsigned)cfg.blob_uploads_per_address;
+	bo.upload_timeout = (unsigned)cfg.blob_upload_timeout;
+	bo.bridges = (const char (*)[1024])cfg.blossom_bridge;
+	bo.nbridges = cfg.nblossom_bridge;
+	bo.node_sk = mo.node_sk;
+	bo.port = so.port;
+	bo.fetch = true;
+	so.blobs = &bo;
+	mo.blobs = &bo.store;
 	print_urls(so.host, so.port);
 	if (server_run(&so, st, &lim) == 0)
 		rc = 0;

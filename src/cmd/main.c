@@ -18,8 +18,12 @@ const struct cmd cmd_table[] = {
 	    "create the data dir, the store and this node's key" },
 	{ "key", cmd_key, "key new [--force] | key show [--secret]",
 	    "make or show this node's key (npub)" },
-	{ "post", cmd_post, "post [-k kind] [-t name=value]... text",
+	{ "post", cmd_post, "post [-k kind] [-t name=value]... "
+	    "[--photo file [--alt text]]... text",
 	    "sign a note with this node's key, store it, print it" },
+	{ "blob", cmd_blob, "blob put [--keep-metadata] [--thumb] file | "
+	    "blob get [-o file] hash | blob ls",
+	    "keep, fetch or list photos and videos (Blossom blobs)" },
 	{ "import", cmd_import, "import [-j workers] [file | -]",
 	    "add JSON-lines events, checking every id and signature" },
 	{ "export", cmd_export, "export [filter-json]",

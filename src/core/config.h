@@ -138,7 +138,21 @@
 	X(bridge_download, STR, "", 0, 4095, 0,			\
 	    "A NIP-01 filter (JSON object) of events to fetch from the bridge relays, such as {\"#t\":[\"almaty\"]}; empty fetches nothing.") \
 	X(bridge_interval, UINT, "60", 5, 86400, 0,			\
-	    "Seconds between syncs with a reachable bridge relay; failed attempts are retried sooner, backing off up to this.")
+	    "Seconds between syncs with a reachable bridge relay; failed attempts are retried sooner, backing off up to this.") \
+	X(blob_max_size, UINT, "33554432", 65536, 4294967296, 0,	\
+	    "Largest photo or video (blob) the node keeps, in bytes; larger uploads are refused with 413 before their body is read. 32 MiB suits a Raspberry Pi; a laptop can take 104857600 (100 MiB).") \
+	X(blob_budget, UINT, "2147483648", 1048576, 1125899906842624, 0, \
+	    "Bytes all blobs together may take in the data dir; past it other nodes' full-size media is evicted first, this node's own reporters' media last (docs/blobs.md). 2 GiB suits a Raspberry Pi with a 16 GB card; a laptop can take 21474836480 (20 GiB).") \
+	X(blob_keep_metadata, BOOL, "false", 0, 1, 0,			\
+	    "Keep uploaded photos and videos that still carry metadata which can identify who took them (GPS position, camera, dates, XMP, QuickTime location); by default they are refused with the reason and a pointer to /media, which removes it.") \
+	X(blob_uploads, UINT, "8", 1, 1024, 0,				\
+	    "Blob uploads (PUT /upload, /media, /mirror) in progress at once, in all; more are answered 503 with Retry-After.") \
+	X(blob_uploads_per_address, UINT, "4", 1, 1024, 0,		\
+	    "Blob uploads in progress at once from one IP address.")	\
+	X(blob_upload_timeout, UINT, "300", 10, 86400, 0,		\
+	    "Seconds one blob upload may take in all; a slower one is refused and its partial file removed.") \
+	X(blossom_bridge, LIST, "", 0, 1023, 0,				\
+	    "A Blossom server (an https:// URL, or http:// for one on the LAN) to upload this node's blobs to whenever it is reachable, with BUD-02 and the node's key: this node's reporters' media first, thumbnails first. The first one is also the URL reports posted here put in imeta, where clients outside will find the photo.")
 
 #define CONFIG_LIST_MAX		64		/* values of a LIST key */
 #define CONFIG_FILE_MAX		(1u << 20)	/* bytes of samizdat.conf */

@@ -88,6 +88,28 @@
 	X(WITNESS_SELF,	"invalid",	"a key cannot mark its own report or vouch for itself") \
 	X(WITNESS_COMMENT, "invalid",	"a witness comment is longer than 2000 bytes") \
 	X(WITNESS_PENDING, "rate-limited", "too many marks from this key on reports this node does not have yet") \
+	X(BLOB_AUTH_MISSING, "auth-required", "this needs an Authorization: Nostr header with a signed kind 24242 event (BUD-11)") \
+	X(BLOB_AUTH_FORMAT, "invalid",	"Authorization is not 'Nostr' and a base64 kind 24242 event") \
+	X(BLOB_AUTH_KIND, "invalid",	"authorization event is not kind 24242") \
+	X(BLOB_AUTH_FUTURE, "invalid",	"authorization is dated in the future") \
+	X(BLOB_AUTH_NO_EXPIRY, "invalid", "authorization has no expiration tag") \
+	X(BLOB_AUTH_VERB, "invalid",	"authorization's t tag does not allow this action") \
+	X(BLOB_AUTH_HASH, "invalid",	"authorization's x tags do not name this blob") \
+	X(BLOB_AUTH_SERVER, "invalid",	"authorization's server tags do not name this server") \
+	X(BLOB_AUTH_KEY, "invalid",	"authorization is signed by another key") \
+	X(BLOB_HASH,	"invalid",	"the bytes do not match their hash")	\
+	X(BLOB_LENGTH,	"invalid",	"PUT needs a Content-Length header; a chunked body is not taken") \
+	X(BLOB_SHORT,	"invalid",	"the upload was cut short: fewer bytes came than Content-Length said") \
+	X(BLOB_TIMEOUT,	"invalid",	"the upload took longer than the node allows") \
+	X(BLOB_METADATA, "blocked",	"the file still carries metadata that can identify who took it; PUT it to /media, which removes it and keeps the picture") \
+	X(BLOB_FULL,	"error",	"the blob budget is full")		\
+	X(BLOB_BUSY,	"rate-limited",	"too many uploads at once; try again in a few seconds") \
+	X(BLOB_NOT_FOUND, "error",	"no blob with this hash on this node")	\
+	X(BLOB_ABSENT,	"error",	"photo not on this node")		\
+	X(BLOB_NOT_OWNER, "blocked",	"this key did not upload this blob")	\
+	X(BLOB_MIRROR_URL, "blocked",	"mirror takes only http URLs of LAN or loopback addresses or known peers, ending in the blob's hash") \
+	X(BLOB_FETCH,	"error",	"the blob could not be fetched")	\
+	X(BLOB_REQUEST,	"invalid",	"malformed blob request")		\
 	X(NOMEM,	"error",	"out of memory")			\
 	X(DB,		"error",	"database error")			\
 	X(DB_BUSY,	"error",	"database is locked by another process")	\

@@ -30,6 +30,8 @@ struct guard;
 struct lws_context;
 struct mesh;
 
+struct blob_opts;
+
 struct mesh_opts {
 	const char	*datadir;
 	const char	*store_path;
@@ -45,6 +47,7 @@ struct mesh_opts {
 	unsigned	 bridge_interval;
 	uint64_t	 future_limit;	/* syncs: seconds ahead an event may be */
 	struct guard	*guard;		/* rounds' events judged by it; NULL: none */
+	const struct blob_opts *blobs;	/* sticks carry blobs too; NULL: not */
 };
 
 struct wsc;

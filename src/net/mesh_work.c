@@ -34,6 +34,7 @@ run_stick(struct worker *w, struct store *st)
 	o.timeout_s = STICK_TIMEOUT;
 	o.cancel = &w->cancel;
 	o.future_limit = w->m->o.future_limit;
+	o.blobs = w->m->o.blobs;
 	rc = stick_sync(st, w->m->o.store_path, w->job.url, &o, &rep, w->err,
 	    sizeof(w->err));
 	/* For the log; the counts are in the records already. */

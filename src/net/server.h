@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "guard.h"
+#include "blob_work.h"
 #include "mesh.h"
 #include "relay.h"
 #include "store.h"
@@ -32,6 +33,7 @@ struct server_opts {
 	const struct mesh_opts *mesh;	/* NULL: a relay alone */
 	struct guard	*guard;		/* the open-mesh defence, or NULL */
 	const struct config *cfg;	/* for NIP-11 with the difficulty now */
+	const struct blob_srv_opts *blobs;	/* NULL: no blobs (blob_work.h) */
 };
 
 /*

@@ -10,7 +10,8 @@
  * Every answer carries a Content-Security-Policy (the page's own, by its
  * hashes, with frame-ancestors; 'none' for everything else),
  * X-Content-Type-Options: nosniff and Referrer-Policy: no-referrer;
- * CORS headers go only where NIP-11 needs them.
+ * CORS headers go only where NIP-11 and Blossom need them.  The Blossom
+ * routes are server_blob.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@
 void
 server_http_free(struct pss *pss)
 {
+	server_blob_release(pss);
 	if (pss->owned)
 		free(pss->body);
 	pss->body = NULL;
@@ -117,7 +119,7 @@ asset_body(struct pss *pss, const char *gz, size_t gzlen, bool take_gzip,
 static int
 send_head(struct lws *wsi, struct pss *pss, unsigned status,
     const char *ctype, const char *cache, bool gz, enum http_kind kind,
-    bool head_only)
+    bool head_only, const char *allow)
 {
 	unsigned char hdr[LWS_PRE + 2048], *p = hdr + LWS_PRE,
 	    *end = hdr + sizeof(hdr) - 1;
@@ -139,12 +141,14 @@ send_head(struct lws *wsi, struct pss *pss, unsigned status,
 	    add(wsi, "x-content-type-options:", "nosniff", &p, end) ||
 	    add(wsi, "referrer-policy:", "no-referrer", &p, end) ||
 	    add(wsi, "vary:", "Accept, Accept-Encoding", &p, end) ||
-	    (kind == HTTP_NO_METHOD && add(wsi, "allow:", HTTP_ALLOW, &p,
-	    end)) ||
+	    (kind == HTTP_NO_METHOD && add(wsi, "allow:", allow, &p, end)) ||
 	    (http_cors(kind) && (add(wsi, "access-control-allow-origin:", "*",
-	    &p, end) || add(wsi, "access-control-allow-headers:", "*", &p,
-	    end) || add(wsi, "access-control-allow-methods:", "GET, OPTIONS",
+	    &p, end) || add(wsi, "access-control-allow-headers:",
+	    "Authorization, *", &p, end) ||
+	    add(wsi, "access-control-allow-methods:", HTTP_BLOSSOM_METHODS,
 	    &p, end))) ||
+	    (kind == HTTP_PREFLIGHT && add(wsi, "access-control-max-age:",
+	    "86400", &p, end)) ||
 	    lws_finalize_write_http_header(wsi, hdr + LWS_PRE, &p, end)) {
 		server_http_free(pss);
 		return -1;
@@ -216,7 +220,11 @@ server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
 	    WSI_TOKEN_HTTP_ACCEPT_ENCODING) < 0)
 		enc[0] = '\0';
 	take_gzip = http_accepts_gzip(enc);
-	switch ((kind = http_route(m, path, accept, id))) {
+	kind = http_route(m, path, accept, id);
+	if (http_blossom(kind) && s->blobs != NULL)
+		return server_blob_request(s, wsi, pss, kind, id,
+		    m == HTTP_HEAD);
+	switch (kind) {
 	case HTTP_NIP11:
 		ctype = "application/nostr+json";
 		/* The difficulty asked moves with the load: built each time. */
@@ -280,12 +288,13 @@ server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
 		body(pss, "method not allowed\n", 19, false);
 		break;
 	case HTTP_NOT_FOUND:
+	default:
 		status = 404;
 		body(pss, "not found\n", 10, false);
 		break;
 	}
 	return send_head(wsi, pss, status, ctype, cache, gz, kind,
-	    m == HTTP_HEAD);
+	    m == HTTP_HEAD, http_allow(path));
 }
 
 int
@@ -317,6 +326,8 @@ server_http_write(struct server *s, struct lws *wsi, struct pss *pss)
 	size_t	 n = pss->len - pss->off;
 	bool	 last;
 
+	if (server_blob_writing(pss))
+		return server_blob_write(s, wsi, pss);
 	if (pss->body == NULL)
 		return 0;
 	if (n > HTTP_CHUNK)

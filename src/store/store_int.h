@@ -23,7 +23,7 @@
 
 #include "store.h"
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 #define STORE_FOREIGN	0x100	/* internal: came through store_open_foreign */
 
 /* The CREATE statements of each version, oldest first (store_schema.c). */

@@ -15,7 +15,9 @@
  * deleted events cannot be re-synced; fts is a contentless FTS5 index of
  * content.  Version 2 added the mesh's links and seen (store_mesh.c),
  * version 3 the witness index: keys first seen, marks and vouches, newest
- * per key (witness_index.c).
+ * per key (witness_index.c), version 4 the photos and videos: blobs,
+ * blob_owners, blob_refs, blob_seen, blob_state (docs/blobs.md says what
+ * each column means).
  */
 #include "store_int.h"
 
@@ -113,4 +115,47 @@ const char *const store_schema_parts[STORE_SCHEMA_VERSION] = {
     "CREATE TABLE IF NOT EXISTS wgen("
     " one INTEGER PRIMARY KEY CHECK(one = 1),"
     " gen INTEGER NOT NULL);",
+    /* Version 4: the blobs (blob.h, blob_index.h, docs/blobs.md). */
+    "CREATE TABLE IF NOT EXISTS blobs("
+    " sha256 BLOB PRIMARY KEY,"
+    " size INTEGER NOT NULL DEFAULT 0,"
+    " type INTEGER NOT NULL DEFAULT 0,"	/* enum media_type */
+    " role INTEGER NOT NULL DEFAULT 1,"	/* 0 original, 1 public, 2 thumb */
+    " reporter BLOB,"			/* author of the first report naming it */
+    " created INTEGER NOT NULL,"
+    " accessed INTEGER NOT NULL DEFAULT 0,"
+    " present INTEGER NOT NULL DEFAULT 0,"	/* the file is here */
+    " gone INTEGER NOT NULL DEFAULT 0,"	/* enum blob_gone */
+    " width INTEGER NOT NULL DEFAULT 0,"
+    " height INTEGER NOT NULL DEFAULT 0,"
+    " tries INTEGER NOT NULL DEFAULT 0,"	/* fetches that failed */
+    " next_try INTEGER NOT NULL DEFAULT 0,"
+    " error TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS blobs_want ON blobs(next_try)"
+    " WHERE present = 0;"
+    "CREATE INDEX IF NOT EXISTS blobs_here ON blobs(accessed)"
+    " WHERE present = 1;"
+    "CREATE TABLE IF NOT EXISTS blob_owners("
+    " sha256 BLOB NOT NULL,"
+    " pubkey BLOB NOT NULL,"		/* the BUD-11 signer who uploaded it */
+    " uploaded INTEGER NOT NULL,"
+    " PRIMARY KEY(sha256, pubkey)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS blob_owners_pk ON blob_owners(pubkey,"
+    " uploaded);"
+    "CREATE TABLE IF NOT EXISTS blob_refs("
+    " sha256 BLOB NOT NULL,"
+    " eid INTEGER NOT NULL,"
+    " role INTEGER NOT NULL,"
+    " PRIMARY KEY(sha256, eid)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS blob_refs_eid ON blob_refs(eid);"
+    "CREATE TABLE IF NOT EXISTS blob_seen("
+    " sha256 BLOB NOT NULL,"
+    " lid INTEGER NOT NULL,"
+    " how INTEGER NOT NULL,"		/* enum seen_how */
+    " at INTEGER NOT NULL,"
+    " reason TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY(sha256, lid)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS blob_state("
+    " k TEXT PRIMARY KEY,"
+    " v INTEGER NOT NULL) WITHOUT ROWID;",
 };
