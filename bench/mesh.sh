@@ -7,6 +7,9 @@
 #                time, each as an EVENT from a WebSocket client to a random
 #                node; an observer subscribed to all ten relays timestamps
 #                each arrival.  Goal: < 1 s to reach all 10 nodes.
+#   photo        a 300 KB photo posted with `post --photo` on node 1:
+#                seconds until every node serves it (GET /<sha256>).
+#                Goal: < 10 s to all 10 nodes.
 #   idle         the mesh left alone for IDLE seconds (default 60): rx+tx
 #                bytes of each node's interface, divided by its number of
 #                peers.  Goal: < 1 KB/s per peer link.
@@ -116,3 +119,57 @@ awk -v t="$tot" -v s="$secs" -v n="$N" -v w="$worst" 'BEGIN {
 	avg = t / s / n / (n - 1)
 	printf "idle: %.0f B/s per peer link on average, worst node %d B/s " \
 	    "(goal: < 1024 B/s) %s\n", avg, w, w < 1024 ? "PASS" : "FAIL" }'
+
+# --- a photo ---------------------------------------------------------------
+# A 300 KB JPEG (the sample with its scan data padded) posted with
+# `post --photo` on node 1; the observer polls GET /<sha256> on all ten
+# nodes at once, every 50 ms each, until every one serves it.  After the
+# idle figure, so that the photo's transfers are not counted as idle.
+node -e '
+const fs = require("fs"), c = require("crypto");
+const b = fs.readFileSync(process.argv[1]);
+const e = b.lastIndexOf(Buffer.from([0xff, 0xd9]));
+const pad = c.randomBytes(300 * 1024 - b.length).map((x) => x === 255 ? 254 : x);
+fs.writeFileSync(process.argv[2], Buffer.concat([b.subarray(0, e), pad, b.subarray(e)]));
+' "$ROOT/test/media/adobe-cmyk.jpg" "$T/photo.jpg"
+hosts=()
+for i in $(seq "$N"); do hosts+=("$(addr "$i" 1)"); done
+x=$(node -e 'const c = require("crypto"), fs = require("fs");
+    process.stdout.write(c.createHash("sha256").update(fs.readFileSync(process.argv[1])).digest("hex"))' "$T/photo.jpg")
+ip netns exec "$(nsname "n$OBS")" timeout 150 node -e '
+const http = require("http");
+const [x, ...hosts] = process.argv.slice(1);
+const t0 = Date.now(), got = {};
+function poll(h) {
+	const r = http.get({ host: h, port: 4848, path: "/" + x, timeout: 2000 }, (a) => {
+		a.resume();
+		a.on("end", () => {
+			if (a.statusCode === 200) {
+				got[h] = (Date.now() - t0) / 1000;
+				if (Object.keys(got).length === hosts.length) {
+					console.log(JSON.stringify(hosts.map((k) => got[k])));
+					process.exit(0);
+				}
+			} else
+				setTimeout(() => poll(h), 50);
+		});
+	});
+	r.on("error", () => setTimeout(() => poll(h), 50));
+	r.on("timeout", () => r.destroy());
+}
+hosts.forEach(poll);
+setTimeout(() => { console.log(JSON.stringify(hosts.map((k) => got[k] ?? null))); process.exit(0); }, 120000);
+' "$x" "${hosts[@]}" > "$T/photo.json" &
+pollpid=$!
+sleep 0.5
+SAMIZDAT_DIR=${NODEDIR[1]} "$BIN" -q post --photo "$T/photo.jpg" \
+    "bench photo" >/dev/null 2>&1 || mesh_fail "post --photo on node 1 failed"
+wait "$pollpid"
+jq -r 'to_entries | map("\(.key + 1):\(.value // "never")") | join(" ")' \
+    "$T/photo.json" | sed 's/^/photo: 300 KB posted on node 1, viewable on node (s after the poll started, 0.5 s before the post): /'
+jq -r --argjson n "$N" '[.[] | select(. != null)] as $v |
+    "photo: viewable on \($v | length) of \($n) nodes, the last after " +
+    "\(if ($v | length) > 0 then ($v | max | tostring) else "never" end) s " +
+    "(goal: < 10 s) " +
+    (if ($v | length) == $n and ($v | max) < 10 then "PASS" else "FAIL" end)' \
+    "$T/photo.json"

@@ -365,6 +365,45 @@ else
 	echo "  skipped: run make check once first (it installs the node test packages)"
 fi
 
+# --- witness states ------------------------------------------------------
+# A feed page's witness states (docs/witness.md): 200 reports, a hundred
+# marks each, on a store of 100,000 reports and 200,000 marks.  The
+# ceiling is the same index reads without the counting.
+WR=${BENCH_WITNESS_REPORTS:-100000}
+WL=${BENCH_WITNESS_LABELS:-$((WR * 2))}
+echo
+echo "== witness states: a page of 200 reports, $(fmt "$WR") reports and $(fmt "$WL") marks in the store"
+W_MS="not measured"
+W_OK=0
+if [ -x "$B/tools/bench-witness" ]; then
+	mkdir -p "$W/wit"
+	if $TIMEOUT "$B/tools/bench-witness" "$W/wit" "$WR" "$WL" "$RUNS" \
+	    >"$W/wq" 2>"$W/err"; then
+		read -r _ WN WS <<EOF2
+$(grep '^build ' "$W/wq")
+EOF2
+		read -r _ W_MS W_P99 _ <<EOF2
+$(grep '^states ' "$W/wq")
+EOF2
+		read -r _ W_CEIL W_CP99 _ <<EOF2
+$(grep '^ceiling ' "$W/wq")
+EOF2
+		W_OK=$(awk "BEGIN { print ($W_MS <= 50) ? 1 : 0 }")
+		printf '  index built   %12s events in %s s (through ingest_store)\n' \
+		    "$(fmt "$WN")" "$WS"
+		printf '  states        %12s ms median, %s ms p99   goal <= 50 ms: %s\n' \
+		    "$W_MS" "$W_P99" "$(status "$W_OK")"
+		printf '  ceiling       %12s ms median, %s ms p99   (the index reads alone)\n' \
+		    "$W_CEIL" "$W_CP99"
+	else
+		echo "  witness benchmark failed"
+		sed 's/^/    /' "$W/err" | tail -5
+	fi
+	rm -rf "$W/wit"
+else
+	echo "  skipped: $B/tools/bench-witness is missing"
+fi
+
 # --- hostile clients ----------------------------------------------------
 echo
 echo "== hostile clients (samizdat serve on the imported store; issue 12)"
@@ -409,6 +448,7 @@ row "import -j 1" "$(fmt "$J1_RATE") ev/s" "" ""
 row "re-import (duplicates)" "$(fmt "$RE_RATE") ev/s" "" ""
 row "export" "$(fmt "$EX_RATE") ev/s" "" ""
 row "slowest query (median)" "$Q_SLOW $Q_SLOW_MS ms" "" ""
+row "witness states, 200" "$W_MS ms" "<= 50 ms (ceiling ${W_CEIL:-?} ms)" "$(status "$W_OK")"
 echo
 if [ "$N" -lt $GOAL_N ]; then
 	echo "The RSS goal is for $(fmt $GOAL_N) events; reproduce with:"

@@ -66,7 +66,9 @@ const late = await bundle('late.js');
 if (/nostr-tools|secp256k1/.test(js))
 	fail('main.js pulls in the crypto: it belongs in late.js');
 
-const css = (await esbuild.transform(src('style.css'), {
+// Roles with a style of their own keep it beside their modules.
+const css = (await esbuild.transform(src('style.css') + '\n' +
+    src('witness/witness.css'), {
 	loader: 'css',
 	minify: true,
 	target: ['chrome80', 'safari14', 'firefox78'],
@@ -86,7 +88,10 @@ const csp = [
 	`script-src ${hash(js)} ${hash(late)}`,
 	`style-src ${hash(css)}`,
 	"connect-src 'self' ws: wss:",
-	"img-src 'self' data:",
+	// Photos and videos are shown from blob: URLs, once their bytes
+	// (fetched from the node) match their hash.
+	"img-src 'self' data: blob:",
+	"media-src blob:",
 	"base-uri 'none'",
 	"form-action 'none'",
 ].join('; ');

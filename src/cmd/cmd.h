@@ -44,6 +44,12 @@ int	cmd_serve(struct cmd_env *, int, char **);
 int	cmd_sync(struct cmd_env *, int, char **);
 int	cmd_peers(struct cmd_env *, int, char **);
 int	cmd_status(struct cmd_env *, int, char **);
+int	cmd_mute(struct cmd_env *, int, char **);
+int	cmd_unmute(struct cmd_env *, int, char **);
+int	cmd_policy(struct cmd_env *, int, char **);
+int	cmd_witnesses(struct cmd_env *, int, char **);
+int	cmd_vouch(struct cmd_env *, int, char **);
+int	cmd_blob(struct cmd_env *, int, char **);
 
 /* Shared helpers (cmd_util.c). */
 /*
@@ -83,5 +89,21 @@ int	cmd_config(const struct cmd_env *, struct config *);
 int	cmd_key_ensure(struct cmd_env *);
 /* Prints "samizdat: what: reason" for an err code to stderr. */
 void	cmd_err(const char *what, enum err e);
+
+/* Blobs (cmd_blob.c), for `blob` and `post --photo`. */
+struct blobs;
+struct blob_put;
+struct blossom_imeta;
+/*
+ * Opens the store and the blob store of the data dir with samizdat.conf's
+ * limits; base (if not NULL) gets the URL base a report's photo goes by.
+ * Prints what went wrong.  Returns: 0 or -1.
+ */
+int	cmd_blobs_open(const struct cmd_env *, struct store **,
+	    struct blobs **, char *base, size_t basesz);
+/* Prints why a blob was refused (and what to do about metadata). */
+void	cmd_blob_refused(const char *what, enum err, const struct blob_put *);
+/* Prints a NIP-92 imeta tag as a JSON array on stdout. */
+void	cmd_imeta_print(const struct blossom_imeta *);
 
 #endif

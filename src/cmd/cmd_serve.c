@@ -15,6 +15,8 @@
 #include "cmd.h"
 #include "config.h"
 #include "config_file.h"
+#include "crypto.h"
+#include "guard.h"
 #include "netaddr.h"
 #include "key.h"
 #include "log.h"
@@ -22,6 +24,7 @@
 #include "nip11.h"
 #include "relay.h"
 #include "server.h"
+#include "trust_store.h"
 #include "version.h"
 
 #define SERVE_MAX_SET	64	/* --listen, --no-discovery and -o options */
@@ -48,6 +51,30 @@ relay_limits_from(const struct config *cfg, struct relay_limits *l)
 	l->pol.max_past = cfg->created_at_lower_limit;
 	l->pol.max_future = cfg->created_at_upper_limit;
 	l->future_limit = cfg->future_limit;
+}
+
+/* The open-mesh defence's settings, from the keys of the same names. */
+static void
+guard_opts_from(const struct config *cfg, struct guard_opts *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->pol.quota_events = cfg->quota_events;
+	g->pol.quota_bytes = cfg->quota_bytes;
+	g->pol.forward_events = cfg->forward_events;
+	g->pol.source_events = cfg->source_events;
+	g->pol.source_forward = cfg->source_forward;
+	g->pol.pow_min = (unsigned)cfg->pow_min;
+	g->pol.pow_max = (unsigned)cfg->pow_max;
+	g->pol.load_events = cfg->pow_load;
+	g->pol.mute_signals = (unsigned)cfg->mute_signals;
+	if (!cfg->quotas) {
+		memset(&g->pol, 0, sizeof(g->pol));
+		g->pol.mute_signals = (unsigned)cfg->mute_signals;
+	}
+	g->store_budget = cfg->store_budget;
+	g->disk_reserve = cfg->disk_reserve;
+	g->trust = NULL;	/* the trust API, trust_store.h */
+	g->trust_loopback = cfg->trust_loopback;
 }
 
 /*
@@ -120,7 +147,11 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	struct server_opts so;
 	struct relay_limits lim;
 	struct store *st = NULL;
+	struct guard *guard = NULL;
+	struct guard_opts go;
 	struct mesh_opts mo;
+	uint8_t	 node_pk[32];
+	struct blob_srv_opts bo;
 	static const struct option longopts[] = {
 		{ "check-config", no_argument, NULL, 'n' },
 		{ "listen", required_argument, NULL, 'l' },
@@ -198,6 +229,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 
 	memset(&so, 0, sizeof(so));
 	memset(&mo, 0, sizeof(mo));
+	memset(&bo, 0, sizeof(bo));
 	if (config_addr_split(cfg.listen, so.host, sizeof(so.host),
 	    &so.port) != 0) {
 		fprintf(stderr, "samizdat: listen: '%s' is not ADDR:PORT\n",
@@ -224,6 +256,20 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 		    "peers: run 'samizdat init'\n");
 		goto done;
 	}
+	guard_opts_from(&cfg, &go);
+	go.datadir = env->datadir;
+	if (crypto_pubkey(mo.node_sk, go.node_pk) != ERR_OK ||
+	    guard_open(&guard, &go) != ERR_OK) {
+		fprintf(stderr, "samizdat: cannot open policy.db in %s\n",
+		    env->datadir);
+		goto done;
+	}
+	so.guard = guard;
+	so.cfg = &cfg;
+	mo.guard = guard;
+	/* The operator's vouches are where trust starts (trust_store.h). */
+	if (crypto_pubkey(mo.node_sk, node_pk) == ERR_OK)
+		trust_store_set_node(st, node_pk);
 	cmd_path(env, "events.db", dbpath, sizeof(dbpath));
 	so.store_path = dbpath;
 	mo.datadir = env->datadir;
@@ -243,11 +289,28 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	mo.bridge_interval = (unsigned)cfg.bridge_interval;
 	mo.future_limit = cfg.future_limit;
 	so.mesh = &mo;
+	/* Blobs (docs/blobs.md): in the data dir, on the relay's port. */
+	bo.store.datadir = env->datadir;
+	bo.store.max_size = cfg.blob_max_size;
+	bo.store.budget = cfg.blob_budget;
+	bo.store.keep_metadata = cfg.blob_keep_metadata;
+	bo.store_path = dbpath;
+	bo.uploads = (unsigned)cfg.blob_uploads;
+	bo.uploads_per_address = (unsigned)cfg.blob_uploads_per_address;
+	bo.upload_timeout = (unsigned)cfg.blob_upload_timeout;
+	bo.bridges = (const char (*)[1024])cfg.blossom_bridge;
+	bo.nbridges = cfg.nblossom_bridge;
+	bo.node_sk = mo.node_sk;
+	bo.port = so.port;
+	bo.fetch = true;
+	so.blobs = &bo;
+	mo.blobs = &bo.store;
 	print_urls(so.host, so.port);
 	if (server_run(&so, st, &lim) == 0)
 		rc = 0;
 	explicit_bzero(mo.node_sk, sizeof(mo.node_sk));
 done:
+	guard_close(guard);
 	free(nip11);
 	store_close(st);
 	return rc;

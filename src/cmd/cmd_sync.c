@@ -83,8 +83,9 @@ sync_relay(struct cmd_env *env, const char *url, const char *fjson, bool up,
 /* A data dir: in process, through store/stick.c. */
 static int
 sync_dir(struct cmd_env *env, const char *target, const char *fjson,
-    bool up, bool down, unsigned timeout, uint64_t future_limit)
+    bool up, bool down, unsigned timeout, const struct config *cfg)
 {
+	struct blob_opts bo;
 	struct stick_opts o;
 	struct stick_report rep;
 	struct store *local = NULL;
@@ -108,7 +109,14 @@ sync_dir(struct cmd_env *env, const char *target, const char *fjson,
 	o.down = down;
 	o.timeout_s = timeout;
 	o.progress = true;
-	o.future_limit = future_limit;
+	o.future_limit = cfg->future_limit;
+	/* The photos and videos of the reports travel too. */
+	memset(&bo, 0, sizeof(bo));
+	bo.datadir = env->datadir;
+	bo.max_size = cfg->blob_max_size;
+	bo.budget = cfg->blob_budget;
+	bo.keep_metadata = cfg->blob_keep_metadata;
+	o.blobs = &bo;
 	if (stick_sync(local, lpath, target, &o, &rep, err, sizeof(err)) == 0)
 		rc = 0;
 	else
@@ -129,6 +137,12 @@ sync_dir(struct cmd_env *env, const char *target, const char *fjson,
 	    (unsigned long long)rep.up.rejected,
 	    (unsigned long long)rep.bytes, (unsigned long long)rep.neg_bytes,
 	    rep.rounds, rep.secs, rep.t_check, rep.t_read, rep.t_neg);
+	fprintf(stderr, "sync %s: blobs down: %llu copied, %llu refused; "
+	    "up: %llu copied, %llu refused\n", target,
+	    (unsigned long long)rep.blobs_down.accepted,
+	    (unsigned long long)rep.blobs_down.rejected,
+	    (unsigned long long)rep.blobs_up.accepted,
+	    (unsigned long long)rep.blobs_up.rejected);
 	if (rc != 0)
 		fprintf(stderr, "samizdat: run the same sync again to finish; "
 		    "what was copied is kept\n");
@@ -194,5 +208,5 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 		return sync_relay(env, target, fjson, do_up, do_down,
 		    timeout ? timeout : 30, cfg.future_limit);
 	return sync_dir(env, target, fjson, do_up, do_down,
-	    timeout ? timeout : STICK_TIMEOUT, cfg.future_limit);
+	    timeout ? timeout : STICK_TIMEOUT, &cfg);
 }

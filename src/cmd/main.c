@@ -18,8 +18,12 @@ const struct cmd cmd_table[] = {
 	    "create the data dir, the store and this node's key" },
 	{ "key", cmd_key, "key new [--force] | key show [--secret]",
 	    "make or show this node's key (npub)" },
-	{ "post", cmd_post, "post [-k kind] [-t name=value]... text",
+	{ "post", cmd_post, "post [-k kind] [-t name=value]... "
+	    "[--photo file [--alt text]]... text",
 	    "sign a note with this node's key, store it, print it" },
+	{ "blob", cmd_blob, "blob put [--keep-metadata] [--thumb] file | "
+	    "blob get [-o file] hash | blob ls",
+	    "keep, fetch or list photos and videos (Blossom blobs)" },
 	{ "import", cmd_import, "import [-j workers] [file | -]",
 	    "add JSON-lines events, checking every id and signature" },
 	{ "export", cmd_export, "export [filter-json]",
@@ -39,6 +43,18 @@ const struct cmd cmd_table[] = {
 	    "list the peers and relays the node syncs with" },
 	{ "status", cmd_status, "status event-id",
 	    "say where an event is: here, which peers, which relays" },
+	{ "mute", cmd_mute, "mute npub",
+	    "add a key to the node's mute list (NIP-51): not stored, not "
+	    "passed on" },
+	{ "unmute", cmd_unmute, "unmute npub",
+	    "take a key off the node's mute list" },
+	{ "policy", cmd_policy, "policy [--json]",
+	    "show the flood defence: difficulty, quotas, what is held, the "
+	    "budget and the disk" },
+	{ "witnesses", cmd_witnesses, "witnesses [--json] [--as npub] event-id",
+	    "who confirms and disputes a report, and how far each is trusted" },
+	{ "vouch", cmd_vouch, "vouch [-m text] [--revoke] npub | vouch --list",
+	    "vouch for a person met (signed with this node's key), or revoke" },
 	{ NULL, NULL, NULL, NULL }
 };
 

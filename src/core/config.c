@@ -345,6 +345,23 @@ peer_ok(const char *v, size_t n)
 	return memchr(v + skip, ' ', n - skip) == NULL;
 }
 
+/* An http:// or https:// URL with a host part and no spaces. */
+static bool
+http_ok(const char *v, size_t n)
+{
+	size_t	 skip;
+
+	if (n > 8 && memcmp(v, "https://", 8) == 0)
+		skip = 8;
+	else if (n > 7 && memcmp(v, "http://", 7) == 0)
+		skip = 7;
+	else
+		return false;
+	if (v[skip] == '/')
+		return false;
+	return memchr(v + skip, ' ', n - skip) == NULL;
+}
+
 static void
 too_long(const struct config_row *r, char *msg, size_t msgsz)
 {
@@ -441,7 +458,13 @@ set_value(struct config *c, const struct config_row *r, const char *v,
 		}
 		break;
 	case CONFIG_T_LIST:
-		if (!peer_ok(v, n) || (v[0] == '/' &&
+		if (strcmp(r->name, "blossom_bridge") == 0) {
+			if (!http_ok(v, n)) {
+				seterr(msg, msgsz, "%s must be an https:// or "
+				    "http:// URL", r->name);
+				return -1;
+			}
+		} else if (!peer_ok(v, n) || (v[0] == '/' &&
 		    strcmp(r->name, "bridge") == 0)) {
 			seterr(msg, msgsz, "%s must be a ws:// or wss:// URL%s",
 			    r->name, strcmp(r->name, "bridge") == 0 ? "" :
@@ -658,6 +681,11 @@ config_check(const struct config *cfg, char *errbuf, size_t errsz)
 		seterr(errbuf, errsz, "max_event_size (%" PRIu64 ") is above "
 		    "max_message_length (%" PRIu64 ")", cfg->max_event_size,
 		    cfg->max_message_length);
+		return -1;
+	}
+	if (cfg->pow_min > cfg->pow_max) {
+		seterr(errbuf, errsz, "pow_min (%" PRIu64 ") is above pow_max "
+		    "(%" PRIu64 ")", cfg->pow_min, cfg->pow_max);
 		return -1;
 	}
 	return 0;

@@ -77,6 +77,32 @@
 	    "Events one connection may publish per minute, after a burst of a sixth of that; a connection past it is slowed (its messages wait and its socket is not read), never refused; REQ, COUNT and NEG-OPEN have a bucket of their own at the same rate; 0 for no limit.") \
 	X(node_events_per_minute, UINT, "60000", 0, 10000000, 0,	\
 	    "The same for a node connection (another samizdat, after NIP-42); 0 for no limit.") \
+	X(trust_loopback, BOOL, "true", 0, 1, 0,			\
+	    "Clients on this machine (127.0.0.0/8, ::1) are the operator: their events are taken as the operator's vouched keys' are, without quotas or proof of work -- samizdat's own tools, a relay such as strfry syncing on the same machine.  Set it false behind a reverse proxy on this machine, where every client comes from loopback.") \
+	X(quotas, BOOL, "true", 0, 1, 0,				\
+	    "The open-mesh defence: hourly quotas for keys nobody vouched for and for each source, events over their share held back from other nodes, and proof of work asked under load (the keys below); false turns all that off, for a closed network where everyone is known; operator mutes, the store budget and the disk reserve still apply.") \
+	X(quota_events, UINT, "50", 0, 1000000, 0,			\
+	    "Events a key nobody vouched for may store here in an hour; proof of work (NIP-13) lifts it, from twice at difficulty 8 to 32 times at 24, and a key seen here for a day gets four times as much (docs/threat-model.md); vouched keys have no quota; 0 for no limit.") \
+	X(quota_bytes, UINT, "262144", 0, 1073741824, 0,		\
+	    "Bytes of events such a key may store here in an hour, lifted the same way; 0 for no limit.") \
+	X(forward_events, UINT, "10", 0, 1000000, 0,			\
+	    "Of those events, how many an hour go on to other nodes; the rest are kept here and held back until their key is vouched for or they are corroborated; 0 forwards all.") \
+	X(source_events, UINT, "3000", 0, 100000000, 0,		\
+	    "Events of unvouched keys one source may bring in an hour: a client's IP address (a school's phones may share one), or a node whose key nobody vouched for; counted apart for each proof-of-work difficulty, with the same multiples; 0 for no limit.") \
+	X(source_forward, UINT, "300", 0, 100000000, 0,		\
+	    "Of those, how many an hour go on to other nodes; the rest are held back as above; 0 forwards all.") \
+	X(pow_min, UINT, "0", 0, 40, 0,					\
+	    "Proof of work (NIP-13 difficulty, leading zero bits of the id) asked of keys nobody vouched for when the node is calm; published as the NIP-11 min_pow_difficulty.") \
+	X(pow_max, UINT, "16", 0, 40, 0,				\
+	    "The most the node asks under load: 16 is about 65,000 hashes on average, which an old phone's browser should mine in seconds; each step up doubles that four or sixteen times (docs/threat-model.md).") \
+	X(pow_load, UINT, "600", 0, 10000000, 0,			\
+	    "Events of unvouched keys a minute that the node takes calmly: more in ten seconds raise the difficulty a step (8, 12, 16, 20, ...), a calm minute lowers it a step; 0 keeps it at pow_min.") \
+	X(mute_signals, UINT, "2", 0, 1000, 0,				\
+	    "Vouched people whose NIP-51 mute lists (kind 10000) name a key before its events are no longer forwarded; one such mute already takes away the credit of its history; 0 ignores their mute lists.") \
+	X(store_budget, UINT, "1073741824", 0, 1125899906842624, 0,	\
+	    "Bytes the store may take (events.db and policy.db): past it, events of unvouched keys are removed, held and muted ones first, then the oldest; never the node's own, vouched or corroborated ones, nor deletions; removed ids are remembered so that syncs do not bring them back; 0 for no budget.") \
+	X(disk_reserve, UINT, "134217728", 0, 1125899906842624, 0,	\
+	    "Bytes to keep free on the data dir's file system: with less, the node takes no more events (error:) and says so in the log and on the page; 0 never stops.") \
 	X(negentropy, BOOL, "true", 0, 1, 0,				\
 	    "Answer NIP-77 negentropy sync (NEG-OPEN); false makes peers fall back to REQ and EVENT.") \
 	X(max_negentropy_sessions, UINT, "8", 1, 256, 0,		\
@@ -112,7 +138,21 @@
 	X(bridge_download, STR, "", 0, 4095, 0,			\
 	    "A NIP-01 filter (JSON object) of events to fetch from the bridge relays, such as {\"#t\":[\"almaty\"]}; empty fetches nothing.") \
 	X(bridge_interval, UINT, "60", 5, 86400, 0,			\
-	    "Seconds between syncs with a reachable bridge relay; failed attempts are retried sooner, backing off up to this.")
+	    "Seconds between syncs with a reachable bridge relay; failed attempts are retried sooner, backing off up to this.") \
+	X(blob_max_size, UINT, "33554432", 65536, 4294967296, 0,	\
+	    "Largest photo or video (blob) the node keeps, in bytes; larger uploads are refused with 413 before their body is read. 32 MiB suits a Raspberry Pi; a laptop can take 104857600 (100 MiB).") \
+	X(blob_budget, UINT, "2147483648", 1048576, 1125899906842624, 0, \
+	    "Bytes all blobs together may take in the data dir; past it other nodes' full-size media is evicted first, this node's own reporters' media last (docs/blobs.md). 2 GiB suits a Raspberry Pi with a 16 GB card; a laptop can take 21474836480 (20 GiB).") \
+	X(blob_keep_metadata, BOOL, "false", 0, 1, 0,			\
+	    "Keep uploaded photos and videos that still carry metadata which can identify who took them (GPS position, camera, dates, XMP, QuickTime location); by default they are refused with the reason and a pointer to /media, which removes it.") \
+	X(blob_uploads, UINT, "8", 1, 1024, 0,				\
+	    "Blob uploads (PUT /upload, /media, /mirror) in progress at once, in all; more are answered 503 with Retry-After.") \
+	X(blob_uploads_per_address, UINT, "4", 1, 1024, 0,		\
+	    "Blob uploads in progress at once from one IP address.")	\
+	X(blob_upload_timeout, UINT, "300", 10, 86400, 0,		\
+	    "Seconds one blob upload may take in all; a slower one is refused and its partial file removed.") \
+	X(blossom_bridge, LIST, "", 0, 1023, 0,				\
+	    "A Blossom server (an https:// URL, or http:// for one on the LAN) to upload this node's blobs to whenever it is reachable, with BUD-02 and the node's key: this node's reporters' media first, thumbnails first. The first one is also the URL reports posted here put in imeta, where clients outside will find the photo.")
 
 #define CONFIG_LIST_MAX		64		/* values of a LIST key */
 #define CONFIG_FILE_MAX		(1u << 20)	/* bytes of samizdat.conf */

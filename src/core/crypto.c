@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <secp256k1.h>
 #include <secp256k1_extrakeys.h>
@@ -53,6 +54,46 @@ void
 crypto_sha256(const void *p, size_t n, uint8_t out[32])
 {
 	SHA256(p, n, out);
+}
+
+int
+crypto_sha256_begin(struct crypto_sha256 *h)
+{
+	EVP_MD_CTX *c;
+
+	h->ctx = NULL;
+	if ((c = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	if (EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(c);
+		return -1;
+	}
+	h->ctx = c;
+	return 0;
+}
+
+void
+crypto_sha256_update(struct crypto_sha256 *h, const void *p, size_t n)
+{
+	if (h->ctx != NULL && n > 0)
+		(void)EVP_DigestUpdate(h->ctx, p, n);
+}
+
+void
+crypto_sha256_end(struct crypto_sha256 *h, uint8_t out[32])
+{
+	unsigned int n = 32;
+
+	if (h->ctx == NULL || EVP_DigestFinal_ex(h->ctx, out, &n) != 1)
+		memset(out, 0, 32);
+	crypto_sha256_abort(h);
+}
+
+void
+crypto_sha256_abort(struct crypto_sha256 *h)
+{
+	EVP_MD_CTX_free(h->ctx);
+	h->ctx = NULL;
 }
 
 int

@@ -17,6 +17,19 @@ int		crypto_init(void);
 void		crypto_free(void);
 
 void		crypto_sha256(const void *p, size_t n, uint8_t out[32]);
+/*
+ * SHA-256 over bytes that come in pieces (a blob streamed to disk):
+ * _begin, any number of _update, then _end (which writes out) or _abort.
+ * Returns: _begin 0, or -1 out of memory.
+ */
+struct crypto_sha256 {
+	void		*ctx;
+};
+int		crypto_sha256_begin(struct crypto_sha256 *);
+void		crypto_sha256_update(struct crypto_sha256 *, const void *,
+		    size_t);
+void		crypto_sha256_end(struct crypto_sha256 *, uint8_t out[32]);
+void		crypto_sha256_abort(struct crypto_sha256 *);
 /* Returns: 0 on success, -1 if the system has no randomness to give. */
 int		crypto_random(void *p, size_t n);
 

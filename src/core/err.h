@@ -43,6 +43,14 @@
 	X(TOO_OLD,	"invalid",	"created_at is too far in the past")	\
 	X(TOO_NEW,	"invalid",	"created_at is too far in the future")	\
 	X(RATE,		"rate-limited",	"slow down: too many events")		\
+	X(QUOTA,	"rate-limited",	"this key has sent its share for this hour") \
+	X(QUOTA_SOURCE,	"rate-limited",	"unvouched keys at this address have sent their share for this hour") \
+	X(HELD,		"rate-limited",	"stored on this node only, for now: it goes on to other nodes once its key is vouched for, it is confirmed, or the hour's share allows") \
+	X(POW,		"pow",		"not enough proof of work (NIP-13)")	\
+	X(MUTED,	"blocked",	"this node's operator muted this key")	\
+	X(EVICTED,	"blocked",	"this node removed this event to stay within its store budget") \
+	X(STORE_FULL,	"error",	"the store is at its budget and holds nothing more it may remove") \
+	X(DISK_LOW,	"error",	"the disk is nearly full: this node takes no more events") \
 	X(FILTER,	"invalid",	"malformed filter")			\
 	X(FILTER_KEY,	"unsupported",	"unknown filter key")			\
 	X(FILTER_HEX,	"invalid",	"ids, authors, #e and #p take 64 lowercase hex characters") \
@@ -74,6 +82,34 @@
 	X(MEDIA_CRC,	"invalid",	"the file is corrupt: a PNG chunk fails its checksum") \
 	X(MEDIA_LIMIT,	"invalid",	"the file has too many parts, or nests them too deep") \
 	X(MEDIA_FRAGMENTED, "unsupported", "metadata cannot yet be removed from a fragmented MP4 (moof)") \
+	X(WITNESS_LABEL, "invalid",	"a samizdat.witness label needs its L tag and exactly one l tag: confirm, dispute, retract, vouch or revoke") \
+	X(WITNESS_MARK,	"invalid",	"a witness mark names one report (an e tag) and its author (a p tag), each 64 lowercase hex") \
+	X(WITNESS_VOUCH, "invalid",	"a vouch names one person (a p tag of 64 lowercase hex) and no event") \
+	X(WITNESS_SELF,	"invalid",	"a key cannot mark its own report or vouch for itself") \
+	X(WITNESS_COMMENT, "invalid",	"a witness comment is longer than 2000 bytes") \
+	X(WITNESS_PENDING, "rate-limited", "too many marks from this key on reports this node does not have yet") \
+	X(BLOB_AUTH_MISSING, "auth-required", "this needs an Authorization: Nostr header with a signed kind 24242 event (BUD-11)") \
+	X(BLOB_AUTH_FORMAT, "invalid",	"Authorization is not 'Nostr' and a base64 kind 24242 event") \
+	X(BLOB_AUTH_KIND, "invalid",	"authorization event is not kind 24242") \
+	X(BLOB_AUTH_FUTURE, "invalid",	"authorization is dated in the future") \
+	X(BLOB_AUTH_NO_EXPIRY, "invalid", "authorization has no expiration tag") \
+	X(BLOB_AUTH_VERB, "invalid",	"authorization's t tag does not allow this action") \
+	X(BLOB_AUTH_HASH, "invalid",	"authorization's x tags do not name this blob") \
+	X(BLOB_AUTH_SERVER, "invalid",	"authorization's server tags do not name this server") \
+	X(BLOB_AUTH_KEY, "invalid",	"authorization is signed by another key") \
+	X(BLOB_HASH,	"invalid",	"the bytes do not match their hash")	\
+	X(BLOB_LENGTH,	"invalid",	"PUT needs a Content-Length header; a chunked body is not taken") \
+	X(BLOB_SHORT,	"invalid",	"the upload was cut short: fewer bytes came than Content-Length said") \
+	X(BLOB_TIMEOUT,	"invalid",	"the upload took longer than the node allows") \
+	X(BLOB_METADATA, "blocked",	"the file still carries metadata that can identify who took it; PUT it to /media, which removes it and keeps the picture") \
+	X(BLOB_FULL,	"error",	"the blob budget is full")		\
+	X(BLOB_BUSY,	"rate-limited",	"too many uploads at once; try again in a few seconds") \
+	X(BLOB_NOT_FOUND, "error",	"no blob with this hash on this node")	\
+	X(BLOB_ABSENT,	"error",	"photo not on this node")		\
+	X(BLOB_NOT_OWNER, "blocked",	"this key did not upload this blob")	\
+	X(BLOB_MIRROR_URL, "blocked",	"mirror takes only http URLs of LAN or loopback addresses or known peers, ending in the blob's hash") \
+	X(BLOB_FETCH,	"error",	"the blob could not be fetched")	\
+	X(BLOB_REQUEST,	"invalid",	"malformed blob request")		\
 	X(NOMEM,	"error",	"out of memory")			\
 	X(DB,		"error",	"database error")			\
 	X(DB_BUSY,	"error",	"database is locked by another process")	\

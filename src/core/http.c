@@ -5,7 +5,9 @@
  * list, not compared whole), with CORS so browser clients can read it.
  * / is the offline web page, built from web/ and embedded gzipped, and
  * /places.json the page's gazetteer, loaded when first needed; the rare
- * client that does not take gzip gets them inflated.  Pure.
+ * client that does not take gzip gets them inflated.  The Blossom paths
+ * (docs/blobs.md) are named by a hash or one of their four words, and a
+ * blob's Range header is read here.  Pure.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 
 #include <zlib.h>
 
+#include "blossom.h"
 #include "hex.h"
 #include "http.h"
 
@@ -44,14 +47,50 @@ list_has(const char *list, const char *tok)
 	return false;
 }
 
+/* The Blossom paths; HTTP_NOT_FOUND for others. */
+static enum http_kind
+blossom_route(enum http_method m, const char *path, uint8_t id[32])
+{
+	static const char list[] = "/list/";
+	uint8_t	 h[32];
+
+	if (strcmp(path, "/upload") == 0)
+		return m == HTTP_PUT ? HTTP_UPLOAD : m == HTTP_HEAD ?
+		    HTTP_UPLOAD_CHECK : HTTP_NO_METHOD;
+	if (strcmp(path, "/media") == 0)
+		return m == HTTP_PUT ? HTTP_MEDIA : m == HTTP_HEAD ?
+		    HTTP_MEDIA_CHECK : HTTP_NO_METHOD;
+	if (strcmp(path, "/mirror") == 0)
+		return m == HTTP_PUT ? HTTP_MIRROR : HTTP_NO_METHOD;
+	if (strncmp(path, list, sizeof(list) - 1) == 0 &&
+	    strlen(path + sizeof(list) - 1) == 64 &&
+	    hex_decode(path + sizeof(list) - 1, 64, h, 32)) {
+		if (m != HTTP_GET && m != HTTP_HEAD)
+			return HTTP_NO_METHOD;
+		memcpy(id, h, 32);
+		return HTTP_LIST;
+	}
+	if (blossom_path_hash(path, h)) {
+		if (m != HTTP_GET && m != HTTP_HEAD && m != HTTP_DELETE)
+			return HTTP_NO_METHOD;
+		memcpy(id, h, 32);
+		return m == HTTP_DELETE ? HTTP_BLOB_DELETE : HTTP_BLOB;
+	}
+	return HTTP_NOT_FOUND;
+}
+
 enum http_kind
 http_route(enum http_method method, const char *path, const char *accept,
     uint8_t id[32])
 {
 	static const char api[] = "/api/status/";
+	static const char wit[] = "/api/witnesses/";
+	enum http_kind k;
 
 	if (method == HTTP_OPTIONS)
 		return HTTP_PREFLIGHT;
+	if ((k = blossom_route(method, path, id)) != HTTP_NOT_FOUND)
+		return k;
 	if (method != HTTP_GET && method != HTTP_HEAD)
 		return HTTP_NO_METHOD;
 	if (list_has(accept, "application/nostr+json"))
@@ -64,6 +103,12 @@ http_route(enum http_method method, const char *path, const char *accept,
 		return HTTP_TIME;
 	if (strcmp(path, "/api/node") == 0)
 		return HTTP_NODE;
+	if (strcmp(path, "/api/witnesses") == 0)
+		return HTTP_WITNESSES;
+	if (strncmp(path, wit, sizeof(wit) - 1) == 0 &&
+	    strlen(path + sizeof(wit) - 1) == 64 &&
+	    hex_decode(path + sizeof(wit) - 1, 64, id, 32))
+		return HTTP_WITNESS;
 	if (strncmp(path, api, sizeof(api) - 1) == 0 &&
 	    strlen(path + sizeof(api) - 1) == 64 &&
 	    hex_decode(path + sizeof(api) - 1, 64, id, 32))
@@ -71,11 +116,97 @@ http_route(enum http_method method, const char *path, const char *accept,
 	return HTTP_NOT_FOUND;
 }
 
+const char *
+http_allow(const char *path)
+{
+	uint8_t	 h[32];
+
+	if (strcmp(path, "/upload") == 0 || strcmp(path, "/media") == 0)
+		return "HEAD, PUT, OPTIONS";
+	if (strcmp(path, "/mirror") == 0)
+		return "PUT, OPTIONS";
+	if (blossom_path_hash(path, h))
+		return "GET, HEAD, DELETE, OPTIONS";
+	return HTTP_ALLOW;
+}
+
 bool
 http_cors(enum http_kind k)
 {
 	/* Browser clients read the relay information document. */
-	return k == HTTP_NIP11 || k == HTTP_PREFLIGHT;
+	return k == HTTP_NIP11 || k == HTTP_PREFLIGHT || http_blossom(k);
+}
+
+bool
+http_blossom(enum http_kind k)
+{
+	return k >= HTTP_BLOB && k <= HTTP_LIST;
+}
+
+/* Decimal digits at *p into *v (no overflow); false if none or too big. */
+static bool
+range_num(const char **p, uint64_t *v)
+{
+	const char *s = *p;
+
+	*v = 0;
+	if (*s < '0' || *s > '9')
+		return false;
+	while (*s >= '0' && *s <= '9') {
+		if (*v > (UINT64_MAX - 9) / 10)
+			return false;
+		*v = *v * 10 + (uint64_t)(*s++ - '0');
+	}
+	*p = s;
+	return true;
+}
+
+enum http_range
+http_range_parse(const char *hdr, uint64_t size, uint64_t *first,
+    uint64_t *last)
+{
+	const char *p = hdr;
+	uint64_t a = 0, b = 0;
+	bool	 suffix, open_end = false;
+
+	if (hdr == NULL || strncasecmp(p, "bytes=", 6) != 0)
+		return HTTP_RANGE_NONE;
+	p += 6;
+	while (*p == ' ')
+		p++;
+	if (strchr(p, ',') != NULL)
+		return HTTP_RANGE_NONE;		/* several: the whole */
+	suffix = *p == '-';
+	if (suffix) {
+		p++;
+		if (!range_num(&p, &b))
+			return HTTP_RANGE_NONE;
+	} else {
+		if (!range_num(&p, &a) || *p++ != '-')
+			return HTTP_RANGE_NONE;
+		if (*p == '\0' || *p == ' ')
+			open_end = true;
+		else if (!range_num(&p, &b))
+			return HTTP_RANGE_NONE;
+	}
+	while (*p == ' ')
+		p++;
+	if (*p != '\0')
+		return HTTP_RANGE_NONE;
+	if (suffix) {
+		if (b == 0 || size == 0)
+			return HTTP_RANGE_BAD;
+		*first = b >= size ? 0 : size - b;
+		*last = size - 1;
+		return HTTP_RANGE_OK;
+	}
+	if (!open_end && b < a)
+		return HTTP_RANGE_NONE;
+	if (a >= size)
+		return HTTP_RANGE_BAD;
+	*first = a;
+	*last = open_end || b >= size ? size - 1 : b;
+	return HTTP_RANGE_OK;
 }
 
 const char *

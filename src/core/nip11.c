@@ -22,6 +22,7 @@ static const struct {
 	{ 1, false },
 	{ 9, false },
 	{ 11, false },
+	{ 13, false },
 	{ 40, false },
 	{ 45, false },
 	{ 50, false },
@@ -31,7 +32,13 @@ static const struct {
 char *
 nip11_document(const struct config *cfg, size_t *len)
 {
-	struct buf b;
+	return nip11_document_pow(cfg, cfg->pow_min, len);
+}
+
+char *
+nip11_document_pow(const struct config *cfg, unsigned min_pow, size_t *len)
+{
+	struct buf b, lim;
 	size_t	 i;
 	const char *sep = "";
 
@@ -57,7 +64,16 @@ nip11_document(const struct config *cfg, size_t *len)
 	}
 	buf_puts(&b, "],\"software\":\"samizdat\",\"version\":\""
 	    SAMIZDAT_VERSION "\",\"limitation\":");
-	config_nip11_limitation(cfg, &b);
+	/* The config's limits, and the difficulty asked now. */
+	buf_init(&lim, 0);
+	config_nip11_limitation(cfg, &lim);
+	if (!lim.err && lim.len >= 2 && lim.p[lim.len - 1] == '}') {
+		buf_append(&b, lim.p, lim.len - 1);
+		buf_printf(&b, "%s\"min_pow_difficulty\":%u}", lim.len > 2 ?
+		    "," : "", min_pow);
+	} else
+		b.err = true;
+	buf_free(&lim);
 	buf_putc(&b, '}');
 	if (b.err) {
 		buf_free(&b);

@@ -15,5 +15,11 @@
  * bytes.  Returns: it, or NULL when out of memory.
  */
 char	*nip11_document(const struct config *cfg, size_t *len);
+/*
+ * The same with limitation.min_pow_difficulty: the proof of work (NIP-13)
+ * the node asks of keys nobody vouched for, which moves with its load.
+ */
+char	*nip11_document_pow(const struct config *cfg, unsigned min_pow,
+	    size_t *len);
 
 #endif

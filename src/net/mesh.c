@@ -29,6 +29,7 @@
 #include "log.h"
 #include "mesh_int.h"
 #include "relay.h"
+#include "trust_store.h"
 #include "version.h"
 
 static void	mesh_authed(void *, uint64_t, const uint8_t[32], const char *);
@@ -364,6 +365,7 @@ mesh_new(struct mesh **mp, const struct mesh_opts *o,
 		free(m);
 		return -1;
 	}
+	trust_store_set_node(m->st, m->node_pk);
 	nip19_npub(m->node_pk, m->npub, sizeof(m->npub));
 	for (i = 0; i < o->npeers; i++)
 		link_add(m, o->peers[i], o->peers[i][0] == '/' ? LINK_DIR :

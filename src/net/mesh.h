@@ -26,8 +26,11 @@
 #include "err.h"
 #include "relay.h"
 
+struct guard;
 struct lws_context;
 struct mesh;
+
+struct blob_opts;
 
 struct mesh_opts {
 	const char	*datadir;
@@ -43,6 +46,8 @@ struct mesh_opts {
 	unsigned	 peer_sync_interval;
 	unsigned	 bridge_interval;
 	uint64_t	 future_limit;	/* syncs: seconds ahead an event may be */
+	struct guard	*guard;		/* rounds' events judged by it; NULL: none */
+	const struct blob_opts *blobs;	/* sticks carry blobs too; NULL: not */
 };
 
 struct wsc;

@@ -18,6 +18,7 @@
 #include "mesh_int.h"
 #include "stick.h"
 #include "sync_ws.h"
+#include "trust_store.h"
 #include "wsc.h"
 
 /* A stick, in process: counts land in the records stick_sync keeps. */
@@ -33,6 +34,7 @@ run_stick(struct worker *w, struct store *st)
 	o.timeout_s = STICK_TIMEOUT;
 	o.cancel = &w->cancel;
 	o.future_limit = w->m->o.future_limit;
+	o.blobs = w->m->o.blobs;
 	rc = stick_sync(st, w->m->o.store_path, w->job.url, &o, &rep, w->err,
 	    sizeof(w->err));
 	/* For the log; the counts are in the records already. */
@@ -64,6 +66,7 @@ run_job(struct worker *w, struct store *st)
 	o.quiet = true;
 	o.cancel = &w->cancel;
 	o.future_limit = m->o.future_limit;
+	o.guard = m->o.guard;
 	if (j->kind == LINK_PEER) {
 		o.as_node = true;
 		rc = sync_ws(st, j->url, "{}", true, true, SYNC_TIMEOUT,
@@ -99,6 +102,8 @@ worker_main(void *arg)
 		log_warnx("mesh: cannot open the store for syncing");
 		return NULL;
 	}
+	/* The flood defence reads trust through this handle in rounds. */
+	trust_store_set_node(st, w->m->node_pk);
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		while (!w->stop && (!w->busy || w->done))

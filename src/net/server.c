@@ -94,7 +94,16 @@ poll_timer(lws_sorted_usec_list_t *sul)
 	time_t	 now = time(NULL);
 
 	relay_poll(s->relay);
+	if (s->o->guard != NULL) {
+		uint8_t	 ids[256][32];
+		size_t	 k;
+
+		/* Committed above: the guard may evict in its own transaction. */
+		k = guard_tick(s->o->guard, s->store, (uint64_t)now, ids, 256);
+		relay_forward_ids(s->relay, (const uint8_t (*)[32])ids, k);
+	}
 	mesh_tick(s->mesh);
+	server_blob_tick(s);
 	give_back(s);
 	if (s->o->purge_interval > 0 &&
 	    now - s->last_purge >= (time_t)s->o->purge_interval) {
@@ -215,6 +224,10 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		    "/");
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		return server_http_write(s, wsi, pss);
+	case LWS_CALLBACK_HTTP_BODY:
+		return server_blob_body(s, wsi, pss, in, len);
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		return server_blob_body_done(s, wsi, pss);
 	case LWS_CALLBACK_CLOSED_HTTP:
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 		if (pss != NULL)
@@ -259,6 +272,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 static struct lws_protocols protocols[] = {
 	{ "nostr", callback, sizeof(struct pss), 4096, 0, NULL, 0 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 },	/* the WebSocket client's */
+	{ NULL, NULL, 0, 0, 0, NULL, 0 },	/* the HTTP client's (blobs) */
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 
@@ -375,6 +389,10 @@ server_run(const struct server_opts *o, struct store *st,
 		goto done;
 	}
 	protocols[1] = *wsc_protocol(s.wsc);
+	if (o->blobs != NULL && server_blob_start(&s, o->blobs) != 0)
+		log_warnx("blobs: cannot start; serving reports without them");
+	if (server_blob_protocol(&s) != NULL)
+		protocols[2] = *server_blob_protocol(&s);
 	context_info(&s, &info);
 	if ((s.ctx = lws_create_context(&info)) == NULL) {
 		log_warnx("cannot listen on %s:%u (in use, or not an address "
@@ -382,6 +400,7 @@ server_run(const struct server_opts *o, struct store *st,
 		goto done;
 	}
 	wsc_attach(s.wsc, s.ctx);
+	server_blob_attach(&s);
 	server_ctx = s.ctx;
 	io.arg = &s;
 	io.want_write = want_write;
@@ -389,6 +408,7 @@ server_run(const struct server_opts *o, struct store *st,
 	io.pause = pause_rx;
 	if (relay_new(&s.relay, st, lim, &io) != ERR_OK)
 		goto done;
+	relay_set_guard(s.relay, o->guard);
 	/* Counts and NIP-77 id sets off the loop. */
 	if (o->store_path != NULL && relay_q_start(s.relay, o->store_path) !=
 	    ERR_OK)
@@ -435,8 +455,10 @@ done:
 	server_ctx = NULL;
 	/* The mesh closes its links; the context calls back for the rest. */
 	mesh_free(s.mesh);
+	server_blob_stop(&s);
 	if (s.ctx != NULL)
 		lws_context_destroy(s.ctx);
+	server_blob_free(&s);
 	wsc_free(s.wsc);
 	relay_free(s.relay);
 	admit_free(s.admit);

@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+#include "guard.h"
+#include "blob_work.h"
 #include "mesh.h"
 #include "relay.h"
 #include "store.h"
@@ -28,6 +31,9 @@ struct server_opts {
 	size_t		 nip11_len;
 	int		 verbose;
 	const struct mesh_opts *mesh;	/* NULL: a relay alone */
+	struct guard	*guard;		/* the open-mesh defence, or NULL */
+	const struct config *cfg;	/* for NIP-11 with the difficulty now */
+	const struct blob_srv_opts *blobs;	/* NULL: no blobs (blob_work.h) */
 };
 
 /*

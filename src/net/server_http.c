@@ -10,7 +10,8 @@
  * Every answer carries a Content-Security-Policy (the page's own, by its
  * hashes, with frame-ancestors; 'none' for everything else),
  * X-Content-Type-Options: nosniff and Referrer-Policy: no-referrer;
- * CORS headers go only where NIP-11 needs them.
+ * CORS headers go only where NIP-11 and Blossom need them.  The Blossom
+ * routes are server_blob.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +21,10 @@
 #include "buf.h"
 #include "http.h"
 #include "log.h"
+#include "nip11.h"
 #include "server_int.h"
 #include "status.h"
+#include "witness_store.h"
 
 #define HTTP_CHUNK	16384
 #define CSP_NONE	"default-src 'none'; frame-ancestors 'none'"
@@ -29,6 +32,7 @@
 void
 server_http_free(struct pss *pss)
 {
+	server_blob_release(pss);
 	if (pss->owned)
 		free(pss->body);
 	pss->body = NULL;
@@ -115,7 +119,7 @@ asset_body(struct pss *pss, const char *gz, size_t gzlen, bool take_gzip,
 static int
 send_head(struct lws *wsi, struct pss *pss, unsigned status,
     const char *ctype, const char *cache, bool gz, enum http_kind kind,
-    bool head_only)
+    bool head_only, const char *allow)
 {
 	unsigned char hdr[LWS_PRE + 2048], *p = hdr + LWS_PRE,
 	    *end = hdr + sizeof(hdr) - 1;
@@ -137,12 +141,14 @@ send_head(struct lws *wsi, struct pss *pss, unsigned status,
 	    add(wsi, "x-content-type-options:", "nosniff", &p, end) ||
 	    add(wsi, "referrer-policy:", "no-referrer", &p, end) ||
 	    add(wsi, "vary:", "Accept, Accept-Encoding", &p, end) ||
-	    (kind == HTTP_NO_METHOD && add(wsi, "allow:", HTTP_ALLOW, &p,
-	    end)) ||
+	    (kind == HTTP_NO_METHOD && add(wsi, "allow:", allow, &p, end)) ||
 	    (http_cors(kind) && (add(wsi, "access-control-allow-origin:", "*",
-	    &p, end) || add(wsi, "access-control-allow-headers:", "*", &p,
-	    end) || add(wsi, "access-control-allow-methods:", "GET, OPTIONS",
+	    &p, end) || add(wsi, "access-control-allow-headers:",
+	    "Authorization, *", &p, end) ||
+	    add(wsi, "access-control-allow-methods:", HTTP_BLOSSOM_METHODS,
 	    &p, end))) ||
+	    (kind == HTTP_PREFLIGHT && add(wsi, "access-control-max-age:",
+	    "86400", &p, end)) ||
 	    lws_finalize_write_http_header(wsi, hdr + LWS_PRE, &p, end)) {
 		server_http_free(pss);
 		return -1;
@@ -155,11 +161,41 @@ send_head(struct lws *wsi, struct pss *pss, unsigned status,
 	return 0;
 }
 
+/*
+ * The query string, its arguments joined by '&' again: libwebsockets keeps
+ * each one apart (already URL-decoded), and lws_hdr_copy would join them
+ * with commas, which the id lists use.  One too long for out leaves "&",
+ * which no parser takes.
+ */
+static void
+uri_args(struct lws *wsi, char *out, size_t sz)
+{
+	size_t	 len = 0;
+	int	 i, n;
+
+	out[0] = '\0';
+	for (i = 0; len + 2 < sz; i++) {
+		if (len > 0)
+			out[len++] = '&';
+		n = lws_hdr_copy_fragment(wsi, out + len, (int)(sz - len),
+		    WSI_TOKEN_HTTP_URI_ARGS, i);
+		if (n == -1) {		/* no more */
+			out[len > 0 ? len - 1 : 0] = '\0';
+			return;
+		}
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	snprintf(out, sz, "&");
+}
+
 int
 server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
     const char *path)
 {
 	char	 accept[512] = "", enc[256] = "", why[256], detail[160];
+	char	 args[4096];
 	const char *ctype = "text/plain; charset=utf-8", *cache = "no-cache",
 	    *gz_asset;
 	enum http_method m = method_of(wsi);
@@ -169,6 +205,9 @@ server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
 	struct buf b;
 	unsigned status = 200;
 	bool	 gz = false, take_gzip;
+	char	*p;
+	size_t	 plen;
+	enum err e;
 
 	server_http_free(pss);
 	admit_started(s->admit, wsi);
@@ -181,10 +220,20 @@ server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
 	    WSI_TOKEN_HTTP_ACCEPT_ENCODING) < 0)
 		enc[0] = '\0';
 	take_gzip = http_accepts_gzip(enc);
-	switch ((kind = http_route(m, path, accept, id))) {
+	kind = http_route(m, path, accept, id);
+	if (http_blossom(kind) && s->blobs != NULL)
+		return server_blob_request(s, wsi, pss, kind, id,
+		    m == HTTP_HEAD);
+	switch (kind) {
 	case HTTP_NIP11:
 		ctype = "application/nostr+json";
-		body(pss, s->o->nip11, s->o->nip11_len, false);
+		/* The difficulty asked moves with the load: built each time. */
+		if (s->o->guard != NULL && s->o->cfg != NULL &&
+		    (p = nip11_document_pow(s->o->cfg,
+		    guard_difficulty(s->o->guard), &plen)) != NULL)
+			body(pss, p, plen, true);
+		else
+			body(pss, s->o->nip11, s->o->nip11_len, false);
 		break;
 	case HTTP_PAGE:
 		ctype = "text/html; charset=utf-8";
@@ -205,8 +254,25 @@ server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
 	case HTTP_NODE:
 		ctype = "application/json";
 		buf_init(&b, 1 << 20);
-		status = json_body(pss, &b, status_node_json(s->store,
-		    (int64_t)s->started, &b));
+		e = status_node_json(s->store, (int64_t)s->started, &b);
+		/* {..., "policy": the guard's state} for the page. */
+		if (e == ERR_OK && s->o->guard != NULL && !b.err && b.len > 0 &&
+		    b.p[b.len - 1] == '}') {
+			b.len--;
+			buf_puts(&b, ",\"policy\":");
+			guard_json(s->o->guard, &b);
+			buf_putc(&b, '}');
+		}
+		status = json_body(pss, &b, e);
+		break;
+	case HTTP_WITNESSES:
+	case HTTP_WITNESS:
+		ctype = "application/json";
+		buf_init(&b, 4 << 20);
+		uri_args(wsi, args, sizeof(args));
+		status = witness_http(s->store, kind == HTTP_WITNESS ? id : NULL,
+		    args, (uint64_t)time(NULL), &b);
+		body(pss, b.p, b.len, true);
 		break;
 	case HTTP_TIME:
 		ctype = "application/json";
@@ -222,12 +288,13 @@ server_http_request(struct server *s, struct lws *wsi, struct pss *pss,
 		body(pss, "method not allowed\n", 19, false);
 		break;
 	case HTTP_NOT_FOUND:
+	default:
 		status = 404;
 		body(pss, "not found\n", 10, false);
 		break;
 	}
 	return send_head(wsi, pss, status, ctype, cache, gz, kind,
-	    m == HTTP_HEAD);
+	    m == HTTP_HEAD, http_allow(path));
 }
 
 int
@@ -259,6 +326,8 @@ server_http_write(struct server *s, struct lws *wsi, struct pss *pss)
 	size_t	 n = pss->len - pss->off;
 	bool	 last;
 
+	if (server_blob_writing(pss))
+		return server_blob_write(s, wsi, pss);
 	if (pss->body == NULL)
 		return 0;
 	if (n > HTTP_CHUNK)

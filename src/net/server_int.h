@@ -5,6 +5,7 @@
  *   server.c        the context, the loop, timers, signals, and the one
  *                   libwebsockets callback that hands each reason on (top)
  *   server_http.c   plain HTTP on the relay's port
+ *   server_blob.c   Blossom on it: blobs served, uploaded, mirrored
  *   server_admit.c  which connections are let in: per-address caps,
  *                   handshakes in progress, descriptors        (bottom)
  */
@@ -20,6 +21,7 @@
 
 #include <libwebsockets.h>
 
+#include "http.h"
 #include "relay.h"
 #include "server.h"
 
@@ -31,9 +33,11 @@ struct pss {
 	bool		 owned;		/* body is malloc'd */
 	bool		 deflate;	/* counted in ndeflate */
 	char		 peer[64];	/* for the log after the socket closed */
+	struct sblob	*blob;		/* a Blossom request (server_blob.c) */
 };
 
 struct admit;
+struct blobsrv;
 
 struct server {
 	const struct server_opts *o;
@@ -49,6 +53,7 @@ struct server {
 	time_t		 started;	/* for GET /api/node */
 	size_t		 ndeflate;	/* client connections compressing */
 	size_t		 max_conns;	/* max_connections, under the fd limit */
+	struct blobsrv	*blobs;		/* NULL: no blobs */
 	size_t		 peak_conns;	/* most open since memory was given back */
 };
 
@@ -62,6 +67,25 @@ void	server_http_free(struct pss *);
  * for connections admit_over refused.  Returns: what the callback returns.
  */
 int	server_http_refuse(struct lws *, unsigned status, const char *why);
+
+/* server_blob.c: docs/blobs.md */
+struct blob_srv_opts;
+int	server_blob_start(struct server *, const struct blob_srv_opts *);
+const struct lws_protocols *server_blob_protocol(struct server *);
+void	server_blob_attach(struct server *);	/* the context is made */
+void	server_blob_tick(struct server *);
+void	server_blob_stop(struct server *);	/* before the context goes */
+void	server_blob_free(struct server *);	/* after */
+int	server_blob_request(struct server *, struct lws *, struct pss *,
+	    enum http_kind, const uint8_t id[32], bool head_only);
+int	server_blob_body(struct server *, struct lws *, struct pss *,
+	    const void *, size_t);
+int	server_blob_body_done(struct server *, struct lws *, struct pss *);
+/* True if the next write is the Blossom request's (a file, a mirror). */
+bool	server_blob_writing(const struct pss *);
+int	server_blob_write(struct server *, struct lws *, struct pss *);
+/* Frees the Blossom request's state (server_http_free calls it). */
+void	server_blob_release(struct pss *);
 
 /* server_admit.c */
 enum admit_verdict {

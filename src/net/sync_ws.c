@@ -170,6 +170,16 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 		goto done;
 	}
 	have_ss = true;
+	if (w.o->guard != NULL) {
+		struct guard_src src;
+
+		/* The peer's key is not proven to us: named by its URL. */
+		guard_src_link(&src, url);
+		if (sync_store_guard(&ss, w.o->guard, &src) != ERR_OK) {
+			say(w.o, "sync: reading the local store failed");
+			goto done;
+		}
+	}
 	if (wsc_new(&w.wsc) != ERR_OK) {
 		say(w.o, "sync: out of memory");
 		goto done;

@@ -15,6 +15,8 @@
 #include "store.h"
 #include "sync.h"
 
+struct guard;
+
 /* What the daemon's mesh adds to a sync (NULL for the CLI's plain sync). */
 struct sync_opts {
 	const uint8_t	*node_sk;	/* answer AUTH challenges as this node */
@@ -25,6 +27,7 @@ struct sync_opts {
 	volatile int	*cancel;	/* set from another thread: give up */
 	uint64_t	 future_limit;	/* seconds ahead an event may be; 0: any */
 	uint64_t	 neg_reads;	/* out: rows of the NIP-77 index read */
+	struct guard	*guard;		/* the mesh's defence; NULL: none */
 	char		 err[256];
 };
 

@@ -79,6 +79,12 @@ relay_hooks_set(struct relay *r, const struct relay_hooks *h, void *arg)
 	r->hooks_arg = arg;
 }
 
+void
+relay_set_guard(struct relay *r, struct guard *g)
+{
+	r->guard = g;
+}
+
 uint64_t
 relay_conn_open(struct relay *r, void *cookie, const char *peer)
 {

@@ -23,6 +23,7 @@
 
 struct relay;
 struct event;
+struct guard;
 
 struct relay_limits {
 	size_t		 max_message_length;
@@ -89,6 +90,18 @@ void		relay_free(struct relay *);
 enum err	relay_q_start(struct relay *, const char *store_path);
 void		relay_hooks_set(struct relay *, const struct relay_hooks *,
 		    void *arg);
+/*
+ * The open-mesh defence (guard.h): events from clients and nodes are
+ * judged by it, what it holds back is kept from node connections' REQ
+ * and NIP-77 answers.  NULL (the default) takes every valid event.
+ */
+void		relay_set_guard(struct relay *, struct guard *);
+/*
+ * Sends the stored events ids (held ones the guard released) to the
+ * node connections whose subscriptions match, as if newly stored.
+ */
+void		relay_forward_ids(struct relay *, const uint8_t (*ids)[32],
+		    size_t n);
 
 /* A connection opened; cookie is the transport's handle.  Returns its id. */
 uint64_t	relay_conn_open(struct relay *, void *cookie, const char *peer);

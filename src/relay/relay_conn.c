@@ -262,7 +262,14 @@ relay_closed(struct relay *r, struct rconn *c, const char *subid, enum err e,
 void
 relay_ok(struct relay *r, struct rconn *c, const uint8_t id[32], enum err e)
 {
-	char	 reason[200];
+	relay_ok_detail(r, c, id, e, NULL);
+}
+
+void
+relay_ok_detail(struct relay *r, struct rconn *c, const uint8_t id[32],
+    enum err e, const char *detail)
+{
+	char	 reason[400];
 
 	if (c->mesh && r->hooks.seen != NULL)
 		r->hooks.seen(r->hooks_arg, c->id, c->authed ? c->pubkey : NULL,
@@ -270,7 +277,8 @@ relay_ok(struct relay *r, struct rconn *c, const uint8_t id[32], enum err e)
 	if (e == ERR_OK || e == ERR_EPHEMERAL)
 		reason[0] = '\0';
 	else
-		err_reason(e, reason, sizeof(reason));
+		err_reason_detail(e, detail != NULL && detail[0] != '\0' ?
+		    detail : NULL, reason, sizeof(reason));
 	buf_reset(&r->out);
 	msg_ok(&r->out, id, ingest_accepted(e), reason);
 	relay_send_buf(r, c, true);

@@ -83,6 +83,19 @@ relay_on_event(struct relay *r, struct rconn *c, const struct msg *m)
 		refuse(r, c, m, &ev, e);
 		return;
 	}
+	/* The cheap refusals of the open-mesh defence, before the costly one. */
+	if (r->guard != NULL) {
+		struct guard_src src;
+		char	 detail[160];
+
+		relay_guard_src(c, &src);
+		if ((e = guard_check(r->guard, r->store, &src, &ev, detail,
+		    sizeof(detail))) != ERR_OK) {
+			relay_log_refused(c, e);
+			relay_ok_detail(r, c, ev.id, e, detail);
+			return;
+		}
+	}
 	if (j != NULL) {
 		j->conn = c->id;
 		j->ev = ev;

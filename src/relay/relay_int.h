@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "filter.h"
 #include "fq.h"
+#include "guard.h"
 #include "hex.h"
 #include "message.h"
 #include "relay.h"
@@ -107,6 +108,7 @@ struct relay {
 	size_t		 nparked;	/* connections with parked messages */
 	struct url	*places;	/* this relay's addresses, for NIP-42 */
 	size_t		 nplaces;
+	struct guard	*guard;		/* the open-mesh defence, or NULL */
 	size_t		 nstreams;	/* stored answers going on, in all */
 	bool		 refill;	/* one may go on: relay_refill */
 	size_t		 stream_rr;	/* where the next refill starts */
@@ -157,6 +159,8 @@ void		 relay_closed(struct relay *, struct rconn *, const char *subid,
 		    enum err, const char *detail);
 void		 relay_ok(struct relay *, struct rconn *, const uint8_t[32],
 		    enum err);
+void		 relay_ok_detail(struct relay *, struct rconn *,
+		    const uint8_t[32], enum err, const char *detail);
 bool		 relay_take_token(struct relay *, struct rconn *, double *);
 uint64_t	 relay_token_wait(struct relay *, struct rconn *, double *);
 void		 relay_log_refused(struct rconn *, enum err);
@@ -171,6 +175,7 @@ void		 relay_q_collect(struct relay *);
 void		 relay_q_stop(struct relay *);
 
 /* relay_tx.c */
+void		 relay_guard_src(const struct rconn *, struct guard_src *);
 void		 relay_accept(struct relay *, struct rconn *,
 		    const struct event *, enum err);
 void		 relay_commit(struct relay *);

@@ -138,6 +138,9 @@ open_done(struct relay *r, struct rconn *c, struct qjob *j)
 	s->items = j->items;
 	s->n = j->n;
 	j->items = NULL;
+	/* What the guard holds back stays here: not in a node's set. */
+	if (c->mesh && r->guard != NULL)
+		guard_filter_items(r->guard, s->items, &s->n);
 	neg_init(&s->ng, s->items, s->n, NEG_FRAME);
 	log_debug("%s: negentropy session over %zu events", c->peer, s->n);
 	round_bytes(r, c, s, &j->payload);
@@ -221,8 +224,13 @@ relay_on_neg(struct relay *r, struct rconn *c, const struct msg *m)
 		neg_err(r, c, m->subid, e);
 		return;
 	}
-	if (store_neg_serves(r->store, &j->f[0])) {
-		/* A time window: no snapshot to take, the index answers. */
+	if (store_neg_serves(r->store, &j->f[0]) && !(c->mesh &&
+	    r->guard != NULL && guard_holding(r->guard))) {
+		/*
+		 * A time window: no snapshot to take, the index answers --
+		 * unless a node asks while the guard holds events back,
+		 * which a snapshot leaves out.
+		 */
 		relay_commit(r);
 		relay_deliver_new(r);
 		open_view(r, c, j);

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "hll.h"
+#include "json.h"
 #include "log.h"
 #include "relay_int.h"
 
@@ -133,13 +134,16 @@ send_stored(const char *json, size_t len, void *arg)
 	void	*scratch;
 	bool	 pass = true;
 
-	if (o->c->mesh && (r->hooks.forward != NULL || o->c->necho > 0)) {
+	/* Nodes: no echo, the hook, and nothing the guard holds back. */
+	if (o->c->mesh && (r->hooks.forward != NULL || o->c->necho > 0 ||
+	    r->guard != NULL)) {
 		if ((scratch = malloc(EVENT_SCRATCH(len))) == NULL)
 			return 0;
 		pass = event_parse(json, len, NULL, &ev, scratch,
 		    EVENT_SCRATCH(len)) == ERR_OK &&
 		    !relay_echo_has(o->c, ev.id) && (r->hooks.forward == NULL ||
-		    r->hooks.forward(r->hooks_arg, o->c->id, &ev));
+		    r->hooks.forward(r->hooks_arg, o->c->id, &ev)) &&
+		    (r->guard == NULL || guard_forward(r->guard, &ev));
 		free(scratch);
 	}
 	if (pass) {

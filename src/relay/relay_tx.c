@@ -72,7 +72,8 @@ origin_of(const struct relay *r, const struct event *ev)
 /*
  * Sends ev (whose JSON is json) to every subscription it matches, except
  * back to the node it came from: nodes already have what they send.  A
- * node connection gets it only if the hook lets it through.
+ * node connection gets it only if the guard does not hold it back and
+ * the hook lets it through.
  */
 static void
 fanout_json(struct relay *r, const struct event *ev, const char *json,
@@ -81,6 +82,8 @@ fanout_json(struct relay *r, const struct event *ev, const char *json,
 	uint64_t from = r->norigin > 0 ? origin_of(r, ev) : 0;
 	size_t	 i, j;
 
+	if (!clients_only && r->guard != NULL && !guard_forward(r->guard, ev))
+		clients_only = true;	/* held here: phones only */
 	for (i = 0; i < r->nconns; i++) {
 		struct rconn *c = r->conns[i];
 
@@ -124,20 +127,56 @@ fanout_ephemeral(struct relay *r, const struct event *ev)
 }
 
 /*
+ * Who the guard counts an event against: a node that proved its key, a
+ * link of our own (named by its URL), or a client's address.  A client
+ * that left while its event was verified is counted as an unknown one.
+ */
+void
+relay_guard_src(const struct rconn *c, struct guard_src *src)
+{
+	if (c != NULL && c->authed)
+		guard_src_node(src, c->pubkey);
+	else if (c != NULL && c->mesh)
+		guard_src_link(src, c->peer);
+	else
+		guard_src_client(src, c != NULL ? c->peer : "?");
+}
+
+/*
  * The last stages for an event whose signature has been checked (e is
  * the answer): ephemeral events go straight to subscribers, others into
  * the open transaction, answered after the commit.  c is NULL when the
  * client left while its event was being verified; it is stored anyway.
+ * The guard decides again, with the counts as they are now: what it
+ * holds is stored and answered as held.
  */
 void
 relay_accept(struct relay *r, struct rconn *c, const struct event *ev,
     enum err e)
 {
+	struct guard_ticket tk;
+	struct guard_src src;
+	char	 detail[160] = "";
+	enum err verdict = ERR_OK;
+
 	if (e == ERR_OK && event_class(ev->kind) == EVENT_EPHEMERAL) {
 		fanout_ephemeral(r, ev);
 		if (c != NULL)
 			relay_ok(r, c, ev->id, ERR_EPHEMERAL);
 		return;
+	}
+	tk.valid = false;
+	if (e == ERR_OK && r->guard != NULL) {
+		relay_guard_src(c, &src);
+		verdict = guard_admit(r->guard, r->store, &src, ev, &tk,
+		    detail, sizeof(detail));
+		if (verdict != ERR_OK && verdict != ERR_HELD) {
+			if (c != NULL) {
+				relay_log_refused(c, verdict);
+				relay_ok_detail(r, c, ev->id, verdict, detail);
+			}
+			return;
+		}
 	}
 	if (e == ERR_OK && !r->tx_open) {
 		if ((e = store_begin(r->store)) == ERR_OK) {
@@ -148,8 +187,10 @@ relay_accept(struct relay *r, struct rconn *c, const struct event *ev,
 	if (e == ERR_OK)
 		e = ingest_store(r->store, ev, (uint64_t)time(NULL));
 	if (e == ERR_OK) {
-		if (c != NULL)
-			pending_ok(r, c, ev->id, e);	/* after the commit */
+		if (tk.valid)
+			guard_stored(r->guard, &tk);
+		if (c != NULL)		/* after the commit */
+			pending_ok(r, c, ev->id, verdict);
 		if (c != NULL && c->mesh)
 			origin_add(r, c, ev->id);
 		return;
@@ -188,6 +229,9 @@ relay_commit(struct relay *r)
 
 	if (!r->tx_open)
 		return;
+	/* Held marks first: never a held event stored without its mark. */
+	if (r->guard != NULL)
+		guard_flush(r->guard);
 	if ((e = store_commit(r->store)) != ERR_OK) {
 		relay_abort_tx(r, e);
 		return;
@@ -268,4 +312,51 @@ relay_deliver_new(struct relay *r)
 			return;
 	} while (r->last_eid - last >= DELIVER_BATCH);
 	r->norigin = 0;
+}
+
+/* A released event, stored long ago: to the node connections only. */
+static int
+forward_row(const char *json, size_t len, void *arg)
+{
+	struct relay *r = arg;
+	struct event ev;
+	void	*scratch;
+	size_t	 i, j;
+
+	if ((scratch = malloc(EVENT_SCRATCH(len))) == NULL)
+		return 0;
+	if (event_parse(json, len, NULL, &ev, scratch, EVENT_SCRATCH(len)) !=
+	    ERR_OK || (r->guard != NULL && !guard_forward(r->guard, &ev)))
+		goto done;
+	for (i = 0; i < r->nconns; i++) {
+		struct rconn *c = r->conns[i];
+
+		if (!c->mesh || c->nsubs == 0 || (r->hooks.forward != NULL &&
+		    !r->hooks.forward(r->hooks_arg, c->id, &ev)))
+			continue;
+		for (j = 0; j < c->nsubs; j++) {
+			if (!filter_match_any(c->subs[j].f, c->subs[j].nf, &ev))
+				continue;
+			buf_reset(&r->out);
+			msg_event(&r->out, c->subs[j].id, json, len);
+			relay_send_buf(r, c, false);
+		}
+	}
+done:
+	free(scratch);
+	return 0;
+}
+
+void
+relay_forward_ids(struct relay *r, const uint8_t (*ids)[32], size_t n)
+{
+	struct filter f;
+
+	if (n == 0)
+		return;
+	filter_init(&f);
+	f.ids = (uint8_t (*)[32])(uintptr_t)ids;
+	f.nids = n;
+	(void)store_query(r->store, &f, 1, (uint64_t)time(NULL), 0,
+	    forward_row, r);
 }

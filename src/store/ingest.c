@@ -8,6 +8,8 @@
 
 #include "crypto.h"
 #include "ingest.h"
+#include "witness.h"
+#include "witness_store.h"
 
 void
 ingest_ctx_init(struct ingest_ctx *c)
@@ -73,6 +75,7 @@ static enum err
 ingest_policy(const struct ingest_policy *pol, const struct event *ev,
     uint64_t now)
 {
+	struct witness_mark m;
 	uint64_t exp;
 	enum err e;
 
@@ -80,6 +83,9 @@ ingest_policy(const struct ingest_policy *pol, const struct event *ev,
 		return e;
 	if (now == 0)
 		return ERR_OK;
+	/* Labels of ours must be well formed; other apps' pass untouched. */
+	if (ev->kind == WITNESS_KIND && (e = witness_parse(ev, &m)) != ERR_OK)
+		return e;
 	if (exp != 0 && exp <= now)
 		return ERR_EXPIRED;
 	if (pol->max_past != 0 && now > pol->max_past &&
@@ -113,10 +119,33 @@ ingest_verify(const struct event *ev)
 	return crypto_verify(ev->sig, ev->id, 32, ev->pubkey);
 }
 
+/*
+ * store_put and the witness index (witness_index.c) in one transaction:
+ * the caller's, or one of our own.
+ */
 enum err
 ingest_store(struct store *st, const struct event *ev, uint64_t now)
 {
-	return store_put(st, ev, now);
+	struct witness_pre pre;
+	bool	 own = !store_in_tx(st);
+	enum err e;
+
+	if (event_class(ev->kind) == EVENT_EPHEMERAL)
+		return store_put(st, ev, now);
+	if (own && store_has(st, ev->id))
+		return ERR_DUPLICATE;	/* no transaction for that */
+	if (own && (e = store_begin(st)) != ERR_OK)
+		return e;
+	if ((e = witness_before(st, ev, &pre)) == ERR_OK &&
+	    (e = store_put(st, ev, now)) == ERR_OK)
+		e = witness_after(st, ev, &pre, now);
+	if (own) {
+		if (e == ERR_OK)
+			e = store_commit(st);
+		if (e != ERR_OK)
+			store_rollback(st);
+	}
+	return e;
 }
 
 enum err
@@ -143,12 +172,18 @@ ingest_parsed(enum err e)
 	    e == ERR_EXPIRED ||
 	    e == ERR_BAD_EXPIRATION || e == ERR_TOO_OLD || e == ERR_TOO_NEW ||
 	    e == ERR_BAD_SIG || e == ERR_PUBKEY_CURVE || e == ERR_HAVE_NEWER ||
-	    e == ERR_DELETED || e == ERR_EPHEMERAL || e == ERR_RATE;
+	    e == ERR_DELETED || e == ERR_EPHEMERAL || e == ERR_RATE ||
+	    e == ERR_QUOTA || e == ERR_QUOTA_SOURCE || e == ERR_HELD ||
+	    e == ERR_POW || e == ERR_MUTED || e == ERR_EVICTED ||
+	    e == ERR_STORE_FULL || e == ERR_DISK_LOW ||
+	    e == ERR_WITNESS_LABEL || e == ERR_WITNESS_MARK ||
+	    e == ERR_WITNESS_VOUCH || e == ERR_WITNESS_SELF ||
+	    e == ERR_WITNESS_COMMENT || e == ERR_WITNESS_PENDING;
 }
 
 bool
 ingest_accepted(enum err e)
 {
 	return e == ERR_OK || e == ERR_DUPLICATE || e == ERR_HAVE_NEWER ||
-	    e == ERR_EPHEMERAL;
+	    e == ERR_EPHEMERAL || e == ERR_HELD;
 }

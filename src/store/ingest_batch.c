@@ -327,7 +327,8 @@ ingest_batch(const struct batch_opts *o, batch_read_fn rd, void *rarg,
 				pending++;
 				pending_seq = s->seq;
 			} else if (!ingest_accepted(s->e) &&
-			    s->e != ERR_DELETED) {
+			    s->e != ERR_DELETED &&
+			    s->e != ERR_WITNESS_PENDING) {
 				e = s->e;	/* database trouble: stop */
 				break;
 			}

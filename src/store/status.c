@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "blob_index.h"
 #include "status.h"
 #include "store_mesh.h"
 
@@ -65,7 +66,11 @@ status_json(struct store *s, const uint8_t id[32], struct buf *b)
 	j.first = true;
 	if (stored && (e = store_seen(s, id, &stored, json_row, &j)) != ERR_OK)
 		return e;
-	buf_puts(b, "]}");
+	/* The report's photos and videos, and where they have reached. */
+	buf_puts(b, "],\"blobs\":");
+	if ((e = blob_status_json(s, id, b)) != ERR_OK)
+		return e;
+	buf_putc(b, '}');
 	return b->err ? ERR_NOMEM : ERR_OK;
 }
 
@@ -134,5 +139,7 @@ status_print(struct store *s, const uint8_t id[32], FILE *f, bool *stored)
 		return ERR_OK;
 	}
 	fprintf(f, "stored on this node\n");
-	return store_seen(s, id, stored, print_row, f);
+	if ((e = store_seen(s, id, stored, print_row, f)) != ERR_OK)
+		return e;
+	return blob_status_print(s, id, f);
 }

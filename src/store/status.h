@@ -15,7 +15,11 @@
 #include "err.h"
 #include "store.h"
 
-/* {"id":..,"stored":bool,"peers":[{"name","how"}],"relays":[{"url","ok","reason"}]} */
+/*
+ * {"id":..,"stored":bool,"peers":[{"name","how"}],"relays":[{"url","ok",
+ * "reason"}],"blobs":[...]}: blobs are the report's photos and videos
+ * and where each has reached (blob_index.h, docs/blobs.md).
+ */
 enum err	status_json(struct store *, const uint8_t id[32], struct buf *);
 /*
  * {"started":unix,"now":unix,"peers":[{"name","npub","kind","state",

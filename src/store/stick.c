@@ -58,6 +58,12 @@ run_over(struct stick_run *r)
 	return r->late;
 }
 
+static bool
+over(void *arg)
+{
+	return run_over(arg);
+}
+
 static void
 id_add(struct idlist *l, const uint8_t id[32])
 {
@@ -483,6 +489,12 @@ stick_sync(struct store *local, const char *local_path, const char *dir,
 	    "sync up", &rep->bytes, why, sizeof(why))) != ERR_OK) {
 		failed(err, errsz, &run, remote, "copying to the stick", e,
 		    why);
+		goto report;
+	}
+	/* Then the photos and videos those events reference. */
+	if (!run.late && o->blobs != NULL && stick_blobs(local, remote, dir,
+	    o, rep, over, &run) != 0) {
+		snprintf(err, errsz, "the blobs of %s cannot be used", dir);
 		goto report;
 	}
 	if (run.late) {

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "blob.h"
 #include "filter.h"
 #include "store.h"
 
@@ -32,6 +33,7 @@ struct stick_side {
 struct stick_report {
 	size_t		 have, need;	/* only here, only on the stick */
 	struct stick_side up, down;	/* to the stick, from it */
+	struct stick_side blobs_up, blobs_down;	/* photos and videos */
 	uint64_t	 bytes, neg_bytes;
 	unsigned	 rounds;
 	double		 secs, t_check, t_read, t_neg;	/* t_check: the stick's checks */
@@ -45,6 +47,11 @@ struct stick_opts {
 	bool		 progress;	/* a status line on the terminal */
 	uint64_t	 future_limit;	/* the copies' policy: seconds ahead an
 					   event may be; 0: any */
+	/*
+	 * The local blob store's limits (NULL: events only).  The stick's
+	 * blob store, DIR/blobs, is held to the same ones.
+	 */
+	const struct blob_opts *blobs;
 };
 
 /*
@@ -58,5 +65,16 @@ struct stick_opts {
 int	stick_sync(struct store *local, const char *local_path,
 	    const char *dir, const struct stick_opts *, struct stick_report *,
 	    char *err, size_t errsz);
+
+/*
+ * After the events (stick_blob.c): copies each way the blobs that the
+ * receiving side's events reference and that it lacks, every file
+ * checked as an upload is (hash, type, metadata, budget); counts in
+ * rep->blobs_up and blobs_down, holders in the local records.  over(arg)
+ * says when to stop.  Returns: 0, or -1 if a blob store cannot be used.
+ */
+int	stick_blobs(struct store *local, struct store *remote,
+	    const char *dir, const struct stick_opts *, struct stick_report *,
+	    bool (*over)(void *), void *arg);
 
 #endif

@@ -12,6 +12,7 @@
 #include "hex.h"
 #include "log.h"
 #include "store_int.h"
+#include "witness_store.h"
 
 #define STORE_STR2(x)		#x
 #define STORE_STR(x)		STORE_STR2(x)
@@ -93,8 +94,11 @@ store_schema_init(struct store *s)
 		return e;
 	for (i = 0, e = ERR_OK; i < STORE_SCHEMA_VERSION && e == ERR_OK; i++)
 		e = store_exec(s, store_schema_parts[i]);
-	/* Version 3: the NIP-77 index, built from the events. */
-	if (e == ERR_OK && version < 3)
+	/* Version 3's witness index filled from what was stored before. */
+	if (e == ERR_OK)
+		e = witness_schema(s, version);
+	/* Version 5: the NIP-77 index, built from the events. */
+	if (e == ERR_OK && version < 5)
 		e = store_neg_rebuild(s);
 	if (e != ERR_OK || (e = store_exec(s, "PRAGMA user_version = "
 	    STORE_STR(STORE_SCHEMA_VERSION))) != ERR_OK) {
@@ -190,6 +194,7 @@ store_close(struct store *s)
 	for (i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(s->q[i]);
 	store_neg_free(s);
+	witness_cache_free(s->wc);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(s->db));
 	/* After the handle: its progress handler reads fx. */
@@ -222,6 +227,12 @@ store_commit(struct store *s)
 	if ((e = store_exec(s, "COMMIT")) == ERR_OK)
 		s->in_tx = 0;
 	return e;
+}
+
+bool
+store_in_tx(const struct store *s)
+{
+	return s->in_tx != 0;
 }
 
 void
@@ -745,4 +756,20 @@ store_purge_expired(struct store *s, uint64_t now, uint64_t *n)
 		*n += got;
 	} while (got == 1000);
 	return ERR_OK;
+}
+
+enum err
+store_remove(struct store *s, const uint8_t id[32])
+{
+	sqlite3_stmt *st = s->q[Q_GET_BY_ID];
+	sqlite3_int64 eid;
+	int	 rc;
+
+	sqlite3_bind_blob(st, 1, id, 32, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	eid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sqlerr(s, rc, "store: remove");
+	return eid > 0 ? unlink_event(s, eid) : ERR_OK;
 }

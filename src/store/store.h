@@ -40,6 +40,8 @@ void		store_close(struct store *);	/* NULL is a no-op */
 enum err	store_begin(struct store *);
 enum err	store_commit(struct store *);
 void		store_rollback(struct store *);
+/* True inside store_begin ... store_commit. */
+bool		store_in_tx(const struct store *);
 
 /* Returns: true if an event with this id is stored. */
 bool		store_has(struct store *, const uint8_t id[32]);
@@ -132,5 +134,38 @@ enum err	store_get(struct store *, const uint8_t id[32], uint64_t now,
 		    store_row_cb, void *arg);
 /* Number of stored events. */
 enum err	store_event_count(struct store *, uint64_t *n);
+
+/*
+ * The store budget (store/guard.c): removes the stored event id and
+ * what indexes it, keeping any NIP-09 record of it.  In the caller's
+ * transaction if one is open.  Returns: ERR_OK (also when it is not
+ * stored) or a database error.
+ */
+enum err	store_remove(struct store *, const uint8_t id[32]);
+/* Bytes the store's pages in use take (store_budget.c). */
+enum err	store_size(struct store *, uint64_t *bytes);
+/*
+ * One stored event as the budget's eviction sees it, oldest first by
+ * (created_at, row): id, author, kind, created_at.
+ */
+struct store_old {
+	uint8_t		 id[32];
+	uint8_t		 pubkey[32];
+	uint32_t	 kind;
+	uint64_t	 created_at;
+	int64_t		 eid;
+};
+/*
+ * Calls fn for up to max events after (created_at, eid) *cur in that
+ * order; fn returns non-zero to stop.  *cur is set to the last one
+ * passed, or to {0, 0} when the end was reached.
+ */
+struct store_oldpos {
+	uint64_t	 created_at;
+	int64_t		 eid;
+};
+enum err	store_oldest(struct store *, struct store_oldpos *cur,
+		    size_t max, int (*fn)(const struct store_old *, void *),
+		    void *arg);
 
 #endif

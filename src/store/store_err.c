@@ -1,7 +1,7 @@
 /*
- * store_err.c: SQLite result codes mapped to the error table
- * (store_int.h), in a file of its own so that every store file can call
- * it without calling into store.c.
+ * store_err.c: SQLite result codes mapped to the error table, logged
+ * once.  Apart from store.c so that the modules store.c calls (the
+ * witness index) can use it without a cycle between files.
  */
 #include <sqlite3.h>
 

@@ -23,7 +23,7 @@
 
 #include "store.h"
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	5
 #define STORE_FOREIGN	0x100	/* internal: came through store_open_foreign */
 
 /* The CREATE statements of each version, oldest first (store_schema.c). */
@@ -84,6 +84,8 @@ enum {
 	Q__COUNT
 };
 
+struct witness_cache;
+
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*q[Q__COUNT];
@@ -92,8 +94,12 @@ struct store {
 	int		 version;	/* the schema's, after opening */
 	struct buf	 tmp;		/* key building */
 	struct negidx	*nx;		/* the NIP-77 index (store_neg.c) */
+	struct witness_cache *wc;	/* witness_index.c, made on first use */
 	struct store_fx	*fx;		/* a store from elsewhere; else NULL */
 };
+
+/* The witness index's statements and cached trust graph (witness_int.h). */
+void		witness_cache_free(struct witness_cache *);
 
 /*
  * Sets up an open handle as a store (pragmas, schema, statements).  Owns

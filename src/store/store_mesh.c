@@ -221,6 +221,8 @@ link_kind_name(enum link_kind k)
 		return "relay";
 	case LINK_DIR:
 		return "dir";
+	case LINK_BLOSSOM:
+		return "blossom";
 	}
 	return "?";
 }

@@ -14,7 +14,7 @@
 #include "err.h"
 #include "store.h"
 
-enum link_kind { LINK_PEER, LINK_RELAY, LINK_DIR };
+enum link_kind { LINK_PEER, LINK_RELAY, LINK_DIR, LINK_BLOSSOM };
 enum seen_how { SEEN_RECEIVED = 1, SEEN_ACCEPTED = 2, SEEN_REFUSED = 3 };
 
 struct link_row {

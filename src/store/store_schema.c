@@ -13,8 +13,11 @@
  * tag value, keyed so that a tag query is one index range already in
  * time order; deleted and addr_deleted remember NIP-09 requests so
  * deleted events cannot be re-synced; fts is a contentless FTS5 index of
- * content.  Version 2 added the mesh's links and seen (store_mesh.c);
- * version 3 the NIP-77 index (store_neg.c).
+ * content.  Version 2 added the mesh's links and seen (store_mesh.c),
+ * version 3 the witness index: keys first seen, marks and vouches, newest
+ * per key (witness_index.c), version 4 the photos and videos: blobs,
+ * blob_owners, blob_refs, blob_seen, blob_state (docs/blobs.md says what
+ * each column means), version 5 the NIP-77 index (store_negidx.c).
  */
 #include "store_int.h"
 
@@ -81,8 +84,82 @@ const char *const store_schema_parts[STORE_SCHEMA_VERSION] = {
     " at INTEGER NOT NULL,"
     " reason TEXT NOT NULL DEFAULT '',"
     " PRIMARY KEY(eid, lid)) WITHOUT ROWID;",
+    /* Version 3: the witness index (witness_index.c, docs/witness.md). */
+    "CREATE TABLE IF NOT EXISTS wkeys("
+    " aid INTEGER PRIMARY KEY,"
+    " first_seen INTEGER NOT NULL,"	/* this node's clock */
+    " first_eid INTEGER NOT NULL,"
+    " pending INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS marks("
+    " target BLOB NOT NULL,"		/* the report's id */
+    " aid INTEGER NOT NULL,"
+    " label INTEGER NOT NULL,"		/* enum witness_label */
+    " created_at INTEGER NOT NULL,"
+    " lid BLOB NOT NULL,"		/* the label event's id */
+    " eid INTEGER NOT NULL,"		/* and its row */
+    " expires INTEGER,"			/* NIP-40, NULL when none */
+    " first_seen INTEGER NOT NULL,"	/* wkeys.first_seen of aid, a copy */
+    " pend INTEGER NOT NULL,"		/* the report is not stored */
+    " PRIMARY KEY(target, aid)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS marks_eid ON marks(eid);"
+    "CREATE TABLE IF NOT EXISTS vouches("
+    " aid INTEGER NOT NULL,"
+    " whom INTEGER NOT NULL,"		/* authors.aid of the person */
+    " label INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " lid BLOB NOT NULL,"
+    " eid INTEGER NOT NULL,"
+    " expires INTEGER,"
+    " PRIMARY KEY(aid, whom)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS vouches_eid ON vouches(eid);"
+    "CREATE TABLE IF NOT EXISTS wgen("
+    " one INTEGER PRIMARY KEY CHECK(one = 1),"
+    " gen INTEGER NOT NULL);",
+    /* Version 4: the blobs (blob.h, blob_index.h, docs/blobs.md). */
+    "CREATE TABLE IF NOT EXISTS blobs("
+    " sha256 BLOB PRIMARY KEY,"
+    " size INTEGER NOT NULL DEFAULT 0,"
+    " type INTEGER NOT NULL DEFAULT 0,"	/* enum media_type */
+    " role INTEGER NOT NULL DEFAULT 1,"	/* 0 original, 1 public, 2 thumb */
+    " reporter BLOB,"			/* author of the first report naming it */
+    " created INTEGER NOT NULL,"
+    " accessed INTEGER NOT NULL DEFAULT 0,"
+    " present INTEGER NOT NULL DEFAULT 0,"	/* the file is here */
+    " gone INTEGER NOT NULL DEFAULT 0,"	/* enum blob_gone */
+    " width INTEGER NOT NULL DEFAULT 0,"
+    " height INTEGER NOT NULL DEFAULT 0,"
+    " tries INTEGER NOT NULL DEFAULT 0,"	/* fetches that failed */
+    " next_try INTEGER NOT NULL DEFAULT 0,"
+    " error TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS blobs_want ON blobs(next_try)"
+    " WHERE present = 0;"
+    "CREATE INDEX IF NOT EXISTS blobs_here ON blobs(accessed)"
+    " WHERE present = 1;"
+    "CREATE TABLE IF NOT EXISTS blob_owners("
+    " sha256 BLOB NOT NULL,"
+    " pubkey BLOB NOT NULL,"		/* the BUD-11 signer who uploaded it */
+    " uploaded INTEGER NOT NULL,"
+    " PRIMARY KEY(sha256, pubkey)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS blob_owners_pk ON blob_owners(pubkey,"
+    " uploaded);"
+    "CREATE TABLE IF NOT EXISTS blob_refs("
+    " sha256 BLOB NOT NULL,"
+    " eid INTEGER NOT NULL,"
+    " role INTEGER NOT NULL,"
+    " PRIMARY KEY(sha256, eid)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS blob_refs_eid ON blob_refs(eid);"
+    "CREATE TABLE IF NOT EXISTS blob_seen("
+    " sha256 BLOB NOT NULL,"
+    " lid INTEGER NOT NULL,"
+    " how INTEGER NOT NULL,"		/* enum seen_how */
+    " at INTEGER NOT NULL,"
+    " reason TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY(sha256, lid)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS blob_state("
+    " k TEXT PRIMARY KEY,"
+    " v INTEGER NOT NULL) WITHOUT ROWID;",
     /*
-     * Version 3: the NIP-77 index (store_neg.c): events in (created_at,
+     * Version 5: the NIP-77 index (store_neg.c): events in (created_at,
      * id) order, which also serves the time queries ev_time served, and
      * per block of them the first key, count and id sum; negidx_gen
      * counts the index's changes.  store.c builds it from the events.

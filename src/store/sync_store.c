@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json.h"
 #include "negentropy.h"
 #include "store_mesh.h"
 #include "sync_store.h"
@@ -15,13 +16,19 @@
 struct rows {
 	sync_row_fn	 fn;
 	void		*arg;
+	struct guard	*guard;
 };
 
 static int
 row(const char *json, size_t len, void *arg)
 {
 	struct rows *r = arg;
+	uint8_t	 id[32];
 
+	/* What the guard holds back stays here. */
+	if (r->guard != NULL && json_find_hex_field(json, json + len, "id",
+	    id, 32) && guard_held(r->guard, id))
+		return 0;
 	return r->fn(json, len, r->arg);
 }
 
@@ -31,7 +38,7 @@ read_ids(void *arg, const uint8_t (*ids)[32], size_t n, sync_row_fn fn,
 {
 	struct sync_store *ss = arg;
 	struct filter f;
-	struct rows r = { fn, rarg };
+	struct rows r = { fn, rarg, ss->guard };
 
 	filter_init(&f);
 	f.ids = (uint8_t (*)[32])(uintptr_t)ids;
@@ -43,9 +50,40 @@ static enum err
 read_filter(void *arg, const struct filter *f, sync_row_fn fn, void *rarg)
 {
 	struct sync_store *ss = arg;
-	struct rows r = { fn, rarg };
+	struct rows r = { fn, rarg, ss->guard };
 
 	return store_query(ss->st, f, 1, (uint64_t)time(NULL), 0, row, &r);
+}
+
+/*
+ * ingest_one with the guard between its stages: its cheap refusals
+ * before the signature, its decision before store_put, its count and
+ * hold mark after.
+ */
+static enum err
+guarded(struct sync_store *ss, const char *json, size_t len, uint64_t now,
+    struct event *ev)
+{
+	struct guard_ticket tk;
+	enum err e, v;
+
+	memset(ev, 0, sizeof(*ev));
+	if ((e = ingest_check(&ss->ictx, &ss->pol, ss->st, json, len, now,
+	    ev)) != ERR_OK)
+		return e;
+	if ((e = guard_check(ss->guard, ss->st, &ss->src, ev, NULL, 0)) !=
+	    ERR_OK)
+		return e;
+	if ((e = ingest_verify(ev)) != ERR_OK)
+		return e;
+	v = guard_admit(ss->guard, ss->st, &ss->src, ev, &tk, NULL, 0);
+	if (v != ERR_OK && v != ERR_HELD)
+		return v;
+	if ((e = ingest_store(ss->st, ev, now)) != ERR_OK)
+		return e;
+	guard_stored(ss->guard, &tk);
+	guard_flush(ss->guard);
+	return v;
 }
 
 static enum err
@@ -56,7 +94,11 @@ ingest(void *arg, const char *json, size_t len, uint64_t *created_at)
 	uint64_t now = (uint64_t)time(NULL);
 	enum err e;
 
-	e = ingest_one(&ss->ictx, &ss->pol, ss->st, json, len, now, &ev);
+	if (ss->guard != NULL)
+		e = guarded(ss, json, len, now, &ev);
+	else
+		e = ingest_one(&ss->ictx, &ss->pol, ss->st, json, len, now,
+		    &ev);
 	if (ingest_parsed(e))
 		*created_at = ev.created_at;
 	if (ss->lid > 0 && ingest_accepted(e))
@@ -86,6 +128,8 @@ sync_store_open(struct sync_store *ss, struct store *st,
 	ss->st = st;
 	ss->lid = lid;
 	ss->pol.max_future = future_limit;
+	ss->f = f;
+	ss->max = max;
 	ingest_ctx_init(&ss->ictx);
 	if (store_neg_serves(st, f))
 		e = store_neg_open(st, f, &ss->view);
@@ -122,4 +166,26 @@ sync_store_close(struct sync_store *ss)
 		store_neg_close(ss->view);
 	ingest_ctx_free(&ss->ictx);
 	memset(ss, 0, sizeof(*ss));
+}
+
+enum err
+sync_store_guard(struct sync_store *ss, struct guard *g,
+    const struct guard_src *src)
+{
+	enum err e;
+
+	ss->guard = g;
+	ss->src = *src;
+	if (g == NULL)
+		return ERR_OK;
+	if (ss->view != NULL && guard_holding(g)) {
+		if ((e = store_ids(ss->st, ss->f, (uint64_t)time(NULL), ss->max,
+		    &ss->items, &ss->nitems)) != ERR_OK)
+			return e;
+		neg_sort(ss->items, ss->nitems);
+		store_neg_close(ss->view);
+		ss->view = NULL;
+	}
+	guard_filter_items(g, ss->items, &ss->nitems);
+	return ERR_OK;
 }

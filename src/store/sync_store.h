@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "guard.h"
 #include "ingest.h"
 #include "store.h"
 #include "store_neg.h"
@@ -23,6 +24,10 @@ struct sync_store {
 	struct neg_item	*items;		/* the local set, sorted */
 	size_t		 nitems;
 	struct store_neg *view;		/* or the NIP-77 index (store_neg.h) */
+	const struct filter *f;		/* borrowed, for a guard's set */
+	size_t		 max;
+	struct guard	*guard;		/* NULL: the operator's own sync */
+	struct guard_src src;		/* whom the guard counts it against */
 };
 
 /*
@@ -37,5 +42,14 @@ enum err	sync_store_open(struct sync_store *, struct store *,
 		    uint64_t future_limit, struct sync_local *local);
 void		sync_store_close(struct sync_store *);
 void		sync_store_params(const struct sync_store *, struct sync_params *);
+/*
+ * For the mesh's rounds: what arrives is judged by the guard as coming
+ * from src (a node), and what it holds back is taken out of the local
+ * set and never sent (a view of the index gives way to the set read,
+ * then).  Call after sync_store_open.  Returns: ERR_OK or what reading
+ * the set returned.
+ */
+enum err	sync_store_guard(struct sync_store *, struct guard *,
+		    const struct guard_src *src);
 
 #endif

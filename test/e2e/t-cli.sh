@@ -42,7 +42,8 @@ expect_in err.txt "usage: samizdat"
 expect_exit 2 $S -d $D post -k 70000 x
 expect_in err.txt "kind must be"
 expect_exit 2 $S -d $D post -t novalue x
-for c in init key post import export query verify sync serve; do
+for c in init key post import export query verify sync serve mute unmute \
+    policy; do
 	expect_exit 0 $S $c --help
 	expect_in out.txt "usage: samizdat [-d dir] $c"
 done
@@ -62,4 +63,32 @@ expect_in err.txt "samizdat -d $TMP/empty init"
 # SAMIZDAT_DIR is the default data dir.
 SAMIZDAT_DIR=$D $S export > env.txt
 [ "$(lines env.txt)" = 2 ] || die "SAMIZDAT_DIR not used"
+
+# mute and unmute: the node's NIP-51 list (kind 10000), other entries kept.
+M=$TMP/mutes
+expect_exit 0 $S -d $M init
+A=npub1sg6plzptd64u62a878hep2kev88swjh3tw00gjsfl8f237lmu63q0uf63m
+B=3bf0c63fcb93463407af97a5e5ee64fa883d107ef9e558472c4eb9aaaefa459d
+expect_exit 2 $S -d $M mute nonsense
+expect_in err.txt "not an npub or a hex public key"
+expect_exit 0 $S -d $M mute $A
+expect_in out.txt "names 1 keys"
+expect_exit 0 $S -d $M mute $B
+expect_in out.txt "names 2 keys"
+expect_exit 0 $S -d $M mute $A
+expect_in out.txt "already muted"
+expect_exit 0 $S -d $M query '{"kinds":[10000]}'
+[ "$(lines out.txt)" = 1 ] || die "one mute list, replaced"
+expect_in out.txt '["p","82341f882b6eabcd2ba7f1ef90aad961cf074af15b9ef44a09f9d2a8fbfbe6a2"]'
+expect_in out.txt '["p","'$B'"]'
+expect_exit 0 $S -d $M unmute $A
+expect_in out.txt "names 1 keys"
+expect_exit 0 $S -d $M query '{"kinds":[10000]}'
+grep -q 82341f882b6e out.txt && die "unmute left the key in the list"
+expect_in out.txt '["p","'$B'"]'
+expect_exit 0 $S -d $M unmute $A
+expect_in out.txt "not muted"
+# policy: the running node's state; none before it ran.
+expect_exit 1 $S -d $M policy
+expect_in err.txt "has not run with this data dir yet"
 echo ok

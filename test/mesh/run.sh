@@ -18,6 +18,8 @@
 #   s7-mdns-flood 300 fake nodes announced by one host (at its address,
 #                 then at 300 others): a real node is still linked within
 #                 10 s, the table stays bounded, the fakes expire
+#   s8-photo      A - B - C: a photo posted on A is served by C, stripped,
+#                 its hash checked, fetched hop by hop
 #
 # Environment: ONLY="s1 s3" runs some; MESH_KEEP=1 keeps logs of passing
 # scenarios too; CI set makes "no root or no ip netns" a failure.
@@ -63,11 +65,12 @@ make -C "$ROOT" -s build/tools/mdns-flood >/dev/null ||
 
 # Per-scenario limits (s): generous; a scenario normally takes far less.
 declare -A LIMIT=([s1-lan]=90 [s2-line]=90 [s3-partition]=150
-    [s4-kill9]=150 [s5-hostile]=120 [s6-bulk]=120 [s7-mdns-flood]=480)
+    [s4-kill9]=150 [s5-hostile]=120 [s6-bulk]=120 [s7-mdns-flood]=480
+    [s8-photo]=150)
 fails=0
 t0=$(date +%s)
 for s in s1-lan s2-line s3-partition s4-kill9 s5-hostile s6-bulk \
-    s7-mdns-flood; do
+    s7-mdns-flood s8-photo; do
 	if [ -n "${ONLY:-}" ] && ! echo " $ONLY " | grep -q " ${s%%-*} "; then
 		continue
 	fi

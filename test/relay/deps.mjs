@@ -69,3 +69,4 @@ export const { Negentropy, NegentropySync, NegentropyStorageVector } =
     nip77Mod;
 export const nip45 = await import(pathToFileURL(join(INTEROP,
     'node_modules/nostr-tools/lib/esm/nip45.js')).href);
+export const blossom = await load('blossom-client-sdk');

@@ -5,7 +5,8 @@
 //                            port (random in 20000-60000, retried when the
 //                            bind fails) in a fresh temp data dir, with
 //                            extra -o key=value options (and ulimit -n
-//                            nofile); resolves once the relay logged that
+//                            nofile; quotas=false unless opts say
+//                            otherwise); resolves once the relay logged that
 //                            it listens and answered a NIP-11 GET.
 //   relay.stop()             SIGTERM, wait, assert exit status 0 and no
 //                            sanitizer report on stderr; removes the dir.
@@ -334,6 +335,10 @@ export class RelayProcess {
 // Starts a relay.  dir: reuse a data dir (it is then not removed by
 // stop/cleanup; the caller made it with tempDir()).
 export async function startRelay({ opts = {}, dir, nofile } = {}) {
+	// The tests burst hundreds of events from one fresh key: the flood
+	// defence's hourly quotas are off unless a test turns them on
+	// (flood.test.mjs does, with quotas: true).
+	opts = { quotas: false, ...opts };
 	const ownDir = dir === undefined;
 	if (ownDir)
 		dir = tempDir();

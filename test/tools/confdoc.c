@@ -19,7 +19,9 @@ main(void)
 	if (config_write_man(&b) == -1 ||
 	    fwrite(b.p, 1, b.len, stdout) != b.len || fclose(stdout) == EOF) {
 		perror("stdout");
+		buf_free(&b);
 		return 1;
 	}
+	buf_free(&b);
 	return 0;
 }

@@ -298,6 +298,19 @@ test_peers(void **state)
 	load_fails("peer = /a\npeer = /b\npeer = /a\n",
 	    "samizdat.conf:3: peer '/a' is given twice");
 
+	/* Blossom servers speak HTTP: the other way round. */
+	assert_int_equal(load("blossom_bridge = https://blossom.example.org\n"
+	    "blossom_bridge = http://192.168.1.7:3000\n", c), 0);
+	assert_int_equal(c->nblossom_bridge, 2);
+	assert_string_equal(c->blossom_bridge[1], "http://192.168.1.7:3000");
+	assert_round_trip(c);
+	load_fails("blossom_bridge = wss://blossom.example.org\n",
+	    "samizdat.conf:1: blossom_bridge must be an https:// or http:// URL");
+	load_fails("blossom_bridge = /media/usb\n", "samizdat.conf:1: "
+	    "blossom_bridge must be an https:// or http:// URL");
+	load_fails("blossom_bridge = http://\n", "samizdat.conf:1: "
+	    "blossom_bridge must be an https:// or http:// URL");
+
 	/* 64 peers load; the 65th is an error on its own line. */
 	assert_non_null(text = malloc(65 * 32));
 	for (p = text, i = 0; i < CONFIG_LIST_MAX; i++)

@@ -1053,6 +1053,296 @@ step('a phone whose clock is two days ahead still posts, dated by the node',
 	    'Posted with a wrong clock')), 'the report stored');
 });
 
+// --- witnesses: marks, vouching in person, sock puppets -------------------
+
+const WNS = 'samizdat.witness';
+// Two or three phones each: more time than one.
+const WT = { timeout: 90000 };
+
+// A phone with a key of its own, past the welcome; its keys in phones[name].
+async function keyed(name, locale = 'en-US') {
+	const p = await phone(name, locale);
+	await p.addInitScript(() => localStorage.setItem('samizdat.flags',
+	    '{"welcomed":true}'));
+	await p.goto(origin + '/#/');
+	await p.click('#write-btn');
+	await p.click('#c-create');
+	await waitFor(async () => /Posting as/.test(await p.textContent(
+	    '#c-who')), `${name}'s key`);
+	await p.click('#c-cancel');
+	const sk = await p.evaluate(() => localStorage.getItem('samizdat.key'));
+	assert.match(sk ?? '', /^[0-9a-f]{64}$/);
+	phones[name].sk = Uint8Array.from(Buffer.from(sk, 'hex'));
+	phones[name].pk = getPublicKey(phones[name].sk);
+	return p;
+}
+
+function witnessOf(page, text) {
+	return cardWith(page, text).locator('.witness');
+}
+
+async function stateIs(page, text, state, what) {
+	await waitFor(async () => (await witnessOf(page, text).getAttribute(
+	    'data-state')) === state, `${what}: ${state}`);
+}
+
+// Opens a slot's panel (it stays open across redraws once opened).
+async function openPanel(slot) {
+	const b = slot.locator('.wsum');
+	if ((await b.getAttribute('aria-expanded')) !== 'true')
+		await b.click();
+	await slot.locator('.wpanel').waitFor();
+}
+
+function wlabel(sk, label, e, p) {
+	return sign(sk, { kind: 1985, content: '', tags: [['L', WNS],
+	    ['l', label, WNS], ...(e ? [['e', e]] : []), ['p', p]] });
+}
+
+// NIP-45 COUNT straight from the node.
+async function count(page, filter) {
+	return page.evaluate(async (f) => {
+		const ws = new WebSocket(location.origin.replace('http', 'ws') + '/');
+		await new Promise((r) => {
+			ws.onopen = r;
+		});
+		const n = await new Promise((r) => {
+			ws.onmessage = (m) => {
+				const d = JSON.parse(m.data);
+				if (d[0] === 'COUNT')
+					r(d[2].count);
+				else if (d[0] === 'CLOSED')
+					r(null);
+			};
+			ws.send(JSON.stringify(['COUNT', 'n', f]));
+		});
+		ws.close();
+		return n;
+	}, filter);
+}
+
+step('witness marks: one phone posts, another confirms with a comment, ' +
+    'the first sees it; a standard NIP-32 label, counted by NIP-45',
+    async () => {
+	const w1 = await keyed('W1');
+	const w2 = await keyed('W2');
+	await post(w1, 'Water is cut in Samal-2 since noon #water');
+	await waitFor(async () => /stored on this node/.test(await statusOf(w1,
+	    'Water is cut')), 'the report stored');
+	const id = await cardWith(w1, 'Water is cut').getAttribute('data-id');
+	phones.W1.water = id;
+	await stateIs(w1, 'Water is cut', 'unverified', 'a report unmarked');
+	const s1 = witnessOf(w1, 'Water is cut');
+	assert.equal(await s1.locator('.wcount').textContent(),
+	    'No witnesses yet.');
+	await openPanel(s1);
+	assert.match(await s1.locator('.wacts').textContent(),
+	    /Your own report/);
+	assert.equal(await s1.locator('[data-act]').count(), 0,
+	    'no button to confirm one\'s own report');
+
+	await w2.goto(origin + '/#/');
+	const s2 = witnessOf(w2, 'Water is cut');
+	await openPanel(s2);
+	await s2.locator('textarea').fill('No water on Samal-2 either, ' +
+	    'since 12:30');
+	await s2.locator('[data-act="confirm"]').click();
+	await waitFor(async () => /Signed and sent/.test(await s2.locator(
+	    '.wacts').textContent()), 'the mark sent');
+	await waitFor(async () => /You confirmed this/.test(await s2.locator(
+	    '.wacts').textContent()), 'the second phone knows its mark');
+	assert.equal(await s2.locator('[data-act="confirm"]').count(), 0);
+	assert.equal(await s2.locator('[data-act="retract"]').count(), 1);
+
+	// The first phone sees it without reloading: a fresh key alone does
+	// not corroborate, and the page says what it counted.
+	await waitFor(async () => /confirmed by 1/.test(await s1.locator(
+	    '.wcount').textContent()), 'the confirmation on the first phone');
+	assert.equal(await s1.getAttribute('data-state'), 'unverified');
+	await waitFor(async () => (await s1.locator('.wentry').count()) === 1,
+	    'who said what');
+	const entry = await s1.locator('.wentry').textContent();
+	assert.match(entry, /I saw this too/);
+	assert.match(entry, /new key/);
+	assert.match(entry, /No water on Samal-2 either/);
+	assert.match(await s1.locator('.wcounted').textContent(),
+	    /1 confirmation from a key first seen in the last hour/);
+	await shot(w1, 'witness-panel');
+
+	const [lab] = await query(w1, { kinds: [1985], '#e': [id] });
+	assert.equal(lab.pubkey, phones.W2.pk);
+	assert.deepEqual(lab.tags.filter((t) => ['L', 'l', 'e', 'p'].includes(
+	    t[0])), [['L', WNS], ['l', 'confirm', WNS], ['e', id],
+	    ['p', phones.W1.pk]]);
+	assert.equal(lab.content, 'No water on Samal-2 either, since 12:30');
+	assert.equal(await count(w1, { kinds: [1985], '#e': [id], '#l':
+	    ['confirm'] }), 1);
+	await axe(w1, 'the witness panel');
+	await fitsAndTaps(w1, 'the witness panel');
+}, WT);
+
+step('vouching in person: a photo of the other phone\'s QR code, the ' +
+    'check codes compared; or a short code read out; revoked', async () => {
+	const w1 = phones.W1.page, w2 = phones.W2.page;
+	await w2.goto(origin + '/#/me?vouch');
+	const qr = w2.locator('#sec-vouch svg.qr');
+	await qr.waitFor();
+	// A photo of the screen: the QR code with some of the page around it.
+	await qr.scrollIntoViewIfNeeded();
+	const b = await qr.boundingBox();
+	const vp = w2.viewportSize();
+	const y0 = Math.max(0, b.y - 20), x0 = Math.max(0, b.x - 10);
+	const photo = await w2.screenshot({ clip: { x: x0, y: y0, width:
+	    Math.min(vp.width - x0, b.width + 20), height: Math.min(vp.height -
+	    y0, b.height + 60) } });
+	const check2 = await w2.textContent('#v-mycheck');
+	assert.match(check2, /^([02-9ac-hj-np-z]{4} ){3}[02-9ac-hj-np-z]{4}$/);
+
+	await w1.goto(origin + '/#/me?vouch');
+	await w1.locator('#v-scan').waitFor();
+	await shot(w1, 'vouch');
+	// A photo with no QR code in it.
+	await w1.setInputFiles('#v-file', { name: 'nothing.png', mimeType:
+	    'image/png', buffer: await w1.locator('#v-scan').screenshot() });
+	await waitFor(async () => /No QR code found/.test(await w1.textContent(
+	    '#v-said')), 'no QR code found');
+	await w1.setInputFiles('#v-file', { name: 'qr.png', mimeType:
+	    'image/png', buffer: photo });
+	await waitFor(async () => (await w1.locator('#v-check').count()) === 1,
+	    'the key read from the photo', 20000);
+	assert.equal(await w1.textContent('#v-check'), check2);
+	await w1.fill('#v-note', 'met at the water queue');
+	await w1.click('#v-yes');
+	await waitFor(async () => (await w1.locator('#v-mine li[data-pk="' +
+	    phones.W2.pk + '"]').count()) === 1, 'the vouch listed');
+	const vs = await query(w1, { kinds: [1985], authors: [phones.W1.pk],
+	    '#l': ['vouch'] });
+	assert.equal(vs.length, 1);
+	assert.deepEqual(vs[0].tags.filter((t) => t[0] === 'p'),
+	    [['p', phones.W2.pk]]);
+	assert.equal(vs[0].tags.some((t) => t[0] === 'e'), false);
+	assert.equal(vs[0].content, 'met at the water queue');
+	await axe(w1, 'the vouch section');
+	await fitsAndTaps(w1, 'the vouch section');
+
+	// W2's confirmation now counts for W1: someone W1 met.
+	await w1.goto(origin + '/#/');
+	const s1 = witnessOf(w1, 'Water is cut');
+	await waitFor(async () => /confirmed by 1, vouched for/.test(
+	    await s1.locator('.wcount').textContent()), 'the vouched count');
+	await openPanel(s1);
+	await waitFor(async () => /met in person by you/.test(await s1.locator(
+	    '.wentry').textContent()), 'the level of the witness');
+	// The node's own count (no reader) is unchanged: W1 is not its operator.
+	const r = JSON.parse((await get('/api/witnesses?ids=' +
+	    phones.W1.water)).body.toString('utf8'));
+	assert.equal(r.reports[0].confirm.keys, 1);
+	assert.equal(r.reports[0].confirm.hop1, 0);
+
+	// By short code: the node knows a key once it has posted.
+	const w3 = await keyed('W3');
+	await post(w3, 'Queue at the bakery on Tole bi #bread');
+	await waitFor(async () => /stored on this node/.test(await statusOf(w3,
+	    'Queue at the bakery')), 'W3\'s report stored');
+	await w3.goto(origin + '/#/me?vouch');
+	const code3 = await w3.textContent('#v-mycode');
+	const check3 = await w3.textContent('#v-mycheck');
+	await w1.goto(origin + '/#/me?vouch');
+	await w1.fill('#v-code', 'abc');
+	await w1.click('#v-find');
+	await waitFor(async () => (await w1.textContent('#v-said')) !== '',
+	    'a bad code refused');
+	assert.equal(await w1.locator('#v-check').count(), 0);
+	await w1.fill('#v-code', 'qqqq qqqq');
+	await w1.click('#v-find');
+	await waitFor(async () => /No key with that code/.test(
+	    await w1.textContent('#v-said')), 'an unknown code');
+	await w1.fill('#v-code', code3.toUpperCase());
+	await w1.click('#v-find');
+	await waitFor(async () => (await w1.locator('#v-check').count()) === 1,
+	    'the key found by its code');
+	assert.equal(await w1.textContent('#v-check'), check3);
+	await w1.click('#v-yes');
+	const li3 = w1.locator('#v-mine li[data-pk="' + phones.W3.pk + '"]');
+	await waitFor(async () => (await li3.count()) === 1, 'W3 listed');
+	assert.match(await w1.textContent('#v-mine h3'), /I vouch for 2 people/);
+	await li3.locator('button').click();
+	await waitFor(async () => (await li3.count()) === 0, 'W3 revoked');
+	assert.match(await w1.textContent('#v-mine h3'), /I vouch for 1 person/);
+	// After a reload the list comes from the node: the revoke won.
+	await w1.reload();
+	await waitFor(async () => (await w1.locator('#v-mine li').count()) === 1,
+	    'the list from the node');
+	assert.equal(await w1.locator('#v-mine li').getAttribute('data-pk'),
+	    phones.W2.pk);
+
+	// W2 takes its mark back: W1 sees nobody left.
+	await w2.goto(origin + '/#/');
+	const s2 = witnessOf(w2, 'Water is cut');
+	await openPanel(s2);
+	await s2.locator('[data-act="retract"]').click();
+	await w1.goto(origin + '/#/');
+	await waitFor(async () => (await witnessOf(w1, 'Water is cut').locator(
+	    '.wcount').textContent()) === 'No witnesses yet.', 'the mark taken back');
+}, WT);
+
+step('sock puppets do not corroborate; three vouched witnesses do; a ' +
+    'vouched dispute outweighs fresh confirmations; the filter', async () => {
+	const w1 = phones.W1.page;
+	const author = generateSecretKey();
+	const rs = ['Rumour: the dam upstream has burst #flood',
+	    'Soldiers at the akimat since dawn #akimat',
+	    'Official: the tap water is safe to drink #water'].map((content) =>
+	    sign(author, { kind: 1, content }));
+	const puppets = Array.from({ length: 20 }, () => generateSecretKey());
+	const met = Array.from({ length: 3 }, () => generateSecretKey());
+	const evs = [...rs,
+	    ...met.map((k) => wlabel(phones.W1.sk, 'vouch', null,
+		getPublicKey(k))),
+	    ...puppets.map((k) => wlabel(k, 'confirm', rs[0].id, rs[0].pubkey)),
+	    ...met.map((k) => wlabel(k, 'confirm', rs[1].id, rs[1].pubkey)),
+	    ...puppets.map((k) => wlabel(k, 'confirm', rs[2].id, rs[2].pubkey)),
+	    ...met.map((k) => wlabel(k, 'dispute', rs[2].id, rs[2].pubkey))];
+	const oks = await publish(w1, evs);
+	assert.deepEqual(oks.filter((o) => !o?.[0]), []);
+	await w1.goto(origin + '/#/');
+	await stateIs(w1, 'the dam upstream', 'unverified', 'twenty fresh keys');
+	assert.match(await witnessOf(w1, 'the dam upstream').locator('.wcount')
+	    .textContent(), /^confirmed by 20$/);
+	await stateIs(w1, 'Soldiers at the akimat', 'corroborated',
+	    'three vouched witnesses');
+	assert.match(await witnessOf(w1, 'Soldiers at the akimat').locator(
+	    '.wcount').textContent(), /confirmed by 3, all 3 vouched for/);
+	await stateIs(w1, 'tap water is safe', 'disputed',
+	    'a vouched dispute against twenty fresh confirmations');
+	const dam = witnessOf(w1, 'the dam upstream');
+	await openPanel(dam);
+	assert.match(await dam.locator('.wcounted').textContent(),
+	    /20 confirmations from keys first seen in the last hour/);
+	await waitFor(async () => (await dam.locator('.wentry').count()) > 0,
+	    'who said what');
+	// Only corroborated reports.
+	await w1.click('#w-only');
+	assert.equal(await cardWith(w1, 'the dam upstream').isVisible(), false);
+	assert.equal(await cardWith(w1, 'tap water is safe').isVisible(), false);
+	assert.equal(await cardWith(w1, 'Soldiers at the akimat').isVisible(),
+	    true);
+	assert.match(await w1.textContent('#w-only-info'), /\d/);
+	await shot(w1, 'witness-filter');
+	await w1.click('#w-only');
+	assert.equal(await cardWith(w1, 'the dam upstream').isVisible(), true);
+	// Another phone, which vouched for nobody, sees the akimat report
+	// unverified: trust is the reader's and the node operator's.
+	const b = phones.B?.page ?? await phone('B', 'ru-RU');
+	await b.goto(origin + '/#/');
+	await stateIs(b, 'Soldiers at the akimat', 'unverified', 'for a stranger');
+	const sb = witnessOf(b, 'Soldiers at the akimat');
+	await openPanel(sb);
+	await waitFor(async () => (await sb.locator('.wentry').count()) === 3,
+	    'who said what, in Russian');
+	await noEnglish(b, 'ru', 'the witness panel');
+}, WT);
+
 step('no request left the node, and the page raised no errors', async () => {
 	assert.ok(seen.length > 5, 'no requests were recorded');
 	assert.ok(seen.some((u) => u.startsWith(`ws://${host}/`)),

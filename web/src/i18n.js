@@ -5,7 +5,12 @@
 // an object of CLDR plural forms (one, few, many, other), all four in every
 // language so the tables keep the same shape (the unit test checks that
 // every language has exactly the same keys and forms, and that Russian
-// and Kazakh have no English left in them).  Pure.
+// and Kazakh have no English left in them).  The strings of photos and
+// videos live in media/strings.js and are spread in here.  Pure.
+
+import { MEDIA_STRINGS } from './media/strings.js';
+
+import { WITNESS_STRINGS } from './witness/strings.js';
 
 export const LANGS = ['en', 'ru', 'kk'];
 
@@ -268,6 +273,7 @@ en: {
 	    'knows.',
 	reason_dropped: 'The connection to the node dropped each time this ' +
 	    'was sent.',
+	...MEDIA_STRINGS.en,
 },
 ru: {
 	title: 'samizdat: сообщения',
@@ -528,6 +534,7 @@ ru: {
 	reason_unsupported: 'Узел этого не умеет (например, такой поиск).',
 	reason_unknown: 'Узел отказал, не назвав понятной причины.',
 	reason_dropped: 'Связь с узлом обрывалась при каждой отправке.',
+	...MEDIA_STRINGS.ru,
 },
 kk: {
 	title: 'samizdat: хабарламалар',
@@ -779,8 +786,13 @@ kk: {
 	reason_unsupported: 'Түйін мұны істей алмайды (мысалы, мұндай іздеуді).',
 	reason_unknown: 'Түйін түсінікті себеп айтпай бас тартты.',
 	reason_dropped: 'Әр жібергенде түйінмен байланыс үзілді.',
+	...MEDIA_STRINGS.kk,
 },
 };
+
+// Witness marks and vouches keep their strings apart (witness/strings.js).
+for (const l of LANGS)
+	Object.assign(STRINGS[l], WITNESS_STRINGS[l]);
 
 // n with its digits grouped as lang writes them: "5,000", "5 000".
 // Browsers without Kazakh number data print "5,000"; Kazakh groups with a

@@ -8,17 +8,20 @@
 // and are filled in place by refreshCard().  Every string from an event
 // goes in as a text node.
 //
-// Room for what comes next: mediaSlot() (photos: NIP-92 imeta, Blossom
-// thumbnails) and witnessSlot() (confirm/dispute marks: NIP-32 labels)
-// return nothing yet; their place in the card is fixed.
+// Photos and videos (NIP-92 imeta, Blossom) come from ui/media.js through
+// mediaSlot(), which also keeps their URLs out of the text shown;
+// witnessSlot() (confirm/dispute marks, NIP-32 labels) is witness/slot.js.
+// Their place in the card is fixed.
 
 import { h } from '../dom.js';
 import { eventGeohash } from '../geo.js';
 import { isAhead, threadOf } from '../nostr.js';
 import { contentSegments, foldText, plainLine, tidyText } from '../text.js';
 import { ctx, loadPlaces, nodeNow, npub } from './ctx.js';
+import { mediaBlock, shownText } from './media.js';
 import { meta } from './meta.js';
 import { fillStatus } from './status.js';
+import { witnessSlot } from '../witness/slot.js';
 
 function authorColor(pubkey) {
 	return 'hsl(' + (parseInt(pubkey.slice(0, 4), 16) % 360) +
@@ -97,15 +100,13 @@ function whenNodes(ev) {
 	    ctx.time.ago(ev.created_at, Date.now()));
 }
 
-// Photos (NIP-92 imeta, Blossom thumbnails) go here; nothing yet.
-export function mediaSlot() {
-	return null;
+// Photos and videos, thumbnails first, each checked against its hash.
+export function mediaSlot(ev) {
+	return mediaBlock(ev);
 }
 
-// Witness marks (NIP-32 confirm/dispute counts) go here; nothing yet.
-export function witnessSlot() {
-	return null;
-}
+// Witness marks (NIP-32 confirm/dispute counts): witness/slot.js.
+export { witnessSlot };
 
 function countLink(ev, full) {
 	const c = meta.counts.get(ev.id);
@@ -130,7 +131,7 @@ function reactNodes(ev) {
 export function card(ev, opts = {}) {
 	const { full = false, root = '' } = opts;
 	const { reply } = threadOf(ev);
-	const text = tidyText(ev.content);
+	const text = tidyText(shownText(ev));
 	const fold = full ? { text, cut: false } : foldText(text);
 	const body = h('p', { class: 'content', dir: 'auto' },
 	    contentNodes(fold.text));

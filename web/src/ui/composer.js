@@ -8,16 +8,20 @@
 // composer explains and offers to make it.  Signed posts go to the outbox
 // (outbox.js), which keeps them until the node answers.
 //
-// Room for what comes next: attachSlot (photos, Blossom uploads, NIP-92
-// imeta) sits above the send row, empty now; proof of work when the node
-// asks for it belongs in ui/send.js, between signing and publishing.
+// Photos and videos (ui/attach.js) sit above the send row: prepared on
+// the phone, sent to the node before the post, which names them in imeta
+// tags.  Proof of work when the node asks for it belongs in ui/send.js,
+// between signing and publishing.
 
 import { clockNotice, postTime } from '../clock.js';
 import { $, clear, h } from '../dom.js';
 import { GPS_PRECISION, geohashEncode } from '../geo.js';
+import { contentWith } from '../media/blossom.js';
 import { replyTemplate, reportTemplate } from '../nostr.js';
 import { LEVEL_LENGTH, levelOfLength } from '../places.js';
 import { utf8Length } from '../text.js';
+import { attachBlocked, attachBytes, attachClear, attachCount, attachInit,
+    attachSend, attachTexts } from './attach.js';
 import { createKey, ctx, loadPlaces, npub, num } from './ctx.js';
 import { placePicker } from './placepick.js';
 
@@ -56,8 +60,8 @@ function buildSheet() {
 	S.send = h('button', { type: 'submit', id: 'c-send', class: 'primary' });
 	S.cancel = h('button', { type: 'button', id: 'c-cancel', onclick: () =>
 	    closeComposer() });
-	// Photos (Blossom uploads, NIP-92 imeta) will be attached here.
 	S.attachSlot = h('div', { class: 'attach-slot', hidden: true });
+	attachInit(S.attachSlot, () => counter());
 	S.form = h('form', { id: 'compose-form', class: 'sheet', hidden: true,
 	    'aria-labelledby': 'compose-title' },
 	    h('div', { class: 'sheet-head' }, S.title, S.close),
@@ -118,6 +122,7 @@ export function composerTexts() {
 	S.clock.textContent = n === null ? '' : t(n.key, { n: n.n });
 	drawPlace();
 	drawWho();
+	attachTexts();
 	counter();
 }
 
@@ -162,7 +167,9 @@ function maxBytes() {
 
 function counter() {
 	const text = S.text.value;
-	const bytes = utf8Length(text), max = maxBytes();
+	// The URLs of the attachments go in the content too: what is left
+	// for the text is counted in its letters.
+	const bytes = utf8Length(text), extra = attachBytes(), max = maxBytes();
 	const n = [...text].length;
 	if (max === 0) {
 		S.count.textContent = ctx.t('counter_free', { n: num(n) });
@@ -171,8 +178,9 @@ function counter() {
 	}
 	// In letters of this text: a Cyrillic letter takes two bytes.
 	const per = n > 0 ? bytes / n : 1;
-	const maxLetters = Math.floor(max / Math.max(1, per));
-	const over = bytes > max;
+	const maxLetters = Math.floor(Math.max(0, max - extra) / Math.max(1,
+	    per));
+	const over = bytes + extra > max;
 	S.count.textContent = ctx.t('counter', { n: num(n), max:
 	    num(maxLetters) });
 	S.count.className = 'count' + (over ? ' bad' : '');
@@ -303,7 +311,9 @@ async function submit(e) {
 	const t = ctx.t;
 	S.error.textContent = '';
 	const text = S.text.value.trim();
-	if (!text) {
+	if (S.send.disabled)
+		return;
+	if (!text && attachCount() === 0) {
 		S.error.textContent = t('err_empty');
 		S.text.focus();
 		return;
@@ -322,20 +332,40 @@ async function submit(e) {
 		$('c-create')?.focus();
 		return;
 	}
+	const blocked = attachBlocked();
+	if (blocked) {
+		S.error.textContent = t(blocked);
+		return;
+	}
 	let ev;
-	const now = postTime(Date.now(), ctx.skew);
 	const g = place ? place.g : '';
+	S.send.disabled = true;
 	try {
 		const signer = await ctx.signer;
-		ev = await signer.sign(parent ? replyTemplate(parent, text, g, now) :
-		    reportTemplate(text, g, now));
+		// The photos first: the post names them.
+		let media = { tags: [], urls: [] };
+		try {
+			media = await attachSend(signer);
+		} catch (err) {
+			S.error.textContent = err.message;
+			return;
+		}
+		const now = postTime(Date.now(), ctx.skew);
+		const content = contentWith(text, media.urls);
+		const tpl = parent ? replyTemplate(parent, content, g, now) :
+		    reportTemplate(content, g, now);
+		tpl.tags.push(...media.tags);
+		ev = await signer.sign(tpl);
 	} catch (err) {
 		S.error.textContent = t(err && err.code ? err.code : 'err_sign');
 		return;
+	} finally {
+		S.send.disabled = false;
 	}
 	S.text.value = '';
-	// The place was for this post only.
+	// The place and the photos were for this post only.
 	setPlace(null);
+	attachClear();
 	closeComposer();
 	onPosted(ev, text);
 }

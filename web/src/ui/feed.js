@@ -15,6 +15,7 @@ import { CardList } from './list.js';
 import { countLive } from './meta.js';
 import { placePicker } from './placepick.js';
 import { welcomeBoxes } from './welcome.js';
+import { witnessFilter } from '../witness/slot.js';
 
 let list = null;
 let route = null;
@@ -253,8 +254,8 @@ function drawTop() {
 			q.focus();
 	} }, t('filter_toggle'));
 	box.append(h('div', { class: 'feedbar' }, toggle,
-	    h('p', { id: 'feed-info', class: 'info', 'aria-live': 'polite' })),
-	    panel);
+	    h('p', { id: 'feed-info', class: 'info', 'aria-live': 'polite' }),
+	    witnessFilter()), panel);
 	info();
 }
 

@@ -13,8 +13,9 @@ import { createKey, ctx, late, npub, secretBytes, setSecretKey } from
     './ctx.js';
 import { ownName } from './meta.js';
 import { send } from './send.js';
+import { vouchSection } from '../witness/vouch.js';
 
-let openBackup = false;
+let openBackup = false, openVouch = false;
 let onUnmute = () => {};
 
 export function keyInit(unmuted) {
@@ -24,6 +25,7 @@ export function keyInit(unmuted) {
 export function keyShow(query) {
 	$('me-view').hidden = false;
 	openBackup = query === 'backup';
+	openVouch = query === 'vouch';
 	keyRedraw();
 	// The QR code and the key's sections need the crypto (late.js).
 	if (!ctx.crypto)
@@ -58,7 +60,7 @@ export function keyRedraw() {
 			    t('copy'))),
 		    fold('qr', t('qr_show'), false, m.qrSvg(document, n, t('qr_label')),
 			h('p', { class: 'hint' }, t('npub_help'))),
-		    nameSection());
+		    nameSection(), vouchSection(openVouch));
 	} else if (ctx.signer) {
 		box.append(h('p', null, t(ctx.secretKey ? 'loading' :
 		    'asking_extension')));
