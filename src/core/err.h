@@ -74,6 +74,11 @@
 	X(MEDIA_CRC,	"invalid",	"the file is corrupt: a PNG chunk fails its checksum") \
 	X(MEDIA_LIMIT,	"invalid",	"the file has too many parts, or nests them too deep") \
 	X(MEDIA_FRAGMENTED, "unsupported", "metadata cannot yet be removed from a fragmented MP4 (moof)") \
+	X(CUSTODY,	"invalid",	"malformed custody log line")		\
+	X(ARCHIVE,	"invalid",	"malformed archive")			\
+	X(NIP44,	"invalid",	"malformed NIP-44 payload")		\
+	X(NIP44_VERSION, "unsupported",	"unknown NIP-44 encryption version")	\
+	X(NIP44_MAC,	"invalid",	"NIP-44 payload fails its MAC: wrong key, or changed") \
 	X(NOMEM,	"error",	"out of memory")			\
 	X(DB,		"error",	"database error")			\
 	X(DB_BUSY,	"error",	"database is locked by another process")	\
