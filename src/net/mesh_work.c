@@ -65,6 +65,7 @@ run_job(struct worker *w, struct store *st)
 	o.future_limit = m->o.future_limit;
 	if (j->kind == LINK_PEER) {
 		o.as_node = true;
+		o.peer = true;
 		rc = sync_ws(st, j->url, "{}", true, true, SYNC_TIMEOUT,
 		    &w->rep, &o);
 		snprintf(w->err, sizeof(w->err), "%s", o.err);

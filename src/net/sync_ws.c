@@ -170,6 +170,10 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 		goto done;
 	}
 	have_ss = true;
+	/* The custody log names where the events came from. */
+	ss.src.via = w.o->peer ? CUSTODY_PEER : CUSTODY_RELAY;
+	ss.src.from = url;
+	ss.ictx.src = &ss.src;
 	if (wsc_new(&w.wsc) != ERR_OK) {
 		say(w.o, "sync: out of memory");
 		goto done;

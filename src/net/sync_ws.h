@@ -24,6 +24,7 @@ struct sync_opts {
 	bool		 quiet;		/* no progress or messages: err gets why */
 	volatile int	*cancel;	/* set from another thread: give up */
 	uint64_t	 future_limit;	/* seconds ahead an event may be; 0: any */
+	bool		 peer;		/* a node of the mesh, not a relay (custody) */
 	char		 err[256];
 };
 

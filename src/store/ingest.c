@@ -8,6 +8,7 @@
 
 #include "crypto.h"
 #include "ingest.h"
+#include "store_custody.h"
 
 void
 ingest_ctx_init(struct ingest_ctx *c)
@@ -116,7 +117,43 @@ ingest_verify(const struct event *ev)
 enum err
 ingest_store(struct store *st, const struct event *ev, uint64_t now)
 {
-	return store_put(st, ev, now);
+	return ingest_store_from(st, ev, now, NULL);
+}
+
+/* Outcomes after which a transaction of our own is committed. */
+static bool
+benign(enum err e)
+{
+	return e == ERR_OK || e == ERR_DUPLICATE || e == ERR_HAVE_NEWER ||
+	    e == ERR_DELETED || e == ERR_EPHEMERAL;
+}
+
+enum err
+ingest_store_from(struct store *st, const struct event *ev, uint64_t now,
+    const struct custody_src *src)
+{
+	bool	 own = !store_in_tx(st);
+	enum err e;
+
+	if (event_class(ev->kind) == EVENT_EPHEMERAL)
+		return ERR_EPHEMERAL;
+	if (own && (e = store_begin(st)) != ERR_OK)
+		return e;
+	/* First receipt only: a stored event gets its one line, now. */
+	if ((e = store_put(st, ev, now)) == ERR_OK)
+		e = store_custody_append(st, ev->id, now, src);
+	if (own) {
+		if (benign(e)) {
+			enum err c = store_commit(st);
+
+			if (c != ERR_OK) {
+				store_rollback(st);
+				e = c;
+			}
+		} else
+			store_rollback(st);
+	}
+	return e;
 }
 
 enum err
@@ -130,7 +167,7 @@ ingest_one(struct ingest_ctx *c, const struct ingest_policy *pol,
 	memset(&ev, 0, sizeof(ev));
 	if ((e = ingest_check(c, pol, st, json, len, now, &ev)) == ERR_OK &&
 	    (e = ingest_verify(&ev)) == ERR_OK && st != NULL)
-		e = ingest_store(st, &ev, now);
+		e = ingest_store_from(st, &ev, now, c->src);
 	if (out != NULL)
 		*out = ev;
 	return e;

@@ -164,6 +164,7 @@ copy_ids(struct stick_run *run, struct store *src, struct store *dst,
 	struct copy_state cs;
 	struct filter f;
 	struct chunk c;
+	struct custody_src csrc = { CUSTODY_STICK, from };
 	size_t	 i, k, take;
 	enum err e = ERR_OK;
 
@@ -195,6 +196,7 @@ copy_ids(struct stick_run *run, struct store *src, struct store *dst,
 			o.store = dst;
 			o.store_path = dst_path;
 			o.now = now;
+			o.src = &csrc;	/* the other data dir, by its path */
 			e = ingest_batch(&o, chunk_read, &c, copy_result, &cs,
 			    &bs);
 		}

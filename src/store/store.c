@@ -15,9 +15,10 @@
 
 #include "hex.h"
 #include "log.h"
+#include "store_custody.h"
 #include "store_int.h"
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 #define STORE_STR2(x)		#x
 #define STORE_STR(x)		STORE_STR2(x)
 
@@ -82,7 +83,20 @@ static const char store_schema[] =
     " how INTEGER NOT NULL,"		/* enum seen_how */
     " at INTEGER NOT NULL,"
     " reason TEXT NOT NULL DEFAULT '',"
-    " PRIMARY KEY(eid, lid)) WITHOUT ROWID;";
+    " PRIMARY KEY(eid, lid)) WITHOUT ROWID;"
+    /* Version 3: the custody log, append-only (store_custody.c). */
+    "CREATE TABLE IF NOT EXISTS custody("
+    " seq INTEGER PRIMARY KEY,"		/* 1, 2, ...: never a gap */
+    " at INTEGER NOT NULL,"
+    " id BLOB NOT NULL,"
+    " via INTEGER NOT NULL,"		/* enum custody_via */
+    " origin TEXT NOT NULL,"		/* the source line's "from" */
+    " salt BLOB NOT NULL,"
+    " chain BLOB NOT NULL);"		/* c(seq) */
+    "CREATE TRIGGER IF NOT EXISTS custody_no_update BEFORE UPDATE ON custody"
+    " BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS custody_no_delete BEFORE DELETE ON custody"
+    " BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;";
 
 static const char *const store_sql[Q__COUNT] = {
 	[Q_HAS] = "SELECT 1 FROM events WHERE id = ?",
@@ -117,37 +131,6 @@ static const char *const store_sql[Q__COUNT] = {
 	    " AND expires <= ? LIMIT 1000",
 	[Q_COUNT_ALL] = "SELECT count(*) FROM events",
 };
-
-enum err
-store_sqlerr(struct store *s, int rc, const char *what)
-{
-	const char *msg = s && s->db ? sqlite3_errmsg(s->db) :
-	    sqlite3_errstr(rc);
-
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		log_warnx("%s: database is locked: %s", what, msg);
-		return ERR_DB_BUSY;
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		log_warnx("%s: %s", what, msg);
-		return ERR_DB_CORRUPT;
-	case SQLITE_FULL:
-		log_warnx("%s: %s", what, msg);
-		return ERR_DB_FULL;
-	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
-	case SQLITE_READONLY:
-	case SQLITE_PERM:
-		log_warnx("%s: %s", what, msg);
-		return ERR_IO;
-	case SQLITE_NOMEM:
-		return ERR_NOMEM;
-	}
-	log_warnx("%s: %s", what, msg);
-	return ERR_DB;
-}
 
 static enum err
 store_exec(struct store *s, const char *sql)
@@ -185,6 +168,8 @@ store_schema_init(struct store *s)
 	if ((e = store_exec(s, "BEGIN IMMEDIATE")) != ERR_OK)
 		return e;
 	if ((e = store_exec(s, store_schema)) != ERR_OK ||
+	    (version > 0 && version < 3 &&
+	    (e = store_custody_backfill(s)) != ERR_OK) ||
 	    (e = store_exec(s, "PRAGMA user_version = "
 	    STORE_STR(STORE_SCHEMA_VERSION))) != ERR_OK) {
 		store_exec(s, "ROLLBACK");
@@ -256,6 +241,7 @@ store_close(struct store *s)
 		return;
 	for (i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(s->q[i]);
+	store_custody_close(s);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(s->db));
 	buf_free(&s->tmp);
@@ -267,8 +253,10 @@ store_begin(struct store *s)
 {
 	enum err e;
 
-	if ((e = store_exec(s, "BEGIN IMMEDIATE")) == ERR_OK)
+	if ((e = store_exec(s, "BEGIN IMMEDIATE")) == ERR_OK) {
 		s->in_tx = 1;
+		s->txn++;	/* the custody log's cached head is this tx's */
+	}
 	return e;
 }
 

@@ -39,12 +39,21 @@ struct store {
 	int		 flags;
 	int		 in_tx;
 	struct buf	 tmp;		/* key building */
+	/* The custody log (store_custody.c): its statements and salt key. */
+	sqlite3_stmt	*cq[4];
+	uint8_t		 csalt[32];
+	bool		 csalt_set;
+	struct buf	 ctmp;
+	uint64_t	 txn;		/* counts store_begin */
+	uint64_t	 chead_txn;	/* the head below is good in this tx */
+	uint64_t	 chead_seq;
+	uint8_t		 chead[32];
 };
 
 /* Builds the tags table key for a tag's name and first value. */
 void		store_tag_key(struct buf *, char, const char *, size_t);
 
-/* Maps a SQLite result code to the error table, logging msg once. */
+/* Maps a SQLite result code to the error table, logging msg once (store_err.c). */
 enum err	store_sqlerr(struct store *, int rc, const char *what);
 
 #endif

@@ -21,6 +21,7 @@ struct sync_store {
 	struct ingest_policy pol;	/* any past created_at; future bounded */
 	struct neg_item	*items;		/* the local set, sorted */
 	size_t		 nitems;
+	struct custody_src src;		/* set by the caller: the relay */
 };
 
 /*
