@@ -62,8 +62,10 @@ $(B)/web/index.html.gz: $(WEBSRC) scripts/web.sh
 	@sh scripts/web.sh $@
 
 $(B)/web/places.json.gz: $(B)/web/index.html.gz
+$(B)/web/viewer.html.gz: $(B)/web/index.html.gz
 
-$(PAGE): src/core/web_page.S $(B)/web/index.html.gz $(B)/web/places.json.gz
+$(PAGE): src/core/web_page.S $(B)/web/index.html.gz $(B)/web/places.json.gz \
+	    $(B)/web/viewer.html.gz
 	$(CC) -I$(B)/web -c -o $@ src/core/web_page.S
 
 # --- release build -------------------------------------------------------
