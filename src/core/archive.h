@@ -130,4 +130,11 @@ void		archive_html_json(struct buf *, const char *s, size_t n);
 
 const char	*archive_role_name(enum archive_role);
 
+/*
+ * Appends README.txt (archive_readme.c): what the archive is and how to
+ * check it, in English, Russian and Kazakh, with what m says so far (the
+ * node, the counts; not the root, which the manifest signs later).
+ */
+void		archive_readme(const struct manifest *m, struct buf *);
+
 #endif
