@@ -44,6 +44,7 @@ int	cmd_serve(struct cmd_env *, int, char **);
 int	cmd_sync(struct cmd_env *, int, char **);
 int	cmd_peers(struct cmd_env *, int, char **);
 int	cmd_status(struct cmd_env *, int, char **);
+int	cmd_archive(struct cmd_env *, int, char **);
 
 /* Shared helpers (cmd_util.c). */
 /*
@@ -81,6 +82,12 @@ struct config;
 int	cmd_config(const struct cmd_env *, struct config *);
 /* Makes the node's key if the data dir has none.  Returns: 0 or -1. */
 int	cmd_key_ensure(struct cmd_env *);
+/*
+ * Parses one filter object or an array of them (cmd_export.c).  Returns:
+ * the count, or -1 after printing why.
+ */
+struct filter;
+int	cmd_parse_filters(const char *text, struct filter **out);
 /* Prints "samizdat: what: reason" for an err code to stderr. */
 void	cmd_err(const char *what, enum err e);
 

@@ -39,6 +39,10 @@ const struct cmd cmd_table[] = {
 	    "list the peers and relays the node syncs with" },
 	{ "status", cmd_status, "status event-id",
 	    "say where an event is: here, which peers, which relays" },
+	{ "archive", cmd_archive,
+	    "archive [--filter json] [--tar] [--for npub] out | "
+	    "archive verify [--node npub] archive | archive open sealed out.tar",
+	    "write, check or open an evidence archive (docs/archive.md)" },
 	{ NULL, NULL, NULL, NULL }
 };
 
