@@ -99,10 +99,6 @@ afile_close(struct afile *f, uint8_t sha256[32])
 
 	if (afile_flush(f) != 0)
 		rc = -1;
-	if (rc == 0 && fsync(f->fd) != 0) {
-		log_warn("%s: fsync", f->path);
-		rc = -1;
-	}
 	if (close(f->fd) != 0 && rc == 0) {
 		log_warn("%s: close", f->path);
 		rc = -1;
@@ -113,6 +109,21 @@ afile_close(struct afile *f, uint8_t sha256[32])
 	f->md = NULL;
 	f->wb = NULL;
 	f->fd = -1;
+	return rc;
+}
+
+int
+archive_sync(const char *dir)
+{
+	int	 fd, rc;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		log_warn("%s", dir);
+		return -1;
+	}
+	if ((rc = syncfs(fd)) != 0)
+		log_warn("%s: syncfs", dir);
+	close(fd);
 	return rc;
 }
 

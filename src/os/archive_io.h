@@ -38,8 +38,14 @@ struct afile {
 /* Creates path (mode 0644, must not exist).  Returns: 0, or -1 (logged). */
 int		afile_open(struct afile *, const char *path);
 int		afile_write(struct afile *, const void *, size_t);
-/* fsync, close, the sha256 of what was written.  Returns: 0 or -1. */
+/*
+ * Close, the sha256 of what was written.  No fsync: an archive has
+ * thousands of files, so the writer syncs its file system once at the
+ * end (archive_sync).  Returns: 0 or -1.
+ */
 int		afile_close(struct afile *, uint8_t sha256[32]);
+/* syncfs(2) of the file system dir is on.  Returns: 0 or -1 (logged). */
+int		archive_sync(const char *dir);
 /* Closes and removes a file that will not be finished. */
 void		afile_abort(struct afile *);
 

@@ -62,7 +62,10 @@ why_event(enum err e)
 	}
 }
 
-/* Parses and checks one event line.  Returns: ERR_OK or why not. */
+/*
+ * Parses and checks one event line (tmp NULL: parses only).  Returns:
+ * ERR_OK or why not.
+ */
 static enum err
 check_line(const struct buf *line, struct event *ev, uint8_t **scratch,
     size_t *scap, struct buf *tmp)
@@ -82,7 +85,7 @@ check_line(const struct buf *line, struct event *ev, uint8_t **scratch,
 	if ((e = event_parse(line->p, line->len, &lim, ev, *scratch, *scap)) !=
 	    ERR_OK)
 		return e;
-	return event_check(ev, tmp);
+	return tmp != NULL ? event_check(ev, tmp) : ERR_OK;
 }
 
 static void
@@ -117,7 +120,8 @@ walk_events(struct asrc *s, struct archive_walk *w, uint8_t **scratch,
 		n++;
 		leaf_text(&w->tree, MERKLE_EVENT, line.p, line.len);
 		w->events++;
-		if ((e = check_line(&line, &ev, scratch, scap, tmp)) != ERR_OK) {
+		if ((e = check_line(&line, &ev, scratch, scap, w->no_sigs ?
+		    NULL : tmp)) != ERR_OK) {
 			if (e == ERR_ID_MISMATCH || e == ERR_BAD_SIG)
 				WSAY(w, "%s line %llu: event %s: %s",
 				    ARCHIVE_EVENTS, (unsigned long long)n,

@@ -27,6 +27,7 @@ struct archive_walk {
 	/* In: where the custody chain starts. */
 	uint64_t	 c_first;
 	uint8_t		 c_start[32];
+	bool		 no_sigs;	/* the writer: ingest checked them */
 	/* Out. */
 	struct merkle	 tree;
 	uint64_t	 events, reports, marks;

@@ -546,6 +546,7 @@ finish(struct aw *a, struct asrc **sp)
 		goto done;
 	memset(&w, 0, sizeof(w));
 	w.c_first = 1;
+	w.no_sigs = true;
 	w.say = walk_say;
 	w.arg = a;
 	if (archive_walk(*sp, &w) != 0 || a->bad)
@@ -654,6 +655,10 @@ archive_write(struct store *st, const struct archive_opts *o,
 	asrc_close(s);
 	s = NULL;
 	if (o->kind == ARCHIVE_DIR) {
+		if (archive_sync(a.dir) != 0) {
+			snprintf(err, errsz, "%s: cannot sync it to disk", a.dir);
+			goto done;
+		}
 		if (rename(a.dir, o->out) != 0) {
 			snprintf(err, errsz, "%s: %s", o->out, strerror(errno));
 			goto done;
