@@ -6,6 +6,7 @@
  *   archive [--filter JSON] [--tar] [--for NPUB] OUT
  *   archive verify [--node NPUB] ARCHIVE
  *   archive open SEALED OUT.tar
+ *   archive extract ARCHIVE ID OUT
  */
 #include <sys/stat.h>
 
@@ -193,7 +194,13 @@ run_verify(struct cmd_env *env, int argc, char **argv)
 	v.say = say_problem;
 	bad = archive_verify(s, &v);
 	asrc_close(s);
-	if (bad == 0) {
+	if (bad == 0 && v.extract) {
+		nip19_npub(v.signer, npub, sizeof(npub));
+		hex_encode(v.m.root, 32, root);
+		root[64] = '\0';
+		printf("OK %s: an extract, every item proven against root %s, "
+		    "signed by %s\n", argv[optind], root, npub);
+	} else if (bad == 0) {
 		nip19_npub(v.signer, npub, sizeof(npub));
 		hex_encode(v.m.root, 32, root);
 		root[64] = '\0';
@@ -248,9 +255,63 @@ run_open(struct cmd_env *env, int argc, char **argv)
 	return 0;
 }
 
+static int
+run_extract(struct cmd_env *env, int argc, char **argv)
+{
+	struct averify v;
+	struct asrc *s = NULL;
+	struct nip19 n19;
+	enum asrc_kind kind;
+	uint8_t	 id[32];
+	char	 err[1024] = "";
+	int	 rc;
+
+	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+		return rc;
+	if (argc - optind != 3)
+		return cmd_usage(env);
+	if (!(strlen(argv[optind + 1]) == 64 && hex_decode(argv[optind + 1],
+	    64, id, 32))) {
+		if (nip19_decode(argv[optind + 1], &n19) != 0 ||
+		    (n19.type != NIP19_NOTE && n19.type != NIP19_NEVENT)) {
+			fprintf(stderr, "samizdat: archive extract: %s is not "
+			    "an event id\n", argv[optind + 1]);
+			return EXIT_USAGE;
+		}
+		memcpy(id, n19.key, 32);
+	}
+	if (asrc_open(&s, argv[optind], &kind, err, sizeof(err)) != ERR_OK ||
+	    kind == ASRC_SEALED) {
+		fprintf(stderr, "samizdat: archive extract: %s\n", err[0] ? err :
+		    "a sealed archive: open it first");
+		asrc_close(s);
+		return 1;
+	}
+	memset(&v, 0, sizeof(v));
+	if (archive_verify(s, &v) != 0 || v.extract) {
+		fprintf(stderr, "samizdat: archive extract: %s does not verify"
+		    " (samizdat archive verify says why)\n", argv[optind]);
+		rc = 1;
+	} else if (archive_extract(s, &v.m, id, argv[optind + 2], err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "samizdat: archive extract: %s\n", err);
+		rc = 1;
+	} else {
+		printf("%s: the report, its marks, custody, media and proof; "
+		    "check it with `samizdat archive verify %s`\n",
+		    argv[optind + 2], argv[optind + 2]);
+		rc = 0;
+	}
+	averify_free(&v);
+	asrc_close(s);
+	return rc;
+}
+
 int
 cmd_archive(struct cmd_env *env, int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "extract") == 0)
+		return run_extract(env, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
 		return run_verify(env, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "open") == 0)

@@ -41,7 +41,8 @@ const struct cmd cmd_table[] = {
 	    "say where an event is: here, which peers, which relays" },
 	{ "archive", cmd_archive,
 	    "archive [--filter json] [--tar] [--for npub] out | "
-	    "archive verify [--node npub] archive | archive open sealed out.tar",
+	    "archive verify [--node npub] archive | archive open sealed out.tar | "
+	    "archive extract archive event-id out",
 	    "write, check or open an evidence archive (docs/archive.md)" },
 	{ NULL, NULL, NULL, NULL }
 };

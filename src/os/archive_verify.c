@@ -89,13 +89,25 @@ check_line(const struct buf *line, struct event *ev, uint8_t **scratch,
 }
 
 static void
-leaf_text(struct merkle *t, uint8_t type, const char *p, size_t n)
+add_leaf(struct archive_walk *w, uint8_t type, uint64_t line, const char *p,
+    size_t n, const uint8_t h[32])
 {
-	uint8_t	 h[32], l[32];
+	uint8_t	 l[32];
+
+	merkle_leaf(type, h, l);
+	if (w->leaf != NULL)
+		w->leaf(w->leaf_arg, w->tree.n, type, line, p, n, h);
+	merkle_add(&w->tree, l);
+}
+
+static void
+leaf_text(struct archive_walk *w, uint8_t type, uint64_t line,
+    const char *p, size_t n)
+{
+	uint8_t	 h[32];
 
 	crypto_sha256(p, n, h);
-	merkle_leaf(type, h, l);
-	merkle_add(t, l);
+	add_leaf(w, type, line, p, n, h);
 }
 
 static int
@@ -118,7 +130,7 @@ walk_events(struct asrc *s, struct archive_walk *w, uint8_t **scratch,
 	buf_init(&line, 0);
 	while ((got = ardr_line(r, &line)) == 1) {
 		n++;
-		leaf_text(&w->tree, MERKLE_EVENT, line.p, line.len);
+		leaf_text(w, MERKLE_EVENT, n, line.p, line.len);
 		w->events++;
 		if ((e = check_line(&line, &ev, scratch, scap, w->no_sigs ?
 		    NULL : tmp)) != ERR_OK) {
@@ -260,7 +272,7 @@ walk_custody(struct asrc *s, struct archive_walk *w)
 			memcpy(chain, cl.prev, 32);
 		}
 		w->custody++;
-		leaf_text(&w->tree, MERKLE_CUSTODY, line.p, line.len);
+		leaf_text(w, MERKLE_CUSTODY, n, line.p, line.len);
 		/*
 		 * The k-th full line is the k-th event's first receipt.  Two
 		 * events are looked at, so that one event or one line taken
@@ -326,7 +338,7 @@ walk_custody(struct asrc *s, struct archive_walk *w)
 				    " holds", ARCHIVE_SOURCES,
 				    (unsigned long long)sn,
 				    (unsigned long long)seq);
-			leaf_text(&w->tree, MERKLE_SOURCE, sline.p, sline.len);
+			leaf_text(w, MERKLE_SOURCE, sn, sline.p, sline.len);
 			w->sources++;
 			have_src = false;
 		}
@@ -365,7 +377,7 @@ walk_media(struct asrc *s, struct archive_walk *w)
 	struct buf line;
 	json_t	*j;
 	json_error_t je;
-	uint8_t	 h[32], l[32];
+	uint8_t	 h[32];
 	char	 name[TAR_NAME_MAX + 1];
 	const char *hs;
 	uint64_t n = 0;
@@ -393,8 +405,7 @@ walk_media(struct asrc *s, struct archive_walk *w)
 		}
 		if (json_is_true(json_object_get(j, "held"))) {
 			w->media_held++;
-			merkle_leaf(MERKLE_MEDIA, h, l);
-			merkle_add(&w->tree, l);
+			add_leaf(w, MERKLE_MEDIA, 0, hs, 64, h);
 			snprintf(name, sizeof(name), "%s%s", ARCHIVE_MEDIA_DIR,
 			    hs);
 			if (asrc_find(s, name) < 0)
@@ -603,6 +614,8 @@ archive_verify(struct asrc *s, struct averify *v)
 	v->extract = asrc_find(s, ARCHIVE_PROOF) >= 0;
 	if (check_manifest(s, v) != 0)
 		return v->problems;
+	if (v->extract)
+		return archive_verify_extract(s, v);
 	check_files(s, v);
 	v->w.say = v->say;
 	v->w.arg = v->arg;

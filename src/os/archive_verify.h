@@ -40,6 +40,15 @@ struct archive_walk {
 	uint64_t	 problems;
 	averify_say	 say;
 	void		*arg;
+	/*
+	 * If set, called for each leaf before it is added: its number, type,
+	 * its line in its file (0: a media file), the item (a line, or the
+	 * media file's hex name) and the item's sha256.
+	 */
+	void		(*leaf)(void *arg, uint64_t leaf, uint8_t type,
+			    uint64_t line, const char *p, size_t n,
+			    const uint8_t item[32]);
+	void		*leaf_arg;
 };
 
 /*
@@ -64,8 +73,23 @@ struct averify {
 	bool		 extract;	/* an extract (proof.json) */
 };
 
-/* Returns: the number of problems found (0: it all checks out). */
+/*
+ * Returns: the number of problems found (0: it all checks out).  An
+ * extract (with proof.json) is checked item by item against the root.
+ */
 uint64_t	archive_verify(struct asrc *, struct averify *);
+/* The extract's part, after the manifest (archive_extract.c). */
+uint64_t	archive_verify_extract(struct asrc *, struct averify *);
+/*
+ * Writes dir (made; must not exist): the event id of a verified archive
+ * with its witness marks, their custody and source lines, the media it
+ * names that the archive holds, the manifest, and proof.json, each
+ * item's Merkle path to the root m signs (archive_extract.c).  Returns: 0,
+ * or -1 with why in err.
+ */
+int		archive_extract(struct asrc *, const struct manifest *m,
+		    const uint8_t id[32], const char *dir, char *err,
+		    size_t errsz);
 void		averify_free(struct averify *);
 
 /* Reads a whole small file of the archive (max bytes).  Returns: 0 or -1. */

@@ -102,6 +102,28 @@ printf 'X' | dd of=bad.bin bs=1 seek=2000 conv=notrunc 2>/dev/null
 expect_exit 1 $S -d $TMP/b archive open bad.bin bad.tar
 expect_in err.txt "fails its MAC"
 
+# One report alone, with its mark, custody, photo and Merkle proof.
+expect_exit 0 $S archive extract out.tar $photo one
+expect_exit 0 $S archive verify one
+expect_in out.txt "OK one: an extract, every item proven against root"
+[ "$(lines one/events.jsonl)" = 2 ] || die "the extract lacks the mark"
+[ "$(lines one/custody.jsonl)" = 2 ] || die "the extract lacks custody"
+cmp one/media/$pub pub.jpg || die "the extract lacks the photo"
+expect_exit 1 $S archive extract out 0000000000000000000000000000000000000000000000000000000000000000 none
+expect_in err.txt "no event with that id"
+rm -rf one2 && cp -r one one2
+sed -i '1s/"content":"./"content":"#/' one2/events.jsonl
+printf 'X' | dd of=one2/media/$pub bs=1 seek=1 conv=notrunc 2>/dev/null
+echo '{}' > one2/planted.json
+expect_exit 1 $S archive verify one2
+expect_in out.txt "FAIL events.jsonl line 1: its Merkle path does not lead to the signed root (it was changed)"
+expect_in out.txt "FAIL media/$pub: its bytes do not match its name"
+expect_in out.txt "FAIL planted.json: added"
+rm -rf one2 && cp -r one one2
+sed -i '2d' one2/custody.jsonl
+expect_exit 1 $S archive verify one2
+expect_in out.txt "FAIL custody.jsonl line 2: proof.json proves it, but it is not in the extract (removed)"
+
 # Tampering: each case on a fresh copy, each named.
 fresh() { rm -rf t && cp -r out t; }
 verify_fails() {	# verify_fails TEXT...: verify t fails saying each
