@@ -619,3 +619,21 @@ ardr_sha256(struct ardr *r, uint8_t out[32])
 		memset(out, 0, 32);
 	EVP_MD_CTX_free(c);
 }
+
+int
+asrc_slurp(struct asrc *s, const char *name, size_t max, struct buf *out)
+{
+	struct ardr *r;
+	uint8_t	 b[1u << 14];
+	ssize_t	 got;
+	ssize_t	 i;
+
+	buf_reset(out);
+	if ((i = asrc_find(s, name)) < 0 || asrc_size(s, (size_t)i) > max ||
+	    ardr_open(s, name, &r) != ERR_OK)
+		return -1;
+	while ((got = ardr_read(r, b, sizeof(b))) > 0 && out->len <= max)
+		buf_append(out, b, (size_t)got);
+	ardr_close(r);
+	return got < 0 || out->err || out->len > max ? -1 : 0;
+}

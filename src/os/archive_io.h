@@ -74,6 +74,10 @@ uint64_t	asrc_size(const struct asrc *, size_t i);
 /* The index of a file, or -1 when it is not there. */
 ssize_t		asrc_find(const struct asrc *, const char *name);
 
+/* Reads a whole small file of the archive (max bytes).  Returns: 0 or -1. */
+int		asrc_slurp(struct asrc *, const char *name, size_t max,
+		    struct buf *out);
+
 /* One file of an archive being read. */
 struct ardr;
 enum err	ardr_open(struct asrc *, const char *name, struct ardr **);

@@ -78,7 +78,7 @@ struct averify {
  * extract (with proof.json) is checked item by item against the root.
  */
 uint64_t	archive_verify(struct asrc *, struct averify *);
-/* The extract's part, after the manifest (archive_extract.c). */
+/* The extract's part, after the manifest (archive_proof.c). */
 uint64_t	archive_verify_extract(struct asrc *, struct averify *);
 /*
  * Writes dir (made; must not exist): the event id of a verified archive
@@ -91,9 +91,5 @@ int		archive_extract(struct asrc *, const struct manifest *m,
 		    const uint8_t id[32], const char *dir, char *err,
 		    size_t errsz);
 void		averify_free(struct averify *);
-
-/* Reads a whole small file of the archive (max bytes).  Returns: 0 or -1. */
-int		asrc_slurp(struct asrc *, const char *name, size_t max,
-		    struct buf *out);
 
 #endif
