@@ -35,6 +35,9 @@ LIBSRCS	 = $(filter-out src/cmd/main.c,$(SRCS))
 HDRS	 = $(wildcard src/*/*.h)
 UNIT	 = $(patsubst test/unit/%.c,%,$(sort $(wildcard test/unit/test-*.c)))
 FUZZ	 = $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz-*.c)))
+# The exception: fuzz targets of the store layer, which link everything
+# but main() (docs/architecture.md, "Layers"); the others link the core.
+FUZZ_STORE = fuzz-stick
 
 B	 = build
 S	 = build/san
@@ -111,11 +114,18 @@ $(B)/tools/%: test/tools/%.c $(B)/libsamizdat.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libsamizdat.a $(LDLIBS)
 
-# Fuzz targets link the core alone, with only the core's libraries.
+# Fuzz targets link the core alone, with only the core's libraries;
+# those of FUZZ_STORE link the store layer too, with SQLite.
 $(S)/fuzz/%: fuzz/%.c fuzz/driver.c $(S)/libsamizdat-core.a
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) -o $@ $< fuzz/driver.c $(S)/libsamizdat-core.a \
 	    $(CORE_LIBS) -lm
+
+$(addprefix $(S)/fuzz/,$(FUZZ_STORE)): $(S)/fuzz/%: fuzz/%.c fuzz/driver.c \
+    $(S)/libsamizdat.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -o $@ $< fuzz/driver.c $(S)/libsamizdat.a \
+	    $(LDLIBS)
 
 sanitize: deps
 	@$(MAKE) --no-print-directory $(S)/samizdat
@@ -179,10 +189,17 @@ $(FZ)/obj/%.o: src/%.c $(HDRS)
 $(FZ)/libsamizdat-core.a: $(patsubst src/%.c,$(FZ)/obj/%.o,$(CORESRCS)) $(PAGE)
 	rm -f $@ && ar rcs $@ $^
 
+$(FZ)/libsamizdat.a: $(patsubst src/%.c,$(FZ)/obj/%.o,$(LIBSRCS)) $(PAGE)
+	rm -f $@ && ar rcs $@ $^
+
 $(FZ)/fuzz-%: fuzz/fuzz-%.c $(FZ)/libsamizdat-core.a
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 	    $(INC) $(PKG_CFLAGS) -o $@ $< $(FZ)/libsamizdat-core.a \
 	    $(CORE_LIBS) -lm
+
+$(addprefix $(FZ)/,$(FUZZ_STORE)): $(FZ)/%: fuzz/%.c $(FZ)/libsamizdat.a
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	    $(INC) $(PKG_CFLAGS) -o $@ $< $(FZ)/libsamizdat.a $(LDLIBS)
 
 fuzz:
 	@sh scripts/deps.sh fuzz
@@ -232,3 +249,6 @@ man-lint: $(S)/tools/confdoc
 
 clean:
 	rm -rf $(B)
+
+# Raspberry Pi: cross builds, and their tests under qemu-user.
+include mk/cross.mk

@@ -364,6 +364,16 @@ else
 	echo "  skipped: run make check once first (it installs the node test packages)"
 fi
 
+# --- hostile clients ----------------------------------------------------
+echo
+echo "== hostile clients (samizdat serve on the imported store; issue 12)"
+if command -v node >/dev/null 2>&1 && [ -d "$(dirname "$0")/../test/interop/node_modules/ws" ]; then
+	timeout 600 node "$(dirname "$0")/hostile.mjs" "$SZ" "$ST" |
+	    sed 's/^/  /' || echo "  hostile-client benchmark failed"
+else
+	echo "  skipped: run make check once first (it installs the node test packages)"
+fi
+
 # --- sync ----------------------------------------------------------------
 echo
 echo "== sync: two stores differing by 1% each way, data dir to data dir (NIP-77 in-process)"

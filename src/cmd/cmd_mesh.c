@@ -35,8 +35,21 @@ ago(char *out, size_t sz, int64_t t, uint64_t now)
 
 struct peers_state {
 	uint64_t	 now;
-	unsigned	 n;
+	unsigned	 n, hidden;
 };
+
+/*
+ * A link found by mDNS that never answered and that the node no longer
+ * keeps (withdrawn, or its slot given to another): most likely a
+ * stranger's fake announcement.  Counted, not listed.
+ */
+static bool
+peer_stale(const struct link_row *l)
+{
+	return strcmp(l->how, "mdns") == 0 && l->last_seen <= 0 &&
+	    (strcmp(l->state, "expired") == 0 ||
+	    strcmp(l->state, "evicted") == 0);
+}
 
 static int
 peer_row(const struct link_row *l, void *arg)
@@ -44,6 +57,10 @@ peer_row(const struct link_row *l, void *arg)
 	struct peers_state *p = arg;
 	char	 seen[32], sync[32];
 
+	if (peer_stale(l)) {
+		p->hidden++;
+		return 0;
+	}
 	ago(seen, sizeof(seen), l->last_seen, p->now);
 	ago(sync, sizeof(sync), l->last_sync, p->now);
 	printf("%s %s\n", link_kind_name(l->kind), l->name);
@@ -64,7 +81,7 @@ peer_row(const struct link_row *l, void *arg)
 int
 cmd_peers(struct cmd_env *env, int argc, char **argv)
 {
-	struct peers_state p = { env->now, 0 };
+	struct peers_state p = { env->now, 0, 0 };
 	struct store *st;
 	enum err e;
 	int	 rc;
@@ -81,7 +98,10 @@ cmd_peers(struct cmd_env *env, int argc, char **argv)
 		cmd_err("peers", e);
 		return 1;
 	}
-	if (p.n == 0)
+	if (p.hidden > 0)
+		printf("(and %u found by mdns that never answered and are no "
+		    "longer announced or kept: not listed)\n", p.hidden);
+	else if (p.n == 0)
 		printf("no peers yet: 'samizdat serve' finds them on the "
 		    "local network, or add 'peer' lines to samizdat.conf\n");
 	return 0;

@@ -225,6 +225,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 		goto done;
 	}
 	cmd_path(env, "events.db", dbpath, sizeof(dbpath));
+	so.store_path = dbpath;
 	mo.datadir = env->datadir;
 	mo.store_path = dbpath;
 	mo.port = so.port;

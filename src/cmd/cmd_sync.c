@@ -3,7 +3,10 @@
  * same events, moving only what each lacks.  TARGET is another data dir
  * (a USB stick carried between districts: store/stick.h) or a relay
  * (ws:// or wss://: net/sync_ws.h).  Either way the local store
- * remembers the target as a link and which events it holds.
+ * remembers the target as a link and which events it holds.  --timeout
+ * bounds each step with a relay (default 30 s) and the whole sync with a
+ * stick (default STICK_TIMEOUT, 600 s), whose store is refused unless it
+ * is exactly the store samizdat makes (store/store_foreign.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,7 +82,7 @@ sync_relay(struct cmd_env *env, const char *url, const char *fjson, bool up,
 /* A data dir: in process, through store/stick.c. */
 static int
 sync_dir(struct cmd_env *env, const char *target, const char *fjson,
-    bool up, bool down, uint64_t future_limit)
+    bool up, bool down, unsigned timeout, uint64_t future_limit)
 {
 	struct stick_opts o;
 	struct stick_report rep;
@@ -102,18 +105,20 @@ sync_dir(struct cmd_env *env, const char *target, const char *fjson,
 	o.filter = &f;
 	o.up = up;
 	o.down = down;
+	o.timeout_s = timeout;
 	o.progress = true;
 	o.future_limit = future_limit;
 	if (stick_sync(local, lpath, target, &o, &rep, err, sizeof(err)) == 0)
 		rc = 0;
 	else
-		fprintf(stderr, "samizdat: sync %s: %s\n", target, err);
+		fprintf(stderr, "samizdat: sync: %s\n", err);
 	if (rc != 0 && rep.rounds == 0)
 		goto done;
 	fprintf(stderr, "sync %s: have %zu, need %zu; down: %llu accepted, "
 	    "%llu already here, %llu rejected; up: %llu accepted, %llu "
 	    "already there, %llu rejected; %llu bytes (%llu negentropy), "
-	    "%u rounds, %.1f s (ids read in %.3f s, reconciled in %.3f s)\n",
+	    "%u rounds, %.1f s (checked in %.3f s, ids read in %.3f s, "
+	    "reconciled in %.3f s)\n",
 	    target, rep.have, rep.need,
 	    (unsigned long long)rep.down.accepted,
 	    (unsigned long long)rep.down.duplicate,
@@ -122,7 +127,7 @@ sync_dir(struct cmd_env *env, const char *target, const char *fjson,
 	    (unsigned long long)rep.up.duplicate,
 	    (unsigned long long)rep.up.rejected,
 	    (unsigned long long)rep.bytes, (unsigned long long)rep.neg_bytes,
-	    rep.rounds, rep.secs, rep.t_read, rep.t_neg);
+	    rep.rounds, rep.secs, rep.t_check, rep.t_read, rep.t_neg);
 	if (rc != 0)
 		fprintf(stderr, "samizdat: run the same sync again to finish; "
 		    "what was copied is kept\n");
@@ -138,7 +143,7 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 	const char *target = NULL, *fjson = NULL;
 	struct config cfg;
 	bool	 do_up = true, do_down = true;
-	unsigned timeout = 30;
+	unsigned timeout = 0;	/* 0: 30 s a step with a relay, 600 s a stick */
 	unsigned long t;
 	char	*end;
 	int	 ch;
@@ -185,7 +190,8 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 	if (cmd_config(env, &cfg) != 0)
 		return 1;
 	if (strncmp(target, "ws://", 5) == 0 || strncmp(target, "wss://", 6) == 0)
-		return sync_relay(env, target, fjson, do_up, do_down, timeout,
-		    cfg.future_limit);
-	return sync_dir(env, target, fjson, do_up, do_down, cfg.future_limit);
+		return sync_relay(env, target, fjson, do_up, do_down,
+		    timeout ? timeout : 30, cfg.future_limit);
+	return sync_dir(env, target, fjson, do_up, do_down,
+	    timeout ? timeout : STICK_TIMEOUT, cfg.future_limit);
 }

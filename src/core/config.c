@@ -577,8 +577,8 @@ load_line(struct config *c, size_t *seen, size_t lineno, const char *p,
 			return -1;
 		}
 	} else {
-		if ((ve = memchr(p, '#', (size_t)(le - p))) == NULL)
-			ve = le;
+		for (ve = p; ve < le && *ve != '#'; ve++)
+			;
 		while (ve > p && is_ws(ve[-1]))
 			ve--;
 		if ((vn = (size_t)(ve - p)) > CONFIG_VALUE_MAX) {

@@ -85,6 +85,7 @@
 	X(DB_CORRUPT,	"error",	"database file is corrupt")		\
 	X(DB_FULL,	"error",	"disk is full")				\
 	X(DB_VERSION,	"error",	"database was made by a newer samizdat") \
+	X(FOREIGN,	"blocked",	"a store from elsewhere failed its checks; it is data, never code") \
 	X(IO,		"error",	"input/output error")			\
 	X(KEY,		"error",	"secret key is missing or unreadable")	\
 	X(USAGE,	"error",	"bad usage")

@@ -35,4 +35,4 @@ web_page_csp:
 	.incbin	"csp.txt"
 web_page_csp_end:
 	.byte	0
-	.section .note.GNU-stack,"",@progbits
+	.section .note.GNU-stack,"",%progbits

@@ -11,12 +11,18 @@
  *              next service name, publish again
  *   timer      our interface addresses changed: publish them again
  *   browser    NEW: one resolver per (interface, protocol, name), kept
- *              while the service lives; REMOVE: drop it, and queue
- *              "gone" when no resolved instance of that name is left
- *   resolver   FOUND: check the TXT record, queue the peer; IPv6 waits
- *              a second, so that IPv4 wins when the peer has both;
- *              FAILURE (records expired: the peer vanished without a
- *              goodbye): as REMOVE, until it answers again
+ *              while the service lives; IPv6 ones only if the name has
+ *              no IPv4 address a second later, or loses it (IPv4 wins,
+ *              and a flood's fakes cost no AAAA queries); past SVC_MAX,
+ *              the muted, then the unresolved, then the oldest are
+ *              forgotten first, so a node that comes late is never
+ *              ignored; REMOVE: drop it, and queue "gone" when no
+ *              resolved instance is left
+ *   resolver   FOUND: check the TXT record, queue the peer; an address
+ *              with ADDR_NAMES other names resolved at it takes no more:
+ *              muted, never reported, resolver dropped; FAILURE
+ *              (records expired: the peer vanished without a goodbye):
+ *              as REMOVE, until it answers again
  *
  * Results wait in a bounded ring under a mutex for disc_take, which is
  * all the daemon's loop ever touches; when it falls behind, the oldest
@@ -33,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <avahi-common/alternative.h>
 #include <avahi-common/domain.h>
@@ -50,9 +57,10 @@
 #include "log.h"
 
 #define QUEUE_MAX	256	/* results waiting for disc_take */
-#define SVC_MAX		256	/* service instances followed at once */
+#define SVC_MAX		1024	/* service instances followed at once */
+#define ADDR_NAMES	4	/* names reported at one address, at most */
 #define NPUB_LEN	63
-#define V6_HOLD_MS	1000	/* a v6-only peer is reported this late */
+#define V6_HOLD_MS	1000	/* a v6-only peer is resolved this late */
 #define ADDR_MAX	64	/* own addresses published, at most */
 #define ADDR_POLL_MS	5000	/* how often they are checked */
 
@@ -69,9 +77,11 @@ struct svc {
 	AvahiProtocol	 proto;		/* mDNS transport, and address family */
 	char		 name[AVAHI_LABEL_MAX];
 	AvahiSServiceResolver *res;
-	AvahiTimeout	*hold;		/* IPv6 waits V6_HOLD_MS for IPv4 */
+	AvahiTimeout	*hold;		/* IPv6 waits for IPv4; muted: res */
 	struct disc	*d;
 	struct disc_peer peer;		/* last FOUND; npub "" until then */
+	uint64_t	 seq;		/* order of arrival */
+	bool		 muted;		/* its address is full: res dropped */
 };
 
 struct disc {
@@ -91,7 +101,10 @@ struct disc {
 	bool		 addr_warned;
 	LIST_HEAD(, svc) svcs;
 	size_t		 nsvc;
+	uint64_t	 seq;
 	bool		 svc_warned;
+	unsigned	 nmuted;	/* ever */
+	time_t		 mute_log;
 	bool		 running;	/* the thread was started */
 	pthread_t	 thread;
 	atomic_bool	 stop;
@@ -109,6 +122,11 @@ static struct svc *disc_svc_find(struct disc *, AvahiIfIndex, AvahiProtocol,
 		    const char *);
 static struct svc *disc_svc_best(struct disc *, const char *);
 static void	disc_svc_lost(struct disc *, struct svc *);
+static void	disc_svc_free(struct disc *, struct svc *);
+static void	disc_svc_resolve(struct disc *, struct svc *);
+static bool	disc_svc_evict(struct disc *);
+static bool	disc_addr_full(struct disc *, const char *, const char *);
+static void	disc_mute(struct disc *, struct svc *, const char *);
 static size_t	disc_addr_scan(struct disc *, struct disc_addr *);
 static void	disc_addr_cb(AvahiTimeout *, void *);
 static void	disc_publish_addrs(struct disc *, AvahiServer *);
@@ -305,14 +323,16 @@ disc_peer_same(const struct disc_peer *a, const struct disc_peer *b)
 }
 
 /*
- * Queues p, then wakes the loop.  A result still waiting for the same
- * npub is replaced in place: only the newest matters.
+ * Queues p, then wakes the loop if nothing was waiting (a flood makes
+ * no flood of wake-ups).  A result still waiting for the same npub is
+ * replaced in place: only the newest matters.
  */
 static void
 disc_queue_push(struct disc *d, const struct disc_peer *p)
 {
 	struct disc_peer *w;
 	size_t	 i;
+	bool	 wake;
 
 	pthread_mutex_lock(&d->mu);
 	for (i = 0; i < d->qlen; i++) {
@@ -331,9 +351,10 @@ disc_queue_push(struct disc *d, const struct disc_peer *p)
 		d->qhead = (d->qhead + 1) % QUEUE_MAX;
 		d->qlen--;
 	}
+	wake = d->qlen == 0;
 	d->q[(d->qhead + d->qlen++) % QUEUE_MAX] = *p;
 	pthread_mutex_unlock(&d->mu);
-	if (d->wake != NULL)
+	if (wake && d->wake != NULL)
 		d->wake(d->arg);
 }
 
@@ -547,6 +568,7 @@ disc_browse_cb(AvahiSServiceBrowser *b, AvahiIfIndex ifindex,
 	struct disc	*d = arg;
 	struct svc	*v;
 	const AvahiPoll	*api = avahi_simple_poll_get(d->sp);
+	struct timeval	 tv;
 
 	if (ev == AVAHI_BROWSER_FAILURE)
 		log_warnx("mdns: browsing failed: %s",
@@ -558,10 +580,11 @@ disc_browse_cb(AvahiSServiceBrowser *b, AvahiIfIndex ifindex,
 	    !(flags & (AVAHI_LOOKUP_RESULT_LOCAL | AVAHI_LOOKUP_RESULT_OUR_OWN))) {
 		if (d->nsvc >= SVC_MAX) {
 			if (!d->svc_warned)
-				log_warnx("mdns: over %d services, ignoring "
-				    "more", SVC_MAX);
+				log_warnx("mdns: over %d services, forgetting "
+				    "the oldest", SVC_MAX);
 			d->svc_warned = true;
-			return;
+			if (!disc_svc_evict(d))
+				return;
 		}
 		if ((v = calloc(1, sizeof(*v))) == NULL) {
 			log_warn("mdns: calloc");
@@ -570,26 +593,99 @@ disc_browse_cb(AvahiSServiceBrowser *b, AvahiIfIndex ifindex,
 		v->d = d;
 		v->ifindex = ifindex;
 		v->proto = proto;
+		v->seq = ++d->seq;
 		memcpy(v->name, name, strlen(name) + 1);
-		/* Kept open: it reports again if the peer's address changes. */
-		v->res = avahi_s_service_resolver_new(d->srv, ifindex, proto,
-		    name, type, domain, proto, 0, disc_resolve_cb, v);
-		if (v->res == NULL) {
-			log_warnx("mdns: resolve \"%s\": %s", name,
-			    avahi_strerror(avahi_server_errno(d->srv)));
-			free(v);
-			return;
-		}
 		LIST_INSERT_HEAD(&d->svcs, v, entry);
 		d->nsvc++;
-	} else if (ev == AVAHI_BROWSER_REMOVE && v != NULL) {
-		disc_svc_lost(d, v);
+		if (proto != AVAHI_PROTO_INET) {
+			avahi_elapse_time(&tv, V6_HOLD_MS, 0);
+			v->hold = api->timeout_new(api, &tv, disc_hold_cb, v);
+		}
+		if (v->hold == NULL)
+			disc_svc_resolve(d, v);
+	} else if (ev == AVAHI_BROWSER_REMOVE && v != NULL)
+		disc_svc_free(d, v);
+}
+
+/* Opens v's resolver, kept open: it reports again if the address changes. */
+static void
+disc_svc_resolve(struct disc *d, struct svc *v)
+{
+	if (v->res == NULL && !v->muted && (v->res =
+	    avahi_s_service_resolver_new(d->srv, v->ifindex, v->proto,
+	    v->name, DISC_TYPE, NULL, v->proto, 0, disc_resolve_cb,
+	    v)) == NULL)
+		log_warnx("mdns: resolve \"%s\": %s", v->name,
+		    avahi_strerror(avahi_server_errno(d->srv)));
+}
+
+/* v is withdrawn or pushed out: report what that changes, forget it. */
+static void
+disc_svc_free(struct disc *d, struct svc *v)
+{
+	disc_svc_lost(d, v);
+	if (v->res != NULL)
 		avahi_s_service_resolver_free(v->res);
-		if (v->hold != NULL)
-			api->timeout_free(v->hold);
-		LIST_REMOVE(v, entry);
-		free(v);
-		d->nsvc--;
+	if (v->hold != NULL)
+		avahi_simple_poll_get(d->sp)->timeout_free(v->hold);
+	LIST_REMOVE(v, entry);
+	free(v);
+	d->nsvc--;
+}
+
+/*
+ * SVC_MAX are followed: forget the muted one that came first, else the
+ * first unresolved, else the first resolved.  Returns: false if none.
+ */
+static bool
+disc_svc_evict(struct disc *d)
+{
+	struct svc	*v, *old = NULL;
+	int		 r, oldr = 0;
+
+	LIST_FOREACH(v, &d->svcs, entry)
+		if ((r = v->muted ? 0 : v->peer.npub[0] ? 2 : 1) < oldr ||
+		    old == NULL || (r == oldr && v->seq < old->seq)) {
+			old = v;
+			oldr = r;
+		}
+	if (old != NULL)
+		disc_svc_free(d, old);
+	return old != NULL;
+}
+
+/* Returns: whether ADDR_NAMES names other than name resolve to addr. */
+static bool
+disc_addr_full(struct disc *d, const char *name, const char *addr)
+{
+	struct svc	*v;
+	size_t		 n = 0;
+
+	LIST_FOREACH(v, &d->svcs, entry)
+		if (v->peer.npub[0] != '\0' && strcmp(v->name, name) != 0 &&
+		    strcmp(v->peer.addr, addr) == 0)
+			n++;
+	return n >= ADDR_NAMES;
+}
+
+/* v resolved to addr, which is full: mute it.  res is calling us. */
+static void
+disc_mute(struct disc *d, struct svc *v, const char *addr)
+{
+	const AvahiPoll	*api = avahi_simple_poll_get(d->sp);
+	struct timeval	 tv;
+	time_t		 now = time(NULL);
+
+	disc_svc_lost(d, v);	/* it may have been reported elsewhere */
+	v->muted = true;
+	if (v->hold != NULL)
+		api->timeout_free(v->hold);
+	avahi_elapse_time(&tv, 0, 0);
+	v->hold = api->timeout_new(api, &tv, disc_hold_cb, v);
+	if (d->nmuted++ == 0 || now - d->mute_log >= 60) {
+		log_warnx("mdns: more than %d services at %s, ignoring more "
+		    "(%u so far)", ADDR_NAMES, addr, d->nmuted);
+		d->mute_log = now;
 	}
 }
 
@@ -601,7 +697,7 @@ static void
 disc_svc_lost(struct disc *d, struct svc *v)
 {
 	struct disc_peer p = v->peer;
-	struct svc	*best;
+	struct svc	*best, *w;
 	bool		 reported;
 
 	if (p.npub[0] == '\0')
@@ -614,6 +710,10 @@ disc_svc_lost(struct disc *d, struct svc *v)
 		p.port = 0;
 		p.gone = true;
 		disc_queue_push(d, &p);
+		/* IPv6 instances left alone while IPv4 answered may help. */
+		LIST_FOREACH(w, &d->svcs, entry)
+			if (w->hold == NULL && strcmp(w->name, v->name) == 0)
+				disc_svc_resolve(d, w);
 	} else if (reported)
 		disc_queue_push(d, &best->peer);
 }
@@ -628,11 +728,11 @@ disc_resolve_cb(AvahiSServiceResolver *r, AvahiIfIndex ifindex,
 	struct svc	*v = arg;
 	struct disc	*d = v->d;
 	struct disc_peer p;
-	const AvahiPoll	*api = avahi_simple_poll_get(d->sp);
-	struct timeval	 tv;
 	char		 ifname[IF_NAMESIZE];
 	size_t		 len;
 
+	if (v->muted)
+		return;
 	if (ev != AVAHI_RESOLVER_FOUND || a == NULL) {
 		/* Also when a peer vanished without goodbye: SRV expired. */
 		log_debug("mdns: \"%s\" not resolved: %s", name,
@@ -658,29 +758,32 @@ disc_resolve_cb(AvahiSServiceResolver *r, AvahiIfIndex ifindex,
 	p.port = port;
 	if (disc_peer_same(&v->peer, &p))
 		return;
-	v->peer = p;
-	if (v->proto == AVAHI_PROTO_INET)
-		disc_hold_cb(NULL, v);
-	else if (v->hold == NULL) {
-		avahi_elapse_time(&tv, V6_HOLD_MS, 0);
-		if ((v->hold = api->timeout_new(api, &tv, disc_hold_cb,
-		    v)) == NULL)
-			disc_hold_cb(NULL, v);
+	if (disc_addr_full(d, v->name, p.addr)) {
+		disc_mute(d, v, p.addr);
+		return;
 	}
+	v->peer = p;
+	if (disc_svc_best(d, v->name) == v)
+		disc_queue_push(d, &v->peer);
 }
 
-/* Reports v if it is still the best of its name; IPv6 comes here late. */
+/*
+ * v is muted: drop its resolver.  Else v came a second ago over IPv6:
+ * resolve it if no instance of its name (IPv4) resolved meanwhile.
+ */
 static void
 disc_hold_cb(AvahiTimeout *t, void *arg)
 {
 	struct svc	*v = arg;
 
-	if (t != NULL) {
-		avahi_simple_poll_get(v->d->sp)->timeout_free(t);
-		v->hold = NULL;
-	}
-	if (disc_svc_best(v->d, v->name) == v)
-		disc_queue_push(v->d, &v->peer);
+	avahi_simple_poll_get(v->d->sp)->timeout_free(t);
+	v->hold = NULL;
+	if (v->muted && v->res != NULL)
+		avahi_s_service_resolver_free(v->res);
+	if (v->muted)
+		v->res = NULL;
+	else if (disc_svc_best(v->d, v->name) == NULL)
+		disc_svc_resolve(v->d, v);
 }
 
 /* avahi-core's own messages: trouble as warnings, the rest for -vv. */

@@ -28,10 +28,15 @@
 #define BACKOFF_MAX	30
 #define DISC_WAIT	15	/* s a higher npub waits for the lower to call */
 #define SYNC_TIMEOUT	30	/* s of silence a round allows */
-#define STICK_TIMEOUT	600	/* s a stick's sync may take in all */
 #define SEEN_MAX	65536	/* records waiting for the next write */
 #define SYNC_ECHO_S	10	/* s after a round its events may still pass */
 #define ROUND_MAX_SKIP	6	/* periodic rounds a healthy live link skips */
+/* Links found by mDNS (docs/discovery.md, "Floods"). */
+#define GONE_GRACE	30	/* s a withdrawn link is kept, if not live */
+#define TRY_RATE	20	/* calls a second to unproven links ... */
+#define TRY_BURST	20	/* ... and at once */
+#define TRY_TIMEOUT	5	/* s an unproven link has to answer a call */
+#define FOUND_LOGS	20	/* found, left, dropped: lines a minute */
 
 struct mesh;
 
@@ -52,8 +57,13 @@ struct link {
 	char		 url[1024];	/* ws(s):// URL or a data dir */
 	char		 npub[64];	/* known for found and inbound peers */
 	const char	*how;		/* config, mdns */
+	uint64_t	 seq;		/* order of arrival in the table */
 	bool		 gone;		/* mDNS withdrew it */
-	time_t		 found;		/* by mDNS */
+	time_t		 gone_at;
+	bool		 proven;	/* at its address: its key, or a round */
+	unsigned	 calls;		/* connections tried, ever */
+	time_t		 call_at;	/* the last one */
+	struct link	*next_out;	/* left the table, not yet written */
 	/* live link (peers) */
 	uint64_t	 conn;		/* the WebSocket client's id; 0: none */
 	uint64_t	 vconn;		/* our relay's side of it */
@@ -123,6 +133,11 @@ struct mesh {
 	char		 npub[64];
 	struct link	*links[MESH_MAX_LINKS];
 	size_t		 nlinks;
+	uint64_t	 seq;
+	struct link	*out;		/* links that left, for the records */
+	int64_t		 call_tat;	/* ms: when the call bucket is empty */
+	time_t		 log_min;	/* the minute of found_log */
+	unsigned	 log_n, log_hidden;
 	struct inbound	 in[MESH_MAX_INBOUND];
 	size_t		 nin;
 	struct seen_rec	*seen;
@@ -146,6 +161,7 @@ void		 mesh_worker_tick(struct mesh *, struct worker *, bool bridges);
 
 /* mesh_live.c */
 void		 mesh_live_connect(struct link *);
+void		 mesh_live_abort(struct link *, const char *why);
 void		 mesh_live_close(struct link *);
 bool		 mesh_live_forward(void *arg, uint64_t conn,
 		    const struct event *);

@@ -60,6 +60,8 @@ link_down(struct link *l, const char *why)
 	l->live = false;
 	l->backoff = wsc_backoff(l->backoff, BACKOFF_MIN, BACKOFF_MAX);
 	l->next_try = mesh_now() + (time_t)l->backoff;
+	if (l->gone)
+		l->gone_at = mesh_now();	/* its grace starts now */
 	mesh_link_set(l, l->gone ? "gone" : "unreachable", why);
 }
 
@@ -248,6 +250,16 @@ mesh_live_connect(struct link *l)
 		}
 		link_down(l, err);
 	}
+}
+
+/* Gives up a call not answered yet, as if it had failed. */
+void
+mesh_live_abort(struct link *l, const char *why)
+{
+	if (l->conn == 0 || l->live)
+		return;
+	wsc_close(l->m->wsc, l->conn);
+	link_down(l, why);
 }
 
 void

@@ -48,11 +48,25 @@ mesh_seen_add(struct mesh *m, const uint8_t id[32], int64_t lid,
 	m->nseen++;
 }
 
+static void
+link_write(struct mesh *m, struct link *l)
+{
+	if (!l->dirty || l->lid <= 0)
+		return;
+	store_link_update(m->st, l->lid, l->state, (int64_t)l->seen_at, 0,
+	    l->sent, l->received, l->refused, l->error);
+	l->sent = l->received = l->refused = 0;
+	l->state = NULL;
+	l->dirty = false;
+}
+
+/* Also writes the links that left the table (m->out), then frees them. */
 void
 mesh_records_flush(struct mesh *m)
 {
+	struct link *l;
 	size_t	 i;
-	bool	 any = m->nseen > 0;
+	bool	 any = m->nseen > 0 || m->out != NULL;
 
 	for (i = 0; i < m->nlinks && !any; i++)
 		any = m->links[i]->dirty;
@@ -62,16 +76,12 @@ mesh_records_flush(struct mesh *m)
 		store_seen_put(m->st, m->seen[i].id, m->seen[i].lid,
 		    m->seen[i].how, m->seen[i].at, NULL);
 	m->nseen = 0;
-	for (i = 0; i < m->nlinks; i++) {
-		struct link *l = m->links[i];
-
-		if (!l->dirty || l->lid <= 0)
-			continue;
-		store_link_update(m->st, l->lid, l->state, (int64_t)l->seen_at,
-		    0, l->sent, l->received, l->refused, l->error);
-		l->sent = l->received = l->refused = 0;
-		l->state = NULL;
-		l->dirty = false;
+	for (i = 0; i < m->nlinks; i++)
+		link_write(m, m->links[i]);
+	while ((l = m->out) != NULL) {
+		m->out = l->next_out;
+		link_write(m, l);
+		free(l);
 	}
 	if (store_commit(m->st) != ERR_OK)
 		store_rollback(m->st);

@@ -3,8 +3,9 @@
  * bridges), each with its own store handle, so that a slow internet
  * relay never holds up the LAN.  A peer or a bridge is synced with
  * sync_ws (its own libwebsockets context, the engine of core/sync.c); a
- * stick in process with stick_sync, with a time limit, so a stick that
- * never finishes cannot hold a worker for ever.  The loop hands a worker
+ * stick in process with stick_sync, which refuses a stick whose store is
+ * not exactly samizdat's and stops every query on it at STICK_TIMEOUT,
+ * so a hostile stick cannot hold a worker, or the sticks after it.  The loop hands a worker
  * the most overdue link and collects the outcome on a later tick.
  */
 #include <sys/stat.h>
@@ -229,12 +230,17 @@ collect(struct mesh *m, struct worker *w, time_t now)
 	if (w->rc != 0) {
 		l->sync_backoff = wsc_backoff(l->sync_backoff, 5, interval);
 		l->next_sync = now + (time_t)l->sync_backoff;
-		mesh_link_set(l, l->live ? "live" : "unreachable", w->err);
+		/* A stick that is there but failed (refused, say) is not
+		 * unreachable: its error says what happened. */
+		mesh_link_set(l, l->live ? "live" : l->kind == LINK_DIR ?
+		    "sync failed" : "unreachable", w->err);
 		log_debug("mesh: %s", w->err);
 		return;
 	}
 	l->sync_backoff = 0;
 	l->last_ok = now;
+	if (l->kind == LINK_PEER)
+		l->proven = true;	/* it speaks NIP-77 as a node does */
 	l->next_sync = now + (time_t)interval;
 	/* A stick's counts are in the records already (stick_sync). */
 	if (l->kind != LINK_DIR) {

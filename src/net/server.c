@@ -10,6 +10,7 @@
  * connection memory; it holds only our connection id.  Who is let in is
  * server_admit.c's to say, plain HTTP server_http.c's to answer.
  */
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,27 @@ wake(void *arg)
 	lws_cancel_service(s->ctx);
 }
 
+/*
+ * After many connections closed, hands the memory their queues used back
+ * to the system: glibc keeps freed heap for reuse, and a burst of clients
+ * that left should not leave the node looking (and being, for the Pi's
+ * other programs) that much bigger.
+ */
+static void
+give_back(struct server *s)
+{
+	size_t	 n = relay_conn_count(s->relay);
+
+	if (n > s->peak_conns)
+		s->peak_conns = n;
+	if (s->peak_conns < n + 32)
+		return;
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+	s->peak_conns = n;
+}
+
 static void
 poll_timer(lws_sorted_usec_list_t *sul)
 {
@@ -73,6 +95,7 @@ poll_timer(lws_sorted_usec_list_t *sul)
 
 	relay_poll(s->relay);
 	mesh_tick(s->mesh);
+	give_back(s);
 	if (s->o->purge_interval > 0 &&
 	    now - s->last_purge >= (time_t)s->o->purge_interval) {
 		s->last_purge = now;
@@ -366,6 +389,11 @@ server_run(const struct server_opts *o, struct store *st,
 	io.pause = pause_rx;
 	if (relay_new(&s.relay, st, lim, &io) != ERR_OK)
 		goto done;
+	/* Counts and NIP-77 id sets off the loop. */
+	if (o->store_path != NULL && relay_q_start(s.relay, o->store_path) !=
+	    ERR_OK)
+		log_warnx("counts and syncs run on the loop: the store thread "
+		    "did not start");
 	set_places(&s);
 	if (o->mesh != NULL && mesh_new(&s.mesh, o->mesh, s.ctx, s.wsc,
 	    s.relay) != 0)

@@ -23,6 +23,7 @@ struct server_opts {
 	unsigned	 handshake_timeout;	/* seconds */
 	size_t		 deflate_connections;	/* clients that may compress */
 	unsigned	 purge_interval;	/* seconds; 0 never */
+	const char	*store_path;	/* for the relay's store thread */
 	const char	*nip11;		/* the NIP-11 document */
 	size_t		 nip11_len;
 	int		 verbose;

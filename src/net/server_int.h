@@ -49,6 +49,7 @@ struct server {
 	time_t		 started;	/* for GET /api/node */
 	size_t		 ndeflate;	/* client connections compressing */
 	size_t		 max_conns;	/* max_connections, under the fd limit */
+	size_t		 peak_conns;	/* most open since memory was given back */
 };
 
 /* server_http.c */

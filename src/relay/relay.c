@@ -56,6 +56,7 @@ relay_free(struct relay *r)
 		return;
 	relay_drain(r);
 	vpool_free(r->pool);
+	relay_q_stop(r);
 	if (r->tx_open) {
 		store_commit(r->store);
 		r->tx_open = false;
@@ -102,7 +103,7 @@ relay_conn_close(struct relay *r, uint64_t id)
 
 	if (c == NULL)
 		return;
-	relay_subs_free(c);
+	relay_subs_free(r, c);
 	relay_negs_free(c);
 	relay_conn_free(r, c);
 	if (r->hooks.closed != NULL)
@@ -251,6 +252,11 @@ dispatch(struct relay *r, struct rconn *c, const char *data, size_t len,
 	    &m);
 	switch (e) {
 	case ERR_OK:
+		/* The waiting room overflowed behind a job: no second job. */
+		if (c->busy && (m.verb == MSG_COUNT || m.verb == MSG_NEG_OPEN)) {
+			refuse_rate(r, c, &m);
+			goto done;
+		}
 		if (paid || (b = bucket_of(c, m.verb)) == NULL ||
 		    relay_take_token(r, c, b))
 			break;
@@ -292,7 +298,7 @@ dispatch(struct relay *r, struct rconn *c, const char *data, size_t len,
 		relay_on_count(r, c, &m);
 		break;
 	case MSG_CLOSE:
-		relay_sub_remove(c, m.subid);
+		relay_sub_remove(r, c, m.subid);
 		break;
 	case MSG_AUTH:
 		relay_on_auth(r, c, &m);
@@ -335,8 +341,8 @@ relay_conn_rx(struct relay *r, uint64_t id, const char *data, size_t len,
 		buf_reset(&c->rx);
 		return true;
 	}
-	/* Behind a slowed message, everything waits its turn. */
-	if (c->parked.head != NULL) {
+	/* Behind a slowed message, or a job out, everything waits its turn. */
+	if (c->parked.head != NULL || c->busy) {
 		if (!park(r, c, c->rx.p, c->rx.len))
 			dispatch(r, c, c->rx.p, c->rx.len, false);
 	} else
@@ -373,7 +379,7 @@ unpark(struct relay *r)
 
 		if (c->parked.head == NULL)
 			continue;
-		while ((f = c->parked.head) != NULL) {
+		while (!c->busy && (f = c->parked.head) != NULL) {
 			/* Which bucket: the verb, read again. */
 			b = NULL;
 			if (msg_parse(FQ_DATA(f), f->len, MSG_FROM_CLIENT,
@@ -414,12 +420,16 @@ relay_flush(struct relay *r)
 	int	 next = -1, due;
 
 	relay_collect(r);
+	relay_q_collect(r);
 	if (r->kick) {
 		r->kick = false;
 		relay_deliver_new(r);
 	}
 	if (r->nparked > 0)
 		next = unpark(r);
+	/* Stored answers go on as their readers catch up. */
+	if (r->refill && relay_refill(r))
+		next = 0;
 	if (!r->tx_open)
 		return next;
 	age = relay_now_ms() - r->tx_start;

@@ -81,6 +81,12 @@ struct relay_hooks {
 enum err	relay_new(struct relay **, struct store *,
 		    const struct relay_limits *, const struct relay_io *);
 void		relay_free(struct relay *);
+/*
+ * Runs NIP-45 counts and NIP-77 id sets on a thread of their own, with a
+ * read-only handle on the store at store_path, so that they do not hold
+ * up the loop (needs io->wake).  Without it they run on the loop.
+ */
+enum err	relay_q_start(struct relay *, const char *store_path);
 void		relay_hooks_set(struct relay *, const struct relay_hooks *,
 		    void *arg);
 
@@ -135,12 +141,20 @@ size_t		relay_conn_queued(struct relay *, uint64_t id);
 /*
  * Commits what was stored once the transaction is RELAY_COMMIT_MS old,
  * sends the OKs, then delivers the new events to matching subscriptions,
- * and goes on with connections that were slowed once their rate allows.
+ * goes on with connections that were slowed once their rate allows, and
+ * streams the stored answers of REQs as their readers catch up.
  * Cheap when nothing is pending: call after every turn of the loop.
  * Returns: milliseconds until it has something to do again (a commit, a
- * slowed connection's next message), or -1 if nothing is pending.
+ * slowed connection's next message, 0 for more streaming), or -1 if
+ * nothing is pending.
  */
 int		relay_flush(struct relay *);
+/*
+ * Streams the next pages of stored answers to connections whose queues
+ * drained (relay_flush does this).  Returns: true if the turn's budget ran
+ * out with more to send: call again soon.
+ */
+bool		relay_refill(struct relay *);
 /*
  * The same, and also looks for events another process (an import, a
  * post) stored.  Call from a timer.

@@ -88,8 +88,44 @@ relay_conn_free(struct relay *r, struct rconn *c)
 	fq_clear(&c->parked);
 	fq_clear(&c->out);
 	free(c->sent);
+	free(c->echo);
 	buf_free(&c->rx);
 	free(c);
+}
+
+/*
+ * Remembers that the node on c sent id.  Live delivery never echoes an
+ * event back to the node it came from, but a subscription still streaming
+ * its stored answer gets what was stored meanwhile from the store, which
+ * does not know where an event came from: this list does.
+ */
+void
+relay_echo_note(struct rconn *c, const uint8_t id[32])
+{
+	uint8_t	(*n)[32];
+
+	if (c->necho == c->echocap) {
+		size_t	 ncap = c->echocap ? c->echocap * 2 : 64;
+
+		if (ncap > ECHO_MAX || (n = realloc(c->echo,
+		    ncap * sizeof(*n))) == NULL)
+			return;		/* an echo costs a duplicate, no more */
+		c->echo = n;
+		c->echocap = ncap;
+	}
+	memcpy(c->echo[c->necho++], id, 32);
+}
+
+/* Whether id came from the node on c while its subs streamed. */
+bool
+relay_echo_has(const struct rconn *c, const uint8_t id[32])
+{
+	size_t	 i;
+
+	for (i = 0; i < c->necho; i++)
+		if (memcmp(c->echo[i], id, 32) == 0)
+			return true;
+	return false;
 }
 
 /*
@@ -154,6 +190,10 @@ relay_conn_next(struct relay *r, uint64_t id, char **p, size_t *len,
 	c->progress_ms = relay_now_ms();
 	if (r->backlog && c->out.bytes < r->lim.max_output_buffer / 4)
 		r->kick = true;
+	/* Below half its high-water mark: stream the next page. */
+	if (r->nstreams > 0 && c->out.bytes < (r->lim.max_output_buffer <
+	    STREAM_HIGH ? r->lim.max_output_buffer : STREAM_HIGH) / 2)
+		r->refill = true;
 	/* Kept until the next call: the transport copies it. */
 	*p = FQ_DATA(f);
 	*len = f->len;

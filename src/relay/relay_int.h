@@ -7,6 +7,7 @@
  *   relay_sub.c    REQ, COUNT, CLOSE
  *   relay_neg.c    NEG-OPEN, NEG-MSG, NEG-CLOSE
  *   relay_tx.c     the group commit, OKs, delivery to subscriptions
+ *   relay_q.c      counts and id sets on a thread of their own
  *   relay_conn.c   the connection table, output queues, answers,
  *                  rate limits                                 (bottom)
  *
@@ -28,7 +29,15 @@ struct sub {
 	char		 id[MSG_MAX_SUBID * 4 + 1];
 	struct filter	*f;
 	size_t		 nf;
+	struct store_cursor *cur;	/* its stored answer going; NULL: live */
+	int64_t		 upto;		/* the answer covers rows up to this */
+	bool		 eose;		/* sent */
 };
+
+/* Streaming stored answers (relay_sub.c). */
+#define STREAM_HIGH	(64u << 10)	/* most queued per connection */
+#define STREAM_TURN	(1u << 20)	/* most streamed per flush, in all */
+#define STREAM_BUDGET	(32u << 20)	/* no streaming past this queued */
 
 struct negsess;
 
@@ -45,6 +54,7 @@ struct rconn {
 	bool		 closing;
 	struct sub	*subs;
 	size_t		 nsubs;
+	size_t		 nstreams;	/* subs whose stored answer goes on */
 	struct negsess	*negs;		/* NIP-77 sessions */
 	size_t		 nnegs;
 	bool		 mesh;		/* a node: no clock window, no echo */
@@ -58,7 +68,13 @@ struct rconn {
 	uint64_t	 last_refill;
 	struct fq	 parked;	/* over the rate: messages waiting, in order */
 	bool		 rx_paused;	/* the transport does not read it */
+	bool		 busy;		/* a job of relay_q.c is out */
+	uint8_t		(*echo)[32];	/* a node's own events, held from its */
+	size_t		 necho, echocap; /* streaming subs' catch-up */
 };
+
+#define ECHO_MAX	4096	/* past it an echo costs a duplicate */
+
 
 struct pending {
 	uint64_t	 conn;
@@ -91,6 +107,33 @@ struct relay {
 	size_t		 nparked;	/* connections with parked messages */
 	struct url	*places;	/* this relay's addresses, for NIP-42 */
 	size_t		 nplaces;
+	size_t		 nstreams;	/* stored answers going on, in all */
+	bool		 refill;	/* one may go on: relay_refill */
+	size_t		 stream_rr;	/* where the next refill starts */
+	struct relay_q	*q;		/* counts and id sets; NULL: inline */
+};
+
+/* A job for the store thread (relay_q.c). */
+enum qjob_kind { QJ_COUNT, QJ_COUNT_HLL, QJ_IDS };
+
+struct qjob {
+	struct qjob	*next;
+	uint64_t	 conn;
+	enum qjob_kind	 kind;
+	char		 subid[MSG_MAX_SUBID * 4 + 1];
+	struct filter	*f;		/* owned */
+	size_t		 nf;
+	uint64_t	 now;
+	unsigned	 hll_offset;	/* QJ_COUNT_HLL */
+	size_t		 max;		/* QJ_IDS: most items */
+	struct buf	 payload;	/* QJ_IDS: NEG-OPEN's first message */
+	enum err	 e;		/* the answer */
+	uint64_t	 count;
+	uint8_t		 reg[256];
+	struct neg_item	*items;		/* QJ_IDS, sorted; taken by done */
+	size_t		 n;
+	/* On the loop, with the answer; c is NULL if the client left. */
+	void		(*done)(struct relay *, struct rconn *c, struct qjob *);
 };
 
 /* A client with output pending and no write for this long is not reading. */
@@ -102,6 +145,8 @@ struct rconn	*relay_conn_find(struct relay *, uint64_t);
 struct rconn	*relay_conn_new(struct relay *, const struct relay_io *,
 		    void *cookie, const char *peer);
 void		 relay_conn_free(struct relay *, struct rconn *);
+void		 relay_echo_note(struct rconn *, const uint8_t[32]);
+bool		 relay_echo_has(const struct rconn *, const uint8_t[32]);
 void		 relay_send(struct relay *, struct rconn *, const char *,
 		    size_t, bool force);
 void		 relay_send_buf(struct relay *, struct rconn *, bool force);
@@ -115,6 +160,15 @@ void		 relay_ok(struct relay *, struct rconn *, const uint8_t[32],
 bool		 relay_take_token(struct relay *, struct rconn *, double *);
 uint64_t	 relay_token_wait(struct relay *, struct rconn *, double *);
 void		 relay_log_refused(struct rconn *, enum err);
+
+/* relay_q.c */
+struct qjob	*relay_q_job(enum qjob_kind, const char *subid);
+void		 relay_q_job_free(struct qjob *);
+/* Runs j off the loop (c is busy until its done is called), or at once. */
+void		 relay_q_submit(struct relay *, struct rconn *, struct qjob *);
+/* Calls done for the jobs that finished. */
+void		 relay_q_collect(struct relay *);
+void		 relay_q_stop(struct relay *);
 
 /* relay_tx.c */
 void		 relay_accept(struct relay *, struct rconn *,
@@ -135,8 +189,9 @@ void		 relay_drain(struct relay *);
 void		 relay_on_req(struct relay *, struct rconn *, const struct msg *);
 void		 relay_on_count(struct relay *, struct rconn *,
 		    const struct msg *);
-void		 relay_sub_remove(struct rconn *, const char *subid);
-void		 relay_subs_free(struct rconn *);
+void		 relay_sub_remove(struct relay *, struct rconn *,
+		    const char *subid);
+void		 relay_subs_free(struct relay *, struct rconn *);
 
 /* relay_neg.c */
 void		 relay_on_neg(struct relay *, struct rconn *, const struct msg *);

@@ -64,20 +64,18 @@ relay_negs_free(struct rconn *c)
 	c->negs = NULL;
 }
 
-/* Runs one round for s on the message's payload and sends the reply. */
+/* Runs one round for s on a message's payload and sends the reply. */
 static void
-round_trip(struct relay *r, struct rconn *c, struct negsess *s,
-    const struct msg *m)
+round_bytes(struct relay *r, struct rconn *c, struct negsess *s,
+    const struct buf *in)
 {
-	struct buf in, reply;
+	struct buf reply;
 	bool	 done;
 	enum err e;
 
-	buf_init(&in, 0);
 	buf_init(&reply, 0);
-	if ((e = msg_neg_bytes(m, &in)) == ERR_OK &&
-	    (e = neg_reconcile(&s->ng, (const uint8_t *)in.p, in.len, &reply,
-	    NULL, NULL, &done)) == ERR_OK && !reply.err) {
+	if ((e = neg_reconcile(&s->ng, (const uint8_t *)in->p, in->len,
+	    &reply, NULL, NULL, &done)) == ERR_OK && !reply.err) {
 		buf_reset(&r->out);
 		msg_neg_msg(&r->out, s->id, (const uint8_t *)reply.p,
 		    reply.len);
@@ -86,15 +84,63 @@ round_trip(struct relay *r, struct rconn *c, struct negsess *s,
 		neg_err(r, c, s->id, e == ERR_OK ? ERR_NOMEM : ERR_NEG);
 		sess_remove(c, s->id);
 	}
-	buf_free(&in);
 	buf_free(&reply);
+}
+
+static void
+round_trip(struct relay *r, struct rconn *c, struct negsess *s,
+    const struct msg *m)
+{
+	struct buf in;
+
+	buf_init(&in, 0);
+	if (msg_neg_bytes(m, &in) == ERR_OK)
+		round_bytes(r, c, s, &in);
+	else {
+		neg_err(r, c, s->id, ERR_NEG);
+		sess_remove(c, s->id);
+	}
+	buf_free(&in);
+}
+
+/* The set a NEG-OPEN's filter matches, from the store thread: open it. */
+static void
+open_done(struct relay *r, struct rconn *c, struct qjob *j)
+{
+	struct negsess *s, *ns;
+
+	if (c == NULL)
+		return;
+	if (j->e != ERR_OK) {
+		neg_err(r, c, j->subid, j->e);
+		return;
+	}
+	/* Not read while the job was out: no other session came meanwhile. */
+	if (c->nnegs >= r->lim.max_neg_sessions) {
+		neg_err(r, c, j->subid, ERR_NEG_SESSIONS);
+		return;
+	}
+	if ((ns = realloc(c->negs, (c->nnegs + 1) * sizeof(*ns))) == NULL) {
+		neg_err(r, c, j->subid, ERR_NOMEM);
+		return;
+	}
+	c->negs = ns;
+	s = &c->negs[c->nnegs++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->id, sizeof(s->id), "%s", j->subid);
+	s->items = j->items;
+	s->n = j->n;
+	j->items = NULL;
+	neg_init(&s->ng, s->items, s->n, NEG_FRAME);
+	log_debug("%s: negentropy session over %zu events", c->peer, s->n);
+	round_bytes(r, c, s, &j->payload);
 }
 
 void
 relay_on_neg(struct relay *r, struct rconn *c, const struct msg *m)
 {
-	struct negsess *s, *ns;
-	struct filter f;
+	struct negsess *s;
+	struct qjob *j;
 	enum err e;
 
 	switch (m->verb) {
@@ -126,31 +172,26 @@ relay_on_neg(struct relay *r, struct rconn *c, const struct msg *m)
 		neg_err(r, c, m->subid, ERR_NEG_SESSIONS);
 		return;
 	}
-	if ((e = filter_parse_json(msg_neg_filter(m), &f)) != ERR_OK) {
-		neg_err(r, c, m->subid, e);
-		return;
-	}
-	if ((ns = realloc(c->negs, (c->nnegs + 1) * sizeof(*ns))) == NULL) {
-		filter_free(&f);
+	if ((j = relay_q_job(QJ_IDS, m->subid)) == NULL ||
+	    (j->f = calloc(1, sizeof(*j->f))) == NULL) {
+		relay_q_job_free(j);
 		neg_err(r, c, m->subid, ERR_NOMEM);
 		return;
 	}
-	c->negs = ns;
-	s = &c->negs[c->nnegs];
-	memset(s, 0, sizeof(*s));
-	snprintf(s->id, sizeof(s->id), "%s", m->subid);
-	relay_commit(r);
-	relay_deliver_new(r);
-	e = store_ids(r->store, &f, (uint64_t)time(NULL),
-	    r->lim.max_sync_events, &s->items, &s->n);
-	filter_free(&f);
+	if ((e = filter_parse_json(msg_neg_filter(m), &j->f[0])) == ERR_OK) {
+		j->nf = 1;
+		e = msg_neg_bytes(m, &j->payload);
+	}
 	if (e != ERR_OK) {
+		relay_q_job_free(j);
 		neg_err(r, c, m->subid, e);
 		return;
 	}
-	neg_sort(s->items, s->n);
-	neg_init(&s->ng, s->items, s->n, NEG_FRAME);
-	c->nnegs++;
-	log_debug("%s: negentropy session over %zu events", c->peer, s->n);
-	round_trip(r, c, s, m);
+	j->now = (uint64_t)time(NULL);
+	j->max = r->lim.max_sync_events;
+	j->done = open_done;
+	/* The snapshot holds what this turn stored. */
+	relay_commit(r);
+	relay_deliver_new(r);
+	relay_q_submit(r, c, j);
 }

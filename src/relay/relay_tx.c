@@ -86,14 +86,21 @@ fanout_json(struct relay *r, const struct event *ev, const char *json,
 	for (i = 0; i < r->nconns; i++) {
 		struct rconn *c = r->conns[i];
 
-		if ((from != 0 && c->id == from) || (clients_only && c->mesh) ||
-		    c->nsubs == 0)
+		if (from != 0 && c->id == from) {
+			/* Its streaming subs would catch up on it: not them. */
+			if (c->nstreams > 0)
+				relay_echo_note(c, ev->id);
+			continue;
+		}
+		if ((clients_only && c->mesh) || c->nsubs == 0)
 			continue;
 		if (c->mesh && r->hooks.forward != NULL &&
 		    !r->hooks.forward(r->hooks_arg, c->id, ev))
 			continue;
 		for (j = 0; j < c->nsubs; j++) {
-			if (!filter_match_any(c->subs[j].f, c->subs[j].nf, ev))
+			/* Still streaming: it catches up after EOSE. */
+			if (c->subs[j].cur != NULL ||
+			    !filter_match_any(c->subs[j].f, c->subs[j].nf, ev))
 				continue;
 			buf_reset(&r->out);
 			msg_event(&r->out, c->subs[j].id, json, len);

@@ -1,26 +1,37 @@
 /*
- * stick.c: stick_sync (stick.h).  The two sets are read and reconciled
- * in this process (no wire: both ends of the negentropy engine run
- * here), then the missing events are read from one store in chunks and
- * fed to the other through ingest_batch.  A deadline is checked between
- * chunks and by the chunk reader, so a stick that never finishes cannot
- * hold the caller for ever.
+ * stick.c: stick_sync (stick.h).  The stick's store is opened first,
+ * through store_foreign_open, and nothing else happens unless it passes:
+ * no row is read from it and neither store is written before its files
+ * and its schema were found to be exactly what this samizdat makes.
+ * Then the two sets are read and reconciled in this process (no wire:
+ * both ends of the negentropy engine run here), and the missing events
+ * are fed to the other store through ingest_batch, a chunk at a time,
+ * each event read from the source only when the pipeline asks for it,
+ * so memory stays bounded however large the events on the stick are.
+ *
+ * One deadline covers it all: the foreign store's progress handler
+ * stops any statement on the stick past it, and the copy checks it
+ * between events.  After the last write to the stick it is checkpointed
+ * and checked to be still in place, and the events copied to it are read
+ * back through a fresh open: only those are recorded as held by it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "ingest_batch.h"
 #include "log.h"
 #include "negentropy.h"
 #include "progress.h"
 #include "stick.h"
+#include "store_foreign.h"
 #include "store_mesh.h"
 
-#define STICK_MAX_EVENTS 50000000	/* per side, per run */
+#define STICK_MAX_EVENTS 50000000	/* per side, per run: here */
+#define STICK_MAX_FOREIGN 10000000	/* on the stick: 400 MB of ids */
 #define STICK_CHUNK	2000		/* events copied per batch */
+#define STICK_VERIFY_S	60		/* s to read back what was copied */
 
 struct idlist {
 	uint8_t		(*ids)[32];
@@ -35,22 +46,13 @@ struct stick_run {
 	uint64_t	 done;
 };
 
-static double
-secs_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* True when the run must stop: cancelled, or past its deadline. */
 static bool
 run_over(struct stick_run *r)
 {
 	if (r->o->cancel != NULL && *r->o->cancel)
 		r->late = true;
-	if (r->deadline > 0 && secs_now() > r->deadline)
+	if (r->deadline > 0 && store_foreign_clock() > r->deadline)
 		r->late = true;
 	return r->late;
 }
@@ -77,21 +79,42 @@ on_id(void *arg, const uint8_t id[32], bool have)
 	id_add(&((struct idlist *)arg)[have ? 0 : 1], id);
 }
 
-/* A chunk of events read from one store, fed as lines to the other. */
+/*
+ * One batch of the copy: ids [at, end) of a list, each read from src
+ * only when the reader thread of ingest_batch asks for its next line,
+ * so one event at a time is held here however large they are.
+ */
 struct chunk {
-	char		**json;
-	size_t		 n, next;
+	struct store	*src;
+	const struct idlist *l;
+	size_t		 at, end;
+	char		**line;
+	size_t		*cap;
+	ssize_t		 len;		/* of the event read; -1: none */
+	uint64_t	 now, *bytes;
+	enum err	 e;		/* a read from src failed */
 	struct stick_run *run;
 };
 
 static int
-chunk_add(const char *json, size_t len, void *arg)
+chunk_take(const char *json, size_t len, void *arg)
 {
 	struct chunk *c = arg;
 
-	if ((c->json[c->n] = strndup(json, len)) == NULL)
-		return 1;
-	c->n++;
+	if (*c->cap < len + 1) {
+		char	*nl = realloc(*c->line, len + 1);
+
+		if (nl == NULL) {
+			c->e = ERR_NOMEM;
+			return 1;
+		}
+		*c->line = nl;
+		*c->cap = len + 1;
+	}
+	memcpy(*c->line, json, len);
+	(*c->line)[len] = '\0';
+	*c->bytes += len;
+	c->len = (ssize_t)len;
 	return 0;
 }
 
@@ -99,26 +122,21 @@ static ssize_t
 chunk_read(void *arg, char **line, size_t *cap)
 {
 	struct chunk *c = arg;
-	size_t	 len;
 
-	if (c->next == c->n || run_over(c->run))
-		return -1;
-	len = strlen(c->json[c->next]);
-	if (*cap < len + 1) {
-		char	*nl = realloc(*line, len + 1);
-
-		if (nl == NULL)
-			return -1;
-		*line = nl;
-		*cap = len + 1;
-	}
-	memcpy(*line, c->json[c->next++], len + 1);
-	return (ssize_t)len;
+	c->line = line;
+	c->cap = cap;
+	c->len = -1;
+	/* Ids gone since the reconcile (replaced, expired) are skipped. */
+	while (c->len < 0 && c->at < c->end && c->e == ERR_OK &&
+	    !run_over(c->run))
+		c->e = store_get(c->src, c->l->ids[c->at++], c->now, chunk_take,
+		    c);
+	return c->e == ERR_OK ? c->len : -1;
 }
 
 struct copy_state {
 	struct stick_side *side;
-	struct idlist	*ok;		/* ids now held by the destination */
+	struct idlist	*ok;		/* ids the destination said it holds */
 	const char	*from;
 	struct stick_run *run;
 	const char	*what;
@@ -131,7 +149,8 @@ copy_result(void *arg, uint64_t seq, enum err e, const struct event *ev)
 	char	 reason[200];
 
 	cs->run->done++;
-	if (ev != NULL && (ingest_accepted(e) || e == ERR_DELETED))
+	/* Held: stored, or there already; a newer version is not this one. */
+	if (ev != NULL && (e == ERR_OK || e == ERR_DUPLICATE))
 		id_add(cs->ok, ev->id);
 	if (e == ERR_OK)
 		cs->side->accepted++;
@@ -150,22 +169,25 @@ copy_result(void *arg, uint64_t seq, enum err e, const struct event *ev)
 
 /*
  * Copies the events with the given ids from src to dst through the
- * ingest pipeline.  Returns: ERR_OK or the store error that stopped it.
+ * ingest pipeline.  dst_path NULL: dst is the stick, which is written
+ * through its checked handle alone (no helper handles opened by path),
+ * and checked to be in place after every batch.
+ * Returns: ERR_OK or the error that stopped it, with why when the stick
+ * was found moved or removed.
  */
 static enum err
 copy_ids(struct stick_run *run, struct store *src, struct store *dst,
     const char *dst_path, const char *from, const struct idlist *l,
     uint64_t now, struct stick_side *side, struct idlist *ok,
-    const char *what, uint64_t *bytes)
+    const char *what, uint64_t *bytes, char *why, size_t whysz)
 {
 	struct ingest_policy pol;
 	struct batch_opts o;
 	struct batch_stats bs;
 	struct copy_state cs;
-	struct filter f;
 	struct chunk c;
 	struct custody_src csrc = { CUSTODY_STICK, from };
-	size_t	 i, k, take;
+	size_t	 i;
 	enum err e = ERR_OK;
 
 	/* Any past created_at (offline clocks drift), a bounded future. */
@@ -178,33 +200,60 @@ copy_ids(struct stick_run *run, struct store *src, struct store *dst,
 	cs.run = run;
 	cs.what = what;
 	memset(&c, 0, sizeof(c));
+	c.src = src;
+	c.l = l;
+	c.now = now;
+	c.bytes = bytes;
 	c.run = run;
-	if ((c.json = calloc(STICK_CHUNK, sizeof(*c.json))) == NULL)
-		return ERR_NOMEM;
-	for (i = 0; i < l->n && e == ERR_OK && !run_over(run); i += take) {
-		take = l->n - i < STICK_CHUNK ? l->n - i : STICK_CHUNK;
-		filter_init(&f);
-		f.ids = &l->ids[i];
-		f.nids = take;
-		c.n = c.next = 0;
-		e = store_query(src, &f, 1, now, 0, chunk_add, &c);
-		for (k = 0; k < c.n; k++)
-			*bytes += strlen(c.json[k]);
-		if (e == ERR_OK) {
-			memset(&o, 0, sizeof(o));
-			o.pol = &pol;
-			o.store = dst;
-			o.store_path = dst_path;
-			o.now = now;
-			o.src = &csrc;	/* the other data dir, by its path */
-			e = ingest_batch(&o, chunk_read, &c, copy_result, &cs,
-			    &bs);
-		}
-		for (k = 0; k < c.n; k++)
-			free(c.json[k]);
+	for (i = 0; i < l->n && e == ERR_OK && !run_over(run);
+	    i += STICK_CHUNK) {
+		c.at = i;
+		c.end = l->n - i < STICK_CHUNK ? l->n : i + STICK_CHUNK;
+		memset(&o, 0, sizeof(o));
+		o.pol = &pol;
+		o.store = dst;
+		o.store_path = dst_path;
+		o.now = now;
+		o.src = &csrc;	/* the other data dir, by its path */
+		e = ingest_batch(&o, chunk_read, &c, copy_result, &cs, &bs);
+		if (e == ERR_OK)
+			e = c.e;
+		if (e == ERR_OK && dst_path == NULL)
+			e = store_foreign_intact(dst, why, whysz);
 	}
-	free(c.json);
 	return e;
+}
+
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct neg_item *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return memcmp(x->id, y->id, 32);
+}
+
+/*
+ * The stick's set, sorted, without what no store of ours holds: a
+ * created_at of 2^63 or more (negative in SQLite; UINT64_MAX is the
+ * engine's bound) or the same event twice.
+ */
+static size_t
+items_clean(struct neg_item *it, size_t n)
+{
+	size_t	 i, k = 0;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (it[i].ts < (1ULL << 63))
+			it[k++] = it[i];
+	qsort(it, k, sizeof(*it), item_cmp);
+	for (i = n = 0; i < k; i++)
+		if (n == 0 || item_cmp(&it[n - 1], &it[i]) != 0)
+			it[n++] = it[i];
+	return n;
 }
 
 /*
@@ -215,7 +264,7 @@ static enum err
 reconcile(struct store *local, struct store *remote, const struct filter *f,
     uint64_t now, struct idlist l[2], struct stick_report *rep)
 {
-	double	 t0 = secs_now(), t1;
+	double	 t0 = store_foreign_clock(), t1;
 	struct neg_item *li = NULL, *ri = NULL;
 	size_t	 ln, rn;
 	struct neg client, server;
@@ -226,14 +275,14 @@ reconcile(struct store *local, struct store *remote, const struct filter *f,
 	if ((e = store_ids(local, f, now, STICK_MAX_EVENTS, &li, &ln)) !=
 	    ERR_OK)
 		return e;
-	if ((e = store_ids(remote, f, now, STICK_MAX_EVENTS, &ri, &rn)) !=
+	if ((e = store_ids(remote, f, now, STICK_MAX_FOREIGN, &ri, &rn)) !=
 	    ERR_OK) {
 		free(li);
 		return e;
 	}
 	neg_sort(li, ln);
-	neg_sort(ri, rn);
-	t1 = secs_now();
+	rn = items_clean(ri, rn);
+	t1 = store_foreign_clock();
 	rep->t_read = t1 - t0;
 	buf_init(&a, 0);
 	buf_init(&b, 0);
@@ -252,7 +301,7 @@ reconcile(struct store *local, struct store *remote, const struct filter *f,
 		e = neg_reconcile(&client, (uint8_t *)b.p, b.len, &a, on_id, l,
 		    &done);
 	}
-	rep->t_neg = secs_now() - t1;
+	rep->t_neg = store_foreign_clock() - t1;
 	buf_free(&a);
 	buf_free(&b);
 	free(li);
@@ -261,14 +310,63 @@ reconcile(struct store *local, struct store *remote, const struct filter *f,
 }
 
 /*
+ * What the stick verifiably holds of the events copied to it: read back
+ * through a fresh, checked open after the last commit there.  Keeps in
+ * l only the ids found.  Returns: ERR_OK, or why nothing is kept.
+ */
+static int
+read_found(const char *json, size_t len, void *arg)
+{
+	*(bool *)arg = len > 0;
+	return 0;
+}
+
+static enum err
+read_back(const char *dir, volatile int *cancel, struct idlist *l, char *why,
+    size_t whysz)
+{
+	struct store_bounds b;
+	struct store *s = NULL;
+	size_t	 i, k = 0;
+	bool	 found;
+	enum err e;
+
+	memset(&b, 0, sizeof(b));
+	b.deadline = store_foreign_clock() + STICK_VERIFY_S;
+	b.cancel = cancel;
+	if ((e = store_foreign_open(&s, dir, STORE_RDONLY, &b, why, whysz)) !=
+	    ERR_OK) {
+		l->n = 0;
+		return e;
+	}
+	/* The row itself, not only its index entry; gone since: replaced. */
+	for (i = 0; i < l->n && e == ERR_OK; i++) {
+		found = false;
+		e = store_get(s, l->ids[i], 0, read_found, &found);
+		if (found)
+			memmove(l->ids[k++], l->ids[i], 32);
+	}
+	if (e != ERR_OK) {
+		snprintf(why, whysz, "reading it back: %s",
+		    store_foreign_stopped(s) ? store_foreign_stopped(s) :
+		    err_str(e));
+		k = 0;
+	}
+	l->n = k;
+	store_close(s);
+	return e;
+}
+
+/*
  * What a sync with a data dir leaves in the local store's records: the
  * dir as a link with its counts, and which events it now holds (held[0],
- * copied to it) or sent us (held[1]), so that `samizdat status` can say
- * a report went onto that stick.
+ * copied to it and read back) or sent us (held[1]), so that `samizdat
+ * status` can say a report went onto that stick.
  */
 static void
 record(struct store *st, const char *dir, uint64_t now,
-    const struct idlist held[2], const struct stick_report *rep, bool ok)
+    const struct idlist held[2], const struct stick_report *rep,
+    const char *error)
 {
 	int64_t	 lid;
 	size_t	 i;
@@ -277,10 +375,9 @@ record(struct store *st, const char *dir, uint64_t now,
 		return;
 	if (store_link_add(st, dir, LINK_DIR, "sync", NULL, &lid) != ERR_OK)
 		goto bad;
-	store_link_update(st, lid, ok ? "synced" : "sync failed",
-	    (int64_t)now, ok ? (int64_t)now : 0, rep->up.accepted,
-	    rep->down.accepted, rep->up.rejected, ok ? "" :
-	    "the last sync did not finish");
+	store_link_update(st, lid, error == NULL ? "synced" : "sync failed",
+	    (int64_t)now, error == NULL ? (int64_t)now : 0, rep->up.accepted,
+	    rep->down.accepted, rep->up.rejected, error ? error : "");
 	for (i = 0; i < held[0].n; i++)
 		store_seen_put(st, held[0].ids[i], lid, SEEN_ACCEPTED,
 		    (int64_t)now, NULL);
@@ -293,16 +390,43 @@ bad:
 	store_rollback(st);
 }
 
+/* Why a step failed, in err: the stick's own reason first. */
+static void
+failed(char *err, size_t errsz, struct stick_run *run, struct store *remote,
+    const char *step, enum err e, const char *why)
+{
+	const char *gone = store_foreign_stopped(remote);
+	char	 reason[200];
+
+	if (run_over(run))
+		snprintf(err, errsz, "%s after %.0f s", run->o->cancel &&
+		    *run->o->cancel ? "stopped" :
+		    "gave up: the time limit passed",
+		    store_foreign_clock() - run->start);
+	else if (gone != NULL || why[0] != '\0')
+		snprintf(err, errsz, "the stick was moved or changed during the "
+		    "sync: %s; nothing more is recorded as held by it",
+		    gone != NULL ? gone : why);
+	else if (e == ERR_DB_CORRUPT || e == ERR_IO)
+		snprintf(err, errsz, "%s: %s: was the stick removed, cut short "
+		    "or damaged during the sync?", step, err_reason(e, reason,
+		    sizeof(reason)));
+	else
+		snprintf(err, errsz, "%s: %s", step, err_reason(e, reason,
+		    sizeof(reason)));
+}
+
 int
 stick_sync(struct store *local, const char *local_path, const char *dir,
     const struct stick_opts *o, struct stick_report *rep, char *err,
     size_t errsz)
 {
 	struct stick_run run;
+	struct store_bounds bounds;
 	struct store *remote = NULL;
 	struct idlist l[2], held[2];
 	struct filter all;
-	char	 rpath[4096], why[200];
+	char	 why[256];
 	uint64_t now = (uint64_t)time(NULL);
 	int	 rc = -1;
 	enum err e;
@@ -312,27 +436,25 @@ stick_sync(struct store *local, const char *local_path, const char *dir,
 	memset(held, 0, sizeof(held));
 	memset(&run, 0, sizeof(run));
 	run.o = o;
-	run.start = secs_now();
+	run.start = store_foreign_clock();
 	if (o->timeout_s > 0)
 		run.deadline = run.start + o->timeout_s;
 	progress_init(&run.prog);
 	filter_init(&all);
-	snprintf(rpath, sizeof(rpath), "%s/events.db", dir);
-	if (access(rpath, F_OK) == -1) {
-		snprintf(err, errsz, "%s holds no samizdat store; to start one "
-		    "there, run 'samizdat -d %s init'", dir, dir);
-		return -1;
+	memset(&bounds, 0, sizeof(bounds));
+	bounds.deadline = run.deadline;
+	bounds.cancel = o->cancel;
+	/* First and alone: nothing is read or written unless it passes. */
+	if ((e = store_foreign_open(&remote, dir, o->up ? 0 : STORE_RDONLY,
+	    &bounds, why, sizeof(why))) != ERR_OK) {
+		snprintf(err, errsz, "%s", why);
+		goto out;
 	}
-	if ((e = store_open(&remote, rpath, o->up ? 0 : STORE_RDONLY)) !=
-	    ERR_OK) {
-		snprintf(err, errsz, "%s: %s", rpath, err_reason(e, why,
-		    sizeof(why)));
-		return -1;
-	}
+	rep->t_check = store_foreign_clock() - run.start;
+	why[0] = '\0';
 	if ((e = reconcile(local, remote, o->filter ? o->filter : &all, now,
 	    l, rep)) != ERR_OK) {
-		snprintf(err, errsz, "reconciling: %s", err_reason(e, why,
-		    sizeof(why)));
+		failed(err, errsz, &run, remote, "reconciling", e, why);
 		goto done;
 	}
 	rep->have = l[0].n;
@@ -340,34 +462,61 @@ stick_sync(struct store *local, const char *local_path, const char *dir,
 	rep->bytes = rep->neg_bytes;
 	if (o->down && l[1].n > 0 && (e = copy_ids(&run, remote, local,
 	    local_path, dir, &l[1], now, &rep->down, &held[1], "sync down",
-	    &rep->bytes)) != ERR_OK) {
-		snprintf(err, errsz, "copying from the stick: %s",
-		    err_reason(e, why, sizeof(why)));
+	    &rep->bytes, why, sizeof(why))) != ERR_OK) {
+		failed(err, errsz, &run, remote, "copying from the stick", e,
+		    why);
 		goto report;
 	}
 	if (o->up && l[0].n > 0 && !run.late && (e = copy_ids(&run, local,
-	    remote, rpath, local_path, &l[0], now, &rep->up, &held[0],
-	    "sync up", &rep->bytes)) != ERR_OK) {
-		snprintf(err, errsz, "copying to the stick: %s",
-		    err_reason(e, why, sizeof(why)));
+	    remote, NULL, local_path, &l[0], now, &rep->up, &held[0],
+	    "sync up", &rep->bytes, why, sizeof(why))) != ERR_OK) {
+		failed(err, errsz, &run, remote, "copying to the stick", e,
+		    why);
 		goto report;
 	}
 	if (run.late) {
-		snprintf(err, errsz, "%s after %.0f s",
-		    o->cancel != NULL && *o->cancel ? "stopped" :
-		    "gave up: the time limit passed", secs_now() - run.start);
+		failed(err, errsz, &run, remote, "", ERR_OK, why);
 		goto report;
 	}
 	rc = 0;
 report:
 	progress_end(&run.prog);
-	record(local, dir, now, held, rep, rc == 0);
+	/*
+	 * The stick as it is now: written out, in place, and what was
+	 * copied to it read back.  Only that is recorded as held by it.
+	 */
+	why[0] = '\0';
+	if ((e = store_foreign_settle(remote, why, sizeof(why))) != ERR_OK) {
+		held[0].n = 0;
+		if (rc == 0 || (!run.late && store_foreign_stopped(remote) ==
+		    NULL))
+			snprintf(err, errsz, "the stick was moved or changed "
+			    "during the sync: %s; nothing copied to it is "
+			    "recorded as held by it", why);
+		rc = -1;
+	} else if (held[0].n > 0 && (e = read_back(dir, o->cancel, &held[0],
+	    why, sizeof(why))) != ERR_OK) {
+		if (rc == 0)
+			snprintf(err, errsz, "the stick changed during the sync: "
+			    "%s; nothing copied to it is recorded as held by "
+			    "it", why);
+		rc = -1;
+	}
+	record(local, dir, now, held, rep, rc == 0 ? NULL : err);
 done:
-	rep->secs = secs_now() - run.start;
+	store_close(remote);
+out:
+	if (rc != 0) {
+		char	*was = strdup(err);
+
+		if (was != NULL)
+			snprintf(err, errsz, "stick %s: %s", dir, was);
+		free(was);
+	}
+	rep->secs = store_foreign_clock() - run.start;
 	free(l[0].ids);
 	free(l[1].ids);
 	free(held[0].ids);
 	free(held[1].ids);
-	store_close(remote);
 	return rc;
 }

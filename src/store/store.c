@@ -1,102 +1,21 @@
 /*
- * store.c: opening the SQLite store, its schema, and writing: store_put with
- * the NIP-01 replacement rules, NIP-09 deletions and NIP-40 purging.
- * Queries live in store_query.c.
- *
- * Layout (docs/store.md has the reasoning): events keeps the JSON as it came
- * in plus the columns queries need; authors maps a pubkey to a small
- * integer so indexes stay narrow; tags holds one row per single-letter tag
- * value, keyed so that a tag query is one index range already in time
- * order; deleted and addr_deleted remember NIP-09 requests so deleted
- * events cannot be re-synced; fts is a contentless FTS5 index of content.
+ * store.c: opening the SQLite store and writing to it: store_put with the
+ * NIP-01 replacement rules, NIP-09 deletions and NIP-40 purging.  The
+ * schema text is in store_schema.c, queries in store_query.c; a store
+ * from elsewhere (a USB stick) is checked by store_foreign.c before it
+ * is handed to store_attach here.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hex.h"
 #include "log.h"
 #include "store_custody.h"
 #include "store_int.h"
 
-#define STORE_SCHEMA_VERSION	3
 #define STORE_STR2(x)		#x
 #define STORE_STR(x)		STORE_STR2(x)
-
-static const char store_schema[] =
-    "CREATE TABLE IF NOT EXISTS authors("
-    " aid INTEGER PRIMARY KEY,"
-    " pubkey BLOB NOT NULL UNIQUE);"
-    "CREATE TABLE IF NOT EXISTS events("
-    " eid INTEGER PRIMARY KEY AUTOINCREMENT,"	/* never reused: see store_since */
-    " id BLOB NOT NULL,"
-    " created_at INTEGER NOT NULL,"
-    " kind INTEGER NOT NULL,"
-    " aid INTEGER NOT NULL,"
-    " d TEXT,"			/* addressable kinds only */
-    " expires INTEGER,"		/* NIP-40, NULL when none */
-    " json TEXT NOT NULL);"
-    "CREATE UNIQUE INDEX IF NOT EXISTS ev_id ON events(id);"
-    "CREATE INDEX IF NOT EXISTS ev_time ON events(created_at);"
-    "CREATE INDEX IF NOT EXISTS ev_kind ON events(kind, created_at);"
-    "CREATE INDEX IF NOT EXISTS ev_author ON events(aid, kind, created_at);"
-    "CREATE INDEX IF NOT EXISTS ev_author_time ON events(aid, created_at);"
-    "CREATE INDEX IF NOT EXISTS ev_addr ON events(aid, kind, d)"
-    " WHERE d IS NOT NULL;"
-    "CREATE INDEX IF NOT EXISTS ev_expires ON events(expires)"
-    " WHERE expires IS NOT NULL;"
-    "CREATE TABLE IF NOT EXISTS tags("
-    " key BLOB NOT NULL,"
-    " created_at INTEGER NOT NULL,"
-    " eid INTEGER NOT NULL,"
-    " PRIMARY KEY(key, created_at, eid)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS deleted("
-    " id BLOB NOT NULL,"
-    " aid INTEGER NOT NULL,"
-    " PRIMARY KEY(id, aid)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS addr_deleted("
-    " aid INTEGER NOT NULL,"
-    " kind INTEGER NOT NULL,"
-    " d TEXT NOT NULL,"
-    " until INTEGER NOT NULL,"
-    " PRIMARY KEY(aid, kind, d)) WITHOUT ROWID;"
-    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(content,"
-    " content='', detail=none,"
-    " tokenize='unicode61 remove_diacritics 2');"
-    /* Version 2: the mesh's links and who holds which event (store_mesh.c). */
-    "CREATE TABLE IF NOT EXISTS links("
-    " lid INTEGER PRIMARY KEY,"
-    " name TEXT NOT NULL,"		/* URL, data dir, or npub (inbound) */
-    " kind INTEGER NOT NULL,"		/* enum link_kind */
-    " how TEXT NOT NULL,"		/* config, mdns, inbound */
-    " npub TEXT,"
-    " state TEXT NOT NULL DEFAULT '',"
-    " last_seen INTEGER NOT NULL DEFAULT 0,"
-    " last_sync INTEGER NOT NULL DEFAULT 0,"
-    " sent INTEGER NOT NULL DEFAULT 0,"
-    " received INTEGER NOT NULL DEFAULT 0,"
-    " refused INTEGER NOT NULL DEFAULT 0,"
-    " error TEXT NOT NULL DEFAULT '',"
-    " UNIQUE(name, kind));"
-    "CREATE TABLE IF NOT EXISTS seen("
-    " eid INTEGER NOT NULL,"
-    " lid INTEGER NOT NULL,"
-    " how INTEGER NOT NULL,"		/* enum seen_how */
-    " at INTEGER NOT NULL,"
-    " reason TEXT NOT NULL DEFAULT '',"
-    " PRIMARY KEY(eid, lid)) WITHOUT ROWID;"
-    /* Version 3: the custody log, append-only (store_custody.c). */
-    "CREATE TABLE IF NOT EXISTS custody("
-    " seq INTEGER PRIMARY KEY,"		/* 1, 2, ...: never a gap */
-    " at INTEGER NOT NULL,"
-    " id BLOB NOT NULL,"
-    " via INTEGER NOT NULL,"		/* enum custody_via */
-    " origin TEXT NOT NULL,"		/* the source line's "from" */
-    " salt BLOB NOT NULL,"
-    " chain BLOB NOT NULL);"		/* c(seq) */
-    "CREATE TRIGGER IF NOT EXISTS custody_no_update BEFORE UPDATE ON custody"
-    " BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS custody_no_delete BEFORE DELETE ON custody"
-    " BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;";
 
 static const char *const store_sql[Q__COUNT] = {
 	[Q_HAS] = "SELECT 1 FROM events WHERE id = ?",
@@ -130,7 +49,40 @@ static const char *const store_sql[Q__COUNT] = {
 	[Q_EXPIRED] = "SELECT eid FROM events WHERE expires IS NOT NULL"
 	    " AND expires <= ? LIMIT 1000",
 	[Q_COUNT_ALL] = "SELECT count(*) FROM events",
+	[Q_GET_JSON] = "SELECT json FROM events WHERE id = ?"
+	    " AND (expires IS NULL OR expires > ?)",
 };
+
+enum err
+store_sqlerr(struct store *s, int rc, const char *what)
+{
+	const char *msg = s && s->db ? sqlite3_errmsg(s->db) :
+	    sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		log_warnx("%s: database is locked: %s", what, msg);
+		return ERR_DB_BUSY;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		log_warnx("%s: %s", what, msg);
+		return ERR_DB_CORRUPT;
+	case SQLITE_FULL:
+		log_warnx("%s: %s", what, msg);
+		return ERR_DB_FULL;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		log_warnx("%s: %s", what, msg);
+		return ERR_IO;
+	case SQLITE_NOMEM:
+		return ERR_NOMEM;
+	}
+	log_warnx("%s: %s", what, msg);
+	return ERR_DB;
+}
 
 static enum err
 store_exec(struct store *s, const char *sql)
@@ -146,7 +98,7 @@ static enum err
 store_schema_init(struct store *s)
 {
 	sqlite3_stmt *st;
-	int	 rc, version = 0;
+	int	 rc, version = 0, i;
 	enum err e;
 
 	rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
@@ -165,12 +117,17 @@ store_schema_init(struct store *s)
 	}
 	if (version == STORE_SCHEMA_VERSION || (s->flags & STORE_RDONLY))
 		return ERR_OK;
+	/* A foreign store passed the exact check for its version: never 0. */
+	if ((s->flags & STORE_FOREIGN) && version < 1)
+		return ERR_FOREIGN;
 	if ((e = store_exec(s, "BEGIN IMMEDIATE")) != ERR_OK)
 		return e;
-	if ((e = store_exec(s, store_schema)) != ERR_OK ||
-	    (version > 0 && version < 3 &&
-	    (e = store_custody_backfill(s)) != ERR_OK) ||
-	    (e = store_exec(s, "PRAGMA user_version = "
+	for (i = 0, e = ERR_OK; i < STORE_SCHEMA_VERSION && e == ERR_OK; i++)
+		e = store_exec(s, store_schema_parts[i]);
+	/* Events stored before the custody log get lines via "store". */
+	if (e == ERR_OK && version > 0 && version < 3)
+		e = store_custody_backfill(s);
+	if (e != ERR_OK || (e = store_exec(s, "PRAGMA user_version = "
 	    STORE_STR(STORE_SCHEMA_VERSION))) != ERR_OK) {
 		store_exec(s, "ROLLBACK");
 		return e;
@@ -181,42 +138,62 @@ store_schema_init(struct store *s)
 enum err
 store_open(struct store **sp, const char *path, int flags)
 {
+	sqlite3	*db = NULL;
+	int	 rc;
+
+	rc = sqlite3_open_v2(path, &db, ((flags & STORE_RDONLY) ?
+	    SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		log_warnx("%s: %s", path, db ? sqlite3_errmsg(db) :
+		    sqlite3_errstr(rc));
+		sqlite3_close(db);
+		if (rc == SQLITE_CANTOPEN)
+			return ERR_IO;
+		return store_sqlerr(NULL, rc, path);
+	}
+	return store_attach(sp, db, flags & ~STORE_FOREIGN, NULL);
+}
+
+enum err
+store_attach(struct store **sp, sqlite3 *db, int flags, struct store_fx *fx)
+{
 	struct store *s;
-	int	 rc, oflags, i;
+	int	 rc, i;
 	enum err e;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL)
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		sqlite3_close(db);
+		free(fx);
 		return ERR_NOMEM;
+	}
+	s->db = db;
+	s->fx = fx;
 	s->flags = flags;
 	buf_init(&s->tmp, 0);
-	oflags = (flags & STORE_RDONLY) ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX,
-	    NULL);
-	if (rc != SQLITE_OK) {
-		log_warnx("%s: %s", path, s->db ? sqlite3_errmsg(s->db) :
-		    sqlite3_errstr(rc));
-		e = rc == SQLITE_CANTOPEN ? ERR_IO : store_sqlerr(s, rc, path);
-		goto bad;
-	}
 	sqlite3_extended_result_codes(s->db, 0);
 	sqlite3_busy_timeout(s->db, 5000);
 	if (!(flags & STORE_RDONLY) &&
 	    (e = store_exec(s, "PRAGMA journal_mode=WAL")) != ERR_OK)
 		goto bad;
-	if ((e = store_exec(s, (flags & STORE_SYNC_FULL) ?
+	/* A stick may be pulled out: every commit on it reaches the disk. */
+	if ((e = store_exec(s, (flags & (STORE_SYNC_FULL | STORE_FOREIGN)) ?
 	    "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")) != ERR_OK)
 		goto bad;
 	/* Bounded memory: 8 MiB page cache whatever the store's size. */
-	if ((e = store_exec(s, (flags & STORE_HELPER) ?
+	if ((e = store_exec(s, (flags & (STORE_HELPER | STORE_FOREIGN)) ?
 	    "PRAGMA cache_size=-2048; PRAGMA temp_store=FILE" :
 	    "PRAGMA cache_size=-8192; PRAGMA temp_store=FILE")) != ERR_OK)
+		goto bad;
+	/* Pages from elsewhere are checked as they are read; no mmap. */
+	if ((flags & STORE_FOREIGN) && (e = store_exec(s,
+	    "PRAGMA mmap_size=0; PRAGMA cell_size_check=ON")) != ERR_OK)
 		goto bad;
 	if ((e = store_schema_init(s)) != ERR_OK)
 		goto bad;
 	for (i = 0; i < Q__COUNT; i++) {
 		if ((flags & STORE_RDONLY) && i != Q_HAS && i != Q_COUNT_ALL &&
-		    i != Q_GET_BY_EID)
+		    i != Q_GET_BY_EID && i != Q_GET_JSON)
 			continue;
 		rc = sqlite3_prepare_v3(s->db, store_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL);
@@ -244,6 +221,14 @@ store_close(struct store *s)
 	store_custody_close(s);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(s->db));
+	/* After the handle: its progress handler reads fx. */
+	if (s->fx != NULL) {
+		if (s->fx->dbfd >= 0)
+			close(s->fx->dbfd);
+		if (s->fx->dirfd >= 0)
+			close(s->fx->dirfd);
+		free(s->fx);
+	}
 	buf_free(&s->tmp);
 	free(s);
 }
@@ -320,6 +305,26 @@ store_has(struct store *s, const uint8_t id[32])
 	found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
 	return found;
+}
+
+enum err
+store_get(struct store *s, const uint8_t id[32], uint64_t now,
+    store_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st = s->q[Q_GET_JSON];
+	int	 rc;
+
+	sqlite3_bind_blob(st, 1, id, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	/* A NULL where a NOT NULL column is (a damaged file): no event. */
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0) != NULL)
+		cb((const char *)sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0), arg);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sqlerr(s, rc, "store: get");
+	return ERR_OK;
 }
 
 enum err

@@ -63,6 +63,27 @@ typedef int	(*store_row_cb)(const char *json, size_t len, void *arg);
 enum err	store_query(struct store *, const struct filter *, size_t n,
 		    uint64_t now, uint64_t max_limit, store_row_cb, void *arg);
 /*
+ * A REQ's stored answer read a page at a time, for a reader that may be
+ * slow: the same events, in the same order, as store_query gives, but
+ * only those with row numbers in (after_eid, max_eid] (max_eid 0: no
+ * bound), and with every filter's limit ignored when all is set.  The
+ * cursor keeps f (n filters), which must outlive it; it holds no
+ * statement or transaction between calls.
+ */
+struct store_cursor;
+enum err	store_cursor_open(struct store *, const struct filter *f,
+		    size_t n, uint64_t now, uint64_t max_limit,
+		    int64_t after_eid, int64_t max_eid, bool all,
+		    struct store_cursor **);
+/*
+ * Hands the next events to cb until about max_bytes of JSON went (at
+ * least one event) or cb returns non-zero; *done once every match went.
+ * Returns: ERR_OK, ERR_SEARCH, or a database error.
+ */
+enum err	store_cursor_next(struct store *, struct store_cursor *,
+		    size_t max_bytes, store_row_cb, void *arg, bool *done);
+void		store_cursor_free(struct store_cursor *);	/* NULL: no-op */
+/*
  * NIP-45 with HyperLogLog: the count for one filter and the registers of
  * its events' authors at the given offset (hll.h).
  */
@@ -102,6 +123,13 @@ enum err	store_last_eid(struct store *, int64_t *eid);
  */
 enum err	store_autocheckpoint(struct store *, int pages);
 enum err	store_checkpoint(struct store *, bool truncate);
+/*
+ * The event with this id, unless it expired by now: cb is called once
+ * with its JSON (valid during the call), or not at all when there is
+ * none.  Returns: ERR_OK or a database error.
+ */
+enum err	store_get(struct store *, const uint8_t id[32], uint64_t now,
+		    store_row_cb, void *arg);
 /* Number of stored events. */
 enum err	store_event_count(struct store *, uint64_t *n);
 

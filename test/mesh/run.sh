@@ -15,6 +15,9 @@
 #                 notes still cross at once
 #   s6-bulk       big catch-up both ways: no rate limit between nodes, no
 #                 echo of downloaded events
+#   s7-mdns-flood 300 fake nodes announced by one host (at its address,
+#                 then at 300 others): a real node is still linked within
+#                 10 s, the table stays bounded, the fakes expire
 #
 # Environment: ONLY="s1 s3" runs some; MESH_KEEP=1 keeps logs of passing
 # scenarios too; CI set makes "no root or no ip netns" a failure.
@@ -51,16 +54,20 @@ if [ ! -x "$GEN" ]; then
 	make -C "$ROOT" -s build/tools/gen >/dev/null ||
 	    { echo "mesh tests: cannot build $GEN" >&2; exit 1; }
 fi
+# s7's hostile host announces its fakes with an avahi-core of its own.
+make -C "$ROOT" -s build/tools/mdns-flood >/dev/null ||
+    { echo "mesh tests: cannot build build/tools/mdns-flood" >&2; exit 1; }
 # s5's hostile host uses test/interop's npm packages, as the relay tests
 # do; installed here too, so that `make mesh` works on a fresh clone.
 "$ROOT/scripts/npm-ci.sh" "$ROOT/test/interop" "the mesh tests"
 
 # Per-scenario limits (s): generous; a scenario normally takes far less.
 declare -A LIMIT=([s1-lan]=90 [s2-line]=90 [s3-partition]=150
-    [s4-kill9]=150 [s5-hostile]=120 [s6-bulk]=120)
+    [s4-kill9]=150 [s5-hostile]=120 [s6-bulk]=120 [s7-mdns-flood]=480)
 fails=0
 t0=$(date +%s)
-for s in s1-lan s2-line s3-partition s4-kill9 s5-hostile s6-bulk; do
+for s in s1-lan s2-line s3-partition s4-kill9 s5-hostile s6-bulk \
+    s7-mdns-flood; do
 	if [ -n "${ONLY:-}" ] && ! echo " $ONLY " | grep -q " ${s%%-*} "; then
 		continue
 	fi

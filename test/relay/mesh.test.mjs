@@ -4,9 +4,14 @@
 // skip the created_at window and are not echoed back to it; ordinary
 // clients see no AUTH at all and keep the window.  Two relays with a
 // static peer line forward events both ways at once and record who holds
-// what (samizdat status, GET /api/status/ID, samizdat peers).
+// what (samizdat status, GET /api/status/ID, samizdat peers).  Sticks
+// configured as peers are synced when they appear, and a hostile one
+// (a trigger that never ends) is refused without holding up an honest
+// one.
 
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 
 import {
@@ -303,4 +308,51 @@ test('a configured stick is synced as soon as a store appears there', T,
 	await waitFor(async () => /1 sent, 1 received/.test((await run(
 	    SAMIZDAT, ['-d', node.dir, 'peers'])).stdout),
 	    { what: 'the stick\'s counts' });
+});
+
+// A stick whose events.db has a trigger that never ends on the first
+// event copied onto it: on a node that ran the stick's schema, the sync
+// worker would stop there for good, and a second, honest stick would
+// never be synced again.  It must be refused at once, every round, and
+// the honest stick must keep getting what the node stores.
+test('a hostile stick does not keep an honest one from being synced',
+    { timeout: 120000 }, async (t) => {
+	const hostile = tempDir(), honest = tempDir(), dir = tempDir();
+	t.after(() => {
+		removeDir(hostile);
+		removeDir(honest);
+		removeDir(dir);
+	});
+	for (const d of [hostile, honest, dir])
+		assert.equal((await run(SAMIZDAT, ['-d', d, 'init'])).code, 0);
+	const evil = await run('sqlite3', [join(hostile, 'events.db'),
+	    'CREATE TABLE spy(n); CREATE VIEW forever AS WITH RECURSIVE' +
+	    ' r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r)' +
+	    ' SELECT n FROM r WHERE n < 0; CREATE TRIGGER slow AFTER INSERT' +
+	    ' ON events BEGIN INSERT INTO spy SELECT n FROM forever; END;']);
+	assert.equal(evil.code, 0, evil.stderr);
+	const first = JSON.parse((await run(SAMIZDAT, ['-d', dir, 'post',
+	    'before the node started'])).stdout);
+	// The hostile stick first: the worker takes the sticks in order.
+	writeFileSync(join(dir, 'samizdat.conf'), `peer = ${hostile}\n` +
+	    `peer = ${honest}\npeer_sync_interval = 10\n`);
+	const node = await startRelay({ dir });
+	t.after(() => node.cleanup());
+	const onHonest = (id) => async () => (await run(SAMIZDAT, ['-d',
+	    honest, 'query', JSON.stringify({ ids: [id] })])).stdout
+	    .includes(id);
+	await waitFor(onHonest(first.id), { timeout: 30000,
+	    what: 'the first report on the honest stick' });
+	// A later report needs a later round: the worker is not stuck.
+	const second = JSON.parse((await run(SAMIZDAT, ['-d', node.dir,
+	    'post', 'after the hostile stick was seen'])).stdout);
+	await waitFor(onHonest(second.id), { timeout: 40000,
+	    what: 'the second report on the honest stick' });
+	const peers = (await run(SAMIZDAT, ['-d', node.dir, 'peers'])).stdout;
+	assert.match(peers, /refused: it has a trigger 'slow' that samizdat/,
+	    peers);
+	const spy = await run('sqlite3', [join(hostile, 'events.db'),
+	    'SELECT count(*) FROM spy; SELECT count(*) FROM events;']);
+	assert.equal(spy.stdout, '0\n0\n', 'the hostile stick was written');
+	await node.stop();
 });

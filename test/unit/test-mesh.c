@@ -248,6 +248,34 @@ test_links_seen(void **state)
 	json_decref(j);
 	assert_int_equal(store_seen(s, id, &stored, NULL, NULL), ERR_OK);
 	assert_true(stored);
+	/*
+	 * The peer accepted it from us, then a sync round sent it back: it
+	 * stays "accepted", not "received" (the first thing known stays).
+	 */
+	assert_int_equal(store_seen_put(s, id, peer, SEEN_ACCEPTED, 1700000500,
+	    ""), ERR_OK);
+	assert_int_equal(store_seen_put(s, id, relay, SEEN_RECEIVED, 1700000600,
+	    NULL), ERR_OK);
+	buf_reset(&out);
+	assert_int_equal(status_json(s, id, &out), ERR_OK);
+	assert_non_null(strstr(out.p, "\"how\":\"received\",\"at\":1700000200"));
+	assert_non_null(strstr(out.p, "\"ok\":true,\"reason\":\"\","
+	    "\"at\":1700000300"));
+	/* A refusal gives way when the peer takes it after all. */
+	{
+		int64_t	 third;
+
+		assert_int_equal(store_link_add(s, "wss://third.example/",
+		    LINK_RELAY, "config", NULL, &third), ERR_OK);
+		assert_int_equal(store_seen_put(s, id, third, SEEN_REFUSED,
+		    1700000700, "rate-limited: slow down"), ERR_OK);
+		assert_int_equal(store_seen_put(s, id, third, SEEN_ACCEPTED,
+		    1700000800, ""), ERR_OK);
+		buf_reset(&out);
+		assert_int_equal(status_json(s, id, &out), ERR_OK);
+		assert_non_null(strstr(out.p, "{\"url\":\"wss://third.example/\","
+		    "\"ok\":true,\"reason\":\"\",\"at\":1700000800}"));
+	}
 
 	ingest_ctx_free(&ctx);
 	buf_free(&json);

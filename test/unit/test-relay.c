@@ -195,7 +195,9 @@ take(struct world *w, uint64_t c)
 	assert_non_null(f);
 	f->m = calloc(2048, sizeof(*f->m));
 	assert_non_null(f->m);
-	while (relay_conn_next(w->r, c, &p, &len, &ca)) {
+	/* Read everything, and stored answers stream as it is read. */
+	while (relay_conn_next(w->r, c, &p, &len, &ca) ||
+	    (relay_refill(w->r), relay_conn_next(w->r, c, &p, &len, &ca))) {
 		assert_true(f->n < 2048);
 		f->raw[f->n] = malloc(len);
 		assert_non_null(f->raw[f->n]);
@@ -505,43 +507,92 @@ test_req_limits(void **state)
 	w_close(w);
 }
 
-/* A REQ's stored answer is cut at twice max_output_buffer; EOSE comes. */
+/*
+ * A REQ's stored answer streams as the client reads: never more than the
+ * high-water mark queued, every match up to the limit, then EOSE; what is
+ * stored meanwhile comes after EOSE, once.
+ */
 static void
-test_req_cut_short(void **state)
+test_req_streams(void **state)
 {
 	struct relay_limits lim;
 	struct world *w;
-	uint64_t c;
+	uint64_t c, pub;
 	struct frames *f;
 	struct buf content;
-	char	*ev;
-	size_t	 bytes = 0, i;
+	char	*ev, *late, *p;
+	size_t	 len, i, n = 0, queued;
+	bool	 ca;
 	int	 k;
 
 	limits_default(&lim);
 	lim.max_output_buffer = 4096;
 	w = w_open(&lim);
 	c = conn(w, NULL);
+	pub = conn(w, NULL);
 	buf_init(&content, 0);
 	while (content.len < 900)
 		buf_puts(&content, "stored stored. ");
-	for (k = 0; k < 20; k++) {
-		content.p[0] = (char)('a' + k);
+	for (k = 0; k < 60; k++) {
+		content.p[0] = (char)('A' + k);
 		ev = tu_event(1, now_s() - 100 + (uint64_t)k, 1, "[]",
 		    content.p);
-		publish(w, c, ev);
+		publish(w, pub, ev);
 		free(ev);
 	}
-	send_s(w, c, "[\"REQ\",\"s\",{}]");
-	f = take(w, c);
-	assert_true(f->n > 2 && f->n < 21);
-	for (i = 0; i + 1 < f->n; i++) {
-		expect_verb(f, i, MSG_EVENT, "s");
-		bytes += f->len[i];
+	frames_free(take(w, pub));
+	send_s(w, c, "[\"REQ\",\"s\",{\"limit\":50}]");
+	/* Not read yet: at most the high-water mark (and one event) queued. */
+	queued = relay_conn_queued(w->r, c);
+	assert_true(queued > 0 && queued <= 4096 + 1200);
+	/* A live event while it streams. */
+	late = tu_event(2, now_s(), 1, "[]", "stored while streaming");
+	publish(w, pub, late);
+	relay_poll(w->r);
+	frames_free(take(w, pub));
+	assert_true(relay_conn_queued(w->r, c) <= 4096 + 1200);
+	/* Read a frame at a time: the queue never grows past the mark. */
+	while (relay_conn_next(w->r, c, &p, &len, &ca) ||
+	    (relay_refill(w->r), relay_conn_next(w->r, c, &p, &len, &ca))) {
+		struct msg m;
+
+		assert_int_equal(msg_parse(p, len, MSG_FROM_RELAY, 64, &m),
+		    ERR_OK);
+		assert_true(relay_conn_queued(w->r, c) <= 4096 + 1200);
+		if (n < 50) {
+			assert_int_equal(m.verb, MSG_EVENT);
+			/* Newest first: 'A' + 59 down to 'A' + 10. */
+			assert_non_null(strstr(p, "\"content\":\""));
+			assert_int_equal(strstr(p, "\"content\":\"")[11],
+			    (char)('A' + 59 - (int)n));
+		} else if (n == 50)
+			assert_int_equal(m.verb, MSG_EOSE);
+		else {
+			assert_int_equal(m.verb, MSG_EVENT);
+			assert_non_null(strstr(p, "stored while streaming"));
+		}
+		msg_free(&m);
+		n++;
 	}
-	assert_true(bytes <= 2 * 4096);
-	expect_verb(f, f->n - 1, MSG_EOSE, "s");
+	assert_int_equal(n, 52);
+	/* Live now: the next event comes at once. */
+	free(late);
+	late = tu_event(2, now_s(), 1, "[]", "live");
+	publish(w, pub, late);
+	relay_poll(w->r);
+	f = take(w, c);
+	assert_int_equal(f->n, 1);
+	expect_verb(f, 0, MSG_EVENT, "s");
 	frames_free(f);
+	/* CLOSE while streaming ends it: nothing more comes. */
+	send_s(w, c, "[\"REQ\",\"t\",{}]");
+	send_s(w, c, "[\"CLOSE\",\"t\"]");
+	f = take(w, c);
+	for (i = 0; i < f->n; i++)
+		expect_verb(f, i, MSG_EVENT, "t");
+	assert_true(f->n < 60);
+	frames_free(f);
+	free(late);
 	buf_free(&content);
 	w_close(w);
 }
@@ -1426,8 +1477,8 @@ challenge_of(struct world *w, uint64_t c, char *out, size_t sz)
 
 	assert_int_equal(f->n, 1);
 	expect_verb(f, 0, MSG_AUTH, NULL);
-	assert_true(strlen(f->m[0].text) == 32);
-	snprintf(out, sz, "%s", f->m[0].text);
+	assert_true(strlen(f->m[0].text) == 32 && sz > 32);
+	memcpy(out, f->m[0].text, 33);
 	frames_free(f);
 }
 
@@ -1574,6 +1625,65 @@ test_node_auth(void **state)
 		frames_free(take(w, plain));
 		free(note);
 	}
+	/*
+	 * A node's subscription still streams its stored answer when the
+	 * node sends an event: the catch-up after EOSE, which reads what was
+	 * stored meanwhile from the store, does not echo it back.
+	 */
+	{
+		struct buf big;
+		char	*mine = tu_event(2, t, 1, "[]", "from the node, mid-stream");
+		char	*p;
+		size_t	 len;
+		bool	 ca;
+		int	 k, events = 0, echoed = 0, eose = 0;
+		uint8_t	 mid[32];
+
+		buf_init(&big, 0);
+		while (big.len < 2000)
+			buf_puts(&big, "stored stored. ");
+		for (k = 0; k < 80; k++) {
+			char	*ev = tu_event(3, t - 1000 + (uint64_t)k, 1, "[]",
+			    big.p);
+
+			publish(w, other, ev);
+			free(ev);
+		}
+		frames_free(take(w, node));
+		frames_free(take(w, plain));
+		send_s(w, node, "[\"REQ\",\"m\",{\"kinds\":[1],\"limit\":100}]");
+		send_event(w, node, mine);
+		relay_poll(w->r);
+		assert_true(stored(w, mine));
+		tu_event_id(mine, mid);
+		while (relay_conn_next(w->r, node, &p, &len, &ca) ||
+		    (relay_refill(w->r), relay_conn_next(w->r, node, &p, &len,
+		    &ca))) {
+			struct msg m;
+
+			assert_int_equal(msg_parse(p, len, MSG_FROM_RELAY, 64,
+			    &m), ERR_OK);
+			if (m.verb == MSG_EOSE)
+				eose++;
+			else if (m.verb == MSG_EVENT && strcmp(m.subid, "m") == 0) {
+				uint8_t	 eid[32];
+				char	*js = strndup(m.event, m.eventlen);
+
+				events++;
+				tu_event_id(js, eid);
+				free(js);
+				if (memcmp(eid, mid, 32) == 0)
+					echoed++;
+			}
+			msg_free(&m);
+		}
+		assert_int_equal(eose, 1);
+		assert_true(events >= 80);
+		assert_int_equal(echoed, 0);
+		frames_free(take(w, plain));
+		buf_free(&big);
+		free(mine);
+	}
 	buf_free(&b);
 	free(drifted);
 	free(ahead);
@@ -1668,7 +1778,7 @@ main(void)
 		cmocka_unit_test(test_req_live),
 		cmocka_unit_test(test_req_sees_own_turn),
 		cmocka_unit_test(test_req_limits),
-		cmocka_unit_test(test_req_cut_short),
+		cmocka_unit_test(test_req_streams),
 		cmocka_unit_test(test_count),
 		cmocka_unit_test(test_close_replace),
 		cmocka_unit_test(test_commit_delivers),

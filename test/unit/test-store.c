@@ -122,12 +122,33 @@ rows_free(struct rows *r)
 		free(r->v[--r->n]);
 }
 
+/* The same filters through a cursor, max_bytes a page. */
+static void
+cursor_rows(struct store *s, const struct filter *f, size_t n, uint64_t now,
+    size_t max_bytes, int64_t after, int64_t max, bool all, struct rows *r)
+{
+	struct store_cursor *c;
+	bool	 done = false;
+	int	 turns = 0;
+
+	rows_free(r);
+	assert_int_equal(store_cursor_open(s, f, n, now, 0, after, max, all,
+	    &c), ERR_OK);
+	while (!done) {
+		assert_int_equal(store_cursor_next(s, c, max_bytes, collect, r,
+		    &done), ERR_OK);
+		assert_true(++turns < 2000);
+	}
+	store_cursor_free(c);
+}
+
 static size_t
 query(struct store *s, const char *fj, struct rows *r, uint64_t now)
 {
 	struct filter f[4];
 	json_t	*j = json_loads(fj, 0, NULL);
-	size_t	 n, i;
+	struct rows cr = { .n = 0 };
+	size_t	 n, i, k, pages[] = { 1, 700, 1 << 20 };
 
 	assert_non_null(j);
 	rows_free(r);
@@ -136,6 +157,22 @@ query(struct store *s, const char *fj, struct rows *r, uint64_t now)
 		assert_int_equal(filter_parse_json(json_is_array(j) ?
 		    json_array_get(j, i) : j, &f[i]), ERR_OK);
 	assert_int_equal(store_query(s, f, n, now, 0, collect, r), ERR_OK);
+	/*
+	 * A cursor gives the same rows in the same order, whatever its pages
+	 * (one event a page only for short answers: it costs a query each).
+	 */
+	if (r->n > 40)
+		pages[0] = 5000;
+	for (k = 0; k < sizeof(pages) / sizeof(pages[0]); k++) {
+		cursor_rows(s, f, n, now, pages[k], 0, 0, false, &cr);
+		if (cr.n != r->n)
+			fail_msg("%s: cursor (%zu-byte pages) gave %zu rows, "
+			    "store_query %zu", fj, pages[k], cr.n, r->n);
+		for (i = 0; i < cr.n; i++)
+			if (strcmp(cr.v[i], r->v[i]) != 0)
+				fail_msg("%s: cursor row %zu differs", fj, i);
+	}
+	rows_free(&cr);
 	for (i = 0; i < n; i++)
 		filter_free(&f[i]);
 	json_decref(j);
@@ -375,6 +412,9 @@ test_order_limit_search_count(void **state)
 	    NOW), 2);
 	assert_int_equal(query(s, "{\"search\":\"almaty\",\"#t\":[\"news\"]}",
 	    &r, NOW), 1);
+	/* A search among other filters: its best matches, then by time. */
+	assert_int_equal(query(s, "[{\"search\":\"almaty\",\"limit\":1},"
+	    "{\"kinds\":[7]},{\"#t\":[\"help\"]}]", &r, NOW), 4);
 	assert_int_equal(query(s, "{\"search\":\"\\\"\\\" OR NEAR(\"}", &r,
 	    NOW), 0);
 	/* Non-ASCII punctuation splits words rather than making phrases. */
@@ -391,6 +431,56 @@ test_order_limit_search_count(void **state)
 	filter_free(&f[1]);
 	rows_free(&r);
 	for (i = 0; i < 6; i++)
+		free(e[i]);
+	store_close(s);
+}
+
+/*
+ * A cursor's answer is cut at max_eid (what the relay delivered) and can
+ * start after after_eid (live catch-up, every limit ignored).
+ */
+static void
+test_cursor_range(void **state)
+{
+	struct store *s = open_fresh();
+	struct rows r = { .n = 0 };
+	struct filter f;
+	char	*e[30];
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < 30; i++) {
+		e[i] = mk(1 + (int)(i % 3), 1000 + i % 7, i % 2 ? 1 : 7, "[]",
+		    "range");
+		assert_int_equal(put(s, e[i]), ERR_OK);
+	}
+	assert_int_equal(filter_parse("{\"kinds\":[1],\"limit\":3}", 23, &f),
+	    ERR_OK);
+	/* Rows 1..10 only (events 0..9): the odd ones, limit 3. */
+	cursor_rows(s, &f, 1, NOW, 1, 0, 10, false, &r);
+	assert_int_equal(r.n, 3);
+	for (i = 0; i < r.n; i++) {
+		size_t	 k;
+
+		for (k = 0; k < 10 && strcmp(e[k], r.v[i]) != 0; k++)
+			;
+		assert_true(k < 10 && k % 2 == 1);
+	}
+	/* Rows 21..30, every match (all): five. */
+	cursor_rows(s, &f, 1, NOW, 300, 20, 0, true, &r);
+	assert_int_equal(r.n, 5);
+	for (i = 0; i < r.n; i++) {
+		size_t	 k;
+
+		for (k = 20; k < 30 && strcmp(e[k], r.v[i]) != 0; k++)
+			;
+		assert_true(k < 30 && k % 2 == 1);
+		if (i > 0)
+			assert_true(strcmp(r.v[i - 1], r.v[i]) != 0);
+	}
+	filter_free(&f);
+	rows_free(&r);
+	for (i = 0; i < 30; i++)
 		free(e[i]);
 	store_close(s);
 }
@@ -687,6 +777,7 @@ main(void)
 		cmocka_unit_test(test_deletion),
 		cmocka_unit_test(test_expiration),
 		cmocka_unit_test(test_order_limit_search_count),
+		cmocka_unit_test(test_cursor_range),
 		cmocka_unit_test(test_differential),
 		cmocka_unit_test(test_errors),
 	};

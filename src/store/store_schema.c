@@ -1,0 +1,97 @@
+/*
+ * store_schema.c: the store's schema text, one part per schema version.
+ * A store of version v has run parts 0 to v-1; every statement is
+ * CREATE ... IF NOT EXISTS, so running the parts again upgrades an older
+ * store in place.  Only data: store.c runs the parts when it creates or
+ * upgrades the node's own store, and store_foreign.c runs them in a
+ * fresh in-memory database to learn the exact schema a store from
+ * elsewhere must have, so the two can never drift apart.
+ *
+ * Layout (docs/store.md has the reasoning): events keeps the JSON as it
+ * came in plus the columns queries need; authors maps a pubkey to a small
+ * integer so indexes stay narrow; tags holds one row per single-letter
+ * tag value, keyed so that a tag query is one index range already in
+ * time order; deleted and addr_deleted remember NIP-09 requests so
+ * deleted events cannot be re-synced; fts is a contentless FTS5 index of
+ * content.  Version 2 added the mesh's links and seen (store_mesh.c),
+ * version 3 the custody log (store_custody.c, docs/archive.md).
+ */
+#include "store_int.h"
+
+const char *const store_schema_parts[STORE_SCHEMA_VERSION] = {
+    /* Version 1: the events. */
+    "CREATE TABLE IF NOT EXISTS authors("
+    " aid INTEGER PRIMARY KEY,"
+    " pubkey BLOB NOT NULL UNIQUE);"
+    "CREATE TABLE IF NOT EXISTS events("
+    " eid INTEGER PRIMARY KEY AUTOINCREMENT,"	/* never reused: see store_since */
+    " id BLOB NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " kind INTEGER NOT NULL,"
+    " aid INTEGER NOT NULL,"
+    " d TEXT,"			/* addressable kinds only */
+    " expires INTEGER,"		/* NIP-40, NULL when none */
+    " json TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS ev_id ON events(id);"
+    "CREATE INDEX IF NOT EXISTS ev_time ON events(created_at);"
+    "CREATE INDEX IF NOT EXISTS ev_kind ON events(kind, created_at);"
+    "CREATE INDEX IF NOT EXISTS ev_author ON events(aid, kind, created_at);"
+    "CREATE INDEX IF NOT EXISTS ev_author_time ON events(aid, created_at);"
+    "CREATE INDEX IF NOT EXISTS ev_addr ON events(aid, kind, d)"
+    " WHERE d IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS ev_expires ON events(expires)"
+    " WHERE expires IS NOT NULL;"
+    "CREATE TABLE IF NOT EXISTS tags("
+    " key BLOB NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " eid INTEGER NOT NULL,"
+    " PRIMARY KEY(key, created_at, eid)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS deleted("
+    " id BLOB NOT NULL,"
+    " aid INTEGER NOT NULL,"
+    " PRIMARY KEY(id, aid)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS addr_deleted("
+    " aid INTEGER NOT NULL,"
+    " kind INTEGER NOT NULL,"
+    " d TEXT NOT NULL,"
+    " until INTEGER NOT NULL,"
+    " PRIMARY KEY(aid, kind, d)) WITHOUT ROWID;"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(content,"
+    " content='', detail=none,"
+    " tokenize='unicode61 remove_diacritics 2');",
+    /* Version 2: the mesh's links and who holds which event. */
+    "CREATE TABLE IF NOT EXISTS links("
+    " lid INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"		/* URL, data dir, or npub (inbound) */
+    " kind INTEGER NOT NULL,"		/* enum link_kind */
+    " how TEXT NOT NULL,"		/* config, mdns, inbound */
+    " npub TEXT,"
+    " state TEXT NOT NULL DEFAULT '',"
+    " last_seen INTEGER NOT NULL DEFAULT 0,"
+    " last_sync INTEGER NOT NULL DEFAULT 0,"
+    " sent INTEGER NOT NULL DEFAULT 0,"
+    " received INTEGER NOT NULL DEFAULT 0,"
+    " refused INTEGER NOT NULL DEFAULT 0,"
+    " error TEXT NOT NULL DEFAULT '',"
+    " UNIQUE(name, kind));"
+    "CREATE TABLE IF NOT EXISTS seen("
+    " eid INTEGER NOT NULL,"
+    " lid INTEGER NOT NULL,"
+    " how INTEGER NOT NULL,"		/* enum seen_how */
+    " at INTEGER NOT NULL,"
+    " reason TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY(eid, lid)) WITHOUT ROWID;",
+    /* Version 3: the custody log, append-only (store_custody.c). */
+    "CREATE TABLE IF NOT EXISTS custody("
+    " seq INTEGER PRIMARY KEY,"		/* 1, 2, ...: never a gap */
+    " at INTEGER NOT NULL,"
+    " id BLOB NOT NULL,"
+    " via INTEGER NOT NULL,"		/* enum custody_via */
+    " origin TEXT NOT NULL,"		/* the source line's "from" */
+    " salt BLOB NOT NULL,"
+    " chain BLOB NOT NULL);"		/* c(seq) */
+    "CREATE TRIGGER IF NOT EXISTS custody_no_update BEFORE UPDATE ON custody"
+    " BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS custody_no_delete BEFORE DELETE ON custody"
+    " BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;",
+};
