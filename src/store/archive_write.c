@@ -273,7 +273,8 @@ write_media(struct aw *a)
 	for (i = 0; i < a->cap; i++)
 		if (a->refs[i].used)
 			a->refs[n++] = a->refs[i];
-	qsort(a->refs, n, sizeof(*a->refs), ref_cmp);
+	if (n > 0)	/* no media named: no set at all */
+		qsort(a->refs, n, sizeof(*a->refs), ref_cmp);
 	snprintf(path, sizeof(path), "%s/%s", a->dir, ARCHIVE_MEDIA_DIR);
 	if (mkdir(path, 0755) != 0) {
 		fail(a, "cannot make media/");
