@@ -27,6 +27,7 @@ struct sync_opts {
 	volatile int	*cancel;	/* set from another thread: give up */
 	uint64_t	 future_limit;	/* seconds ahead an event may be; 0: any */
 	struct guard	*guard;		/* the mesh's defence; NULL: none */
+	bool		 peer;		/* a node of the mesh, not a relay (custody) */
 	char		 err[256];
 };
 

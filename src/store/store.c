@@ -11,6 +11,7 @@
 
 #include "hex.h"
 #include "log.h"
+#include "store_custody.h"
 #include "store_int.h"
 #include "witness_store.h"
 
@@ -96,6 +97,9 @@ store_schema_init(struct store *s)
 	/* Version 3's witness index filled from what was stored before. */
 	if (e == ERR_OK)
 		e = witness_schema(s, version);
+	/* Events stored before the custody log get lines via "store". */
+	if (e == ERR_OK && version > 0 && version < 5)
+		e = store_custody_backfill(s);
 	if (e != ERR_OK || (e = store_exec(s, "PRAGMA user_version = "
 	    STORE_STR(STORE_SCHEMA_VERSION))) != ERR_OK) {
 		store_exec(s, "ROLLBACK");
@@ -188,6 +192,7 @@ store_close(struct store *s)
 	for (i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(s->q[i]);
 	witness_cache_free(s->wc);
+	store_custody_close(s);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(s->db));
 	/* After the handle: its progress handler reads fx. */
@@ -207,8 +212,10 @@ store_begin(struct store *s)
 {
 	enum err e;
 
-	if ((e = store_exec(s, "BEGIN IMMEDIATE")) == ERR_OK)
+	if ((e = store_exec(s, "BEGIN IMMEDIATE")) == ERR_OK) {
 		s->in_tx = 1;
+		s->txn++;	/* the custody log's cached head is this tx's */
+	}
 	return e;
 }
 

@@ -24,6 +24,7 @@ struct sync_store {
 	size_t		 nitems;
 	struct guard	*guard;		/* NULL: the operator's own sync */
 	struct guard_src src;		/* whom the guard counts it against */
+	struct custody_src custody;	/* set by the caller: the relay */
 };
 
 /*
