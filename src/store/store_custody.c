@@ -25,12 +25,6 @@ static const char *const cq_sql[CQ__COUNT] = {
 	[CQ_BEFORE] = "SELECT chain FROM custody WHERE seq = ?",
 };
 
-bool
-store_in_tx(const struct store *s)
-{
-	return s->in_tx != 0;
-}
-
 static enum err
 stmt(struct store *s, int i, sqlite3_stmt **st)
 {

@@ -17,8 +17,6 @@
 #include "err.h"
 #include "store.h"
 
-/* True while the handle has a transaction open (store_begin). */
-bool		store_in_tx(const struct store *);
 /*
  * Appends the line for the event id, first received now through src (NULL:
  * "unknown").  Call inside the transaction that stored the event.
