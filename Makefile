@@ -1,7 +1,7 @@
 # samizdat: one Makefile.  `make` builds build/samizdat; `make check` builds
 # everything under ASan+UBSan and runs every test; `make run` starts a node.
 # Targets: all run check unit fuzz-replay e2e interop relay web mesh fuzz bench
-# sanitize valgrind install man man-lint clean.
+# bench-archive sanitize valgrind install man man-lint clean.
 
 PREFIX	?= /usr/local
 CC	?= cc
@@ -47,7 +47,7 @@ WEBSRC	 = $(wildcard web/build.mjs web/places.mjs web/package.json \
 PAGE	 = $(B)/web/page.o
 
 .PHONY: all run check deps deps-test unit fuzz-replay e2e interop relay web \
-	mesh layers fuzz bench sanitize valgrind install man man-lint clean
+	mesh layers fuzz bench bench-archive sanitize valgrind install man man-lint clean
 
 # Package flags are read when make starts, so targets that may install
 # packages first re-run make for the build itself.
@@ -65,8 +65,10 @@ $(B)/web/index.html.gz: $(WEBSRC) scripts/web.sh
 	@sh scripts/web.sh $@
 
 $(B)/web/places.json.gz: $(B)/web/index.html.gz
+$(B)/web/viewer.html.gz: $(B)/web/index.html.gz
 
-$(PAGE): src/core/web_page.S $(B)/web/index.html.gz $(B)/web/places.json.gz
+$(PAGE): src/core/web_page.S $(B)/web/index.html.gz $(B)/web/places.json.gz \
+	    $(B)/web/viewer.html.gz
 	$(CC) -I$(B)/web -c -o $@ src/core/web_page.S
 
 # --- release build -------------------------------------------------------
@@ -215,6 +217,11 @@ valgrind: all
 	@$(MAKE) --no-print-directory $(B)/tools/gen
 	@VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full" \
 	    sh test/e2e/run.sh $(B)/samizdat $(B)/tools/gen
+
+# The evidence archive at a million events (bench/archive.sh).
+bench-archive: all
+	@$(MAKE) --no-print-directory $(B)/tools/gen
+	@sh bench/archive.sh $(B)
 
 bench: all
 	@$(MAKE) --no-print-directory $(B)/tools/gen $(B)/tools/bench-verify \

@@ -11,7 +11,7 @@ set -eu
 build="build-essential pkg-config libsecp256k1-dev libsqlite3-dev libssl-dev
 libjansson-dev libwebsockets-dev libavahi-core-dev libqrencode-dev zlib1g-dev
 nodejs npm"
-test_pkgs="libcmocka-dev sqlite3 jq iproute2 procps"
+test_pkgs="libcmocka-dev sqlite3 jq iproute2 procps curl"
 fuzz_pkgs="clang libclang-rt-14-dev"
 # The -dev packages of build and test, for the target architecture.
 # libwebsockets is apart: see below.

@@ -11,6 +11,11 @@
 // (240 KB gzipped); the page names it with its hash, so the node can
 // serve it as immutable.
 //
+// Beside OUT it also writes viewer.html, the offline viewer every evidence
+// archive carries (src/viewer/, docs/archive.md): one more self-contained
+// page, opened from file:// with no network at all, with the slot
+// <!--ARCHIVE-DATA--> where samizdat puts the archive's data.
+//
 // Usage: node web/build.mjs OUT   (after npm ci in web/)
 
 import { createHash } from 'node:crypto';
@@ -46,7 +51,7 @@ const placesHash = createHash('sha256').update(places, 'utf8').digest('hex')
 // Two scripts: main.js draws the reports; late.js (the key's crypto and
 // the QR code) runs after it as a deferred module script, so a slow phone
 // shows the first report before parsing secp256k1 and scrypt.
-const bundle = async (entry) => (await esbuild.build({
+const bundle = async (entry, define = {}) => (await esbuild.build({
 	entryPoints: [join(HERE, 'src', entry)],
 	bundle: true,
 	// WEB_DEBUG=1 keeps the names, for profiling (never for the binary).
@@ -59,7 +64,8 @@ const bundle = async (entry) => (await esbuild.build({
 	legalComments: 'none',
 	write: false,
 	logLevel: 'warning',
-	define: { PLACES_URL: JSON.stringify('/places.json?v=' + placesHash) },
+	define: { PLACES_URL: JSON.stringify('/places.json?v=' + placesHash),
+	    ...define },
 })).outputFiles[0].text.trim();
 const js = await bundle('main.js');
 const late = await bundle('late.js');
@@ -134,3 +140,47 @@ if (gz.length > BUDGET)
 if (pgz.length > PLACES_BUDGET)
 	fail(`gzipped places are ${pgz.length} bytes, over the ` +
 	    `${PLACES_BUDGET} budget`);
+
+// --- the archive viewer ---------------------------------------------------
+const VIEWER_BUDGET = 120 * 1024;
+const vjs = await bundle('viewer/main.js');
+const vcss = (await esbuild.transform(src('viewer/style.css'), {
+	loader: 'css',
+	minify: true,
+	target: ['chrome80', 'safari14', 'firefox78'],
+})).code.trim();
+for (const [name, text, close] of [['script', vjs, /<\/script|<!--/i],
+    ['style', vcss, /<\/style/i]])
+	if (close.test(text))
+		fail(`the viewer's ${name} would end its inline block early`);
+// No network at all: images and videos from the archive's own folder.
+const vcsp = [
+	"default-src 'none'",
+	`script-src ${hash(vjs)}`,
+	`style-src ${hash(vcss)}`,
+	"img-src file: data: blob:",
+	"media-src file: blob:",
+	"base-uri 'none'",
+	"form-action 'none'",
+].join('; ');
+const vfill = { CSP: vcsp, CSS: vcss, JS: vjs, VERSION: pkg.version };
+const vhtml = src('viewer/index.html').replace(/>\n+</g, '><')
+    .replace(/\n+/g, ' ').trim().replace(/\{\{(\w+)\}\}/g, (m, k) => {
+	if (!(k in vfill))
+		fail(`viewer/index.html: unknown slot ${m}`);
+	return vfill[k];
+}) + '\n';
+if (vhtml.split('<!--ARCHIVE-DATA-->').length !== 2 ||
+    !vhtml.includes('<script>' + vjs + '</script>'))
+	fail('the viewer needs one <!--ARCHIVE-DATA--> slot and its script');
+const vurls = (vhtml.match(/\b(?:https?|wss?):\/\/[^\s"'`)<>]+/g) ?? [])
+    .filter((u) => !u.startsWith('http://www.w3.org/'));
+if (vurls.length > 0)
+	fail('the viewer names other origins: ' + [...new Set(vurls)].join(' '));
+const vgz = gzipSync(Buffer.from(vhtml, 'utf8'), { level: 9 });
+writeFileSync(join(dirname(out), 'viewer.html'), vhtml);
+console.log(`viewer.html: ${kb(Buffer.byteLength(vhtml))} raw, ` +
+    `${kb(vgz.length)} gzip (budget ${kb(VIEWER_BUDGET)})`);
+if (vgz.length > VIEWER_BUDGET)
+	fail(`gzipped viewer is ${vgz.length} bytes, over the ` +
+	    `${VIEWER_BUDGET} budget`);

@@ -50,6 +50,7 @@ int	cmd_policy(struct cmd_env *, int, char **);
 int	cmd_witnesses(struct cmd_env *, int, char **);
 int	cmd_vouch(struct cmd_env *, int, char **);
 int	cmd_blob(struct cmd_env *, int, char **);
+int	cmd_archive(struct cmd_env *, int, char **);
 
 /* Shared helpers (cmd_util.c). */
 /*
@@ -87,6 +88,12 @@ struct config;
 int	cmd_config(const struct cmd_env *, struct config *);
 /* Makes the node's key if the data dir has none.  Returns: 0 or -1. */
 int	cmd_key_ensure(struct cmd_env *);
+/*
+ * Parses one filter object or an array of them (cmd_export.c).  Returns:
+ * the count, or -1 after printing why.
+ */
+struct filter;
+int	cmd_parse_filters(const char *text, struct filter **out);
 /* Prints "samizdat: what: reason" for an err code to stderr. */
 void	cmd_err(const char *what, enum err e);
 

@@ -33,12 +33,8 @@ print_row(const char *json, size_t len, void *arg)
 	return 0;
 }
 
-/*
- * Parses one filter object or an array of them.  Returns: the count, or -1
- * after printing why.
- */
-static int
-parse_filters(const char *text, struct filter **out)
+int
+cmd_parse_filters(const char *text, struct filter **out)
 {
 	json_error_t je;
 	json_t	*j, *v;
@@ -86,7 +82,7 @@ run_query(struct cmd_env *env, const char *text)
 	enum err e;
 
 	if (text != NULL) {
-		if ((n = parse_filters(text, &f)) < 0)
+		if ((n = cmd_parse_filters(text, &f)) < 0)
 			return 1;
 	} else {
 		memset(&all, 0, sizeof(all));

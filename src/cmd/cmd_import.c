@@ -87,6 +87,7 @@ cmd_import(struct cmd_env *env, int argc, char **argv)
 	struct ingest_policy pol;
 	struct config cfg;
 	struct batch_opts o;
+	struct custody_src src;
 	struct batch_stats bs;
 	struct store *st = NULL;
 	char	 path[4096], *end;
@@ -141,6 +142,10 @@ cmd_import(struct cmd_env *env, int argc, char **argv)
 	o.workers = (int)workers;
 	o.now = env->now;
 	o.store_empty = store_event_count(st, &n) == ERR_OK && n == 0;
+	/* The custody log names the file as the operator gave it. */
+	src.via = CUSTODY_IMPORT;
+	src.from = optind < argc ? argv[optind] : "-";
+	o.src = &src;
 	progress_init(&s.prog);
 	e = ingest_batch(&o, read_line, &s, on_result, &s, &bs);
 	progress_end(&s.prog);

@@ -138,6 +138,8 @@ bad:
 	return -1;
 }
 
+static const struct custody_src post_src = { CUSTODY_POST, "" };
+
 int
 cmd_post(struct cmd_env *env, int argc, char **argv)
 {
@@ -263,6 +265,7 @@ cmd_post(struct cmd_env *env, int argc, char **argv)
 		goto done;
 	/* The note goes in exactly as an event from the network would. */
 	memset(&pol, 0, sizeof(pol));
+	ctx.src = &post_src;
 	e = ingest_one(&ctx, &pol, st, json.p, json.len, env->now, NULL);
 	if (!ingest_accepted(e)) {
 		cmd_err("post", e);

@@ -55,6 +55,11 @@ const struct cmd cmd_table[] = {
 	    "who confirms and disputes a report, and how far each is trusted" },
 	{ "vouch", cmd_vouch, "vouch [-m text] [--revoke] npub | vouch --list",
 	    "vouch for a person met (signed with this node's key), or revoke" },
+	{ "archive", cmd_archive,
+	    "archive [--filter json] [--tar] [--for npub] out | "
+	    "archive verify [--node npub] archive | archive open sealed out.tar | "
+	    "archive extract archive event-id out",
+	    "write, check or open an evidence archive (docs/archive.md)" },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <secp256k1.h>
+#include <secp256k1_ecdh.h>
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 
@@ -188,4 +189,36 @@ crypto_keygen(uint8_t seckey[32])
 			return ERR_OK;
 	}
 	return ERR_KEY;
+}
+
+/* libsecp256k1 hashes the shared point by default; NIP-44 wants x alone. */
+static int
+ecdh_x_only(unsigned char *out, const unsigned char *x32,
+    const unsigned char *y32, void *data)
+{
+	memcpy(out, x32, 32);
+	return 1;
+}
+
+enum err
+crypto_ecdh_x(const uint8_t seckey[32], const uint8_t pubkey[32],
+    uint8_t x[32])
+{
+	secp256k1_pubkey pk;
+	uint8_t	 comp[33], out[32];
+	enum err e = ERR_OK;
+
+	/* x-only keys have even y; the shared x is the same for either y. */
+	comp[0] = 0x02;
+	memcpy(comp + 1, pubkey, 32);
+	if (!secp256k1_ec_pubkey_parse(crypto_ctx, &pk, comp, sizeof(comp)))
+		return ERR_PUBKEY_CURVE;
+	if (!secp256k1_ec_seckey_verify(crypto_ctx, seckey))
+		return ERR_KEY;
+	if (!secp256k1_ecdh(crypto_ctx, out, &pk, seckey, ecdh_x_only, NULL))
+		e = ERR_KEY;
+	else
+		memcpy(x, out, 32);
+	explicit_bzero(out, sizeof(out));
+	return e;
 }

@@ -50,5 +50,11 @@ enum err	crypto_sign(const uint8_t seckey[32], const uint8_t *msg,
 enum err	crypto_pubkey(const uint8_t seckey[32], uint8_t pubkey[32]);
 /* Makes a fresh valid secret key.  Returns: ERR_OK or ERR_KEY. */
 enum err	crypto_keygen(uint8_t seckey[32]);
+/*
+ * ECDH for NIP-44: the x coordinate of seckey times the x-only pubkey,
+ * unhashed.  Returns: ERR_OK, ERR_PUBKEY_CURVE or ERR_KEY.
+ */
+enum err	crypto_ecdh_x(const uint8_t seckey[32], const uint8_t pubkey[32],
+		    uint8_t x[32]);
 
 #endif

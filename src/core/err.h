@@ -110,6 +110,11 @@
 	X(BLOB_MIRROR_URL, "blocked",	"mirror takes only http URLs of LAN or loopback addresses or known peers, ending in the blob's hash") \
 	X(BLOB_FETCH,	"error",	"the blob could not be fetched")	\
 	X(BLOB_REQUEST,	"invalid",	"malformed blob request")		\
+	X(CUSTODY,	"invalid",	"malformed custody log line")		\
+	X(ARCHIVE,	"invalid",	"malformed archive")			\
+	X(NIP44,	"invalid",	"malformed NIP-44 payload")		\
+	X(NIP44_VERSION, "unsupported",	"unknown NIP-44 encryption version")	\
+	X(NIP44_MAC,	"invalid",	"NIP-44 payload fails its MAC: wrong key, or changed") \
 	X(NOMEM,	"error",	"out of memory")			\
 	X(DB,		"error",	"database error")			\
 	X(DB_BUSY,	"error",	"database is locked by another process")	\

@@ -21,6 +21,7 @@
 
 extern const char web_page_gz[], web_page_gz_end[];
 extern const char web_places_gz[], web_places_gz_end[];
+extern const char web_viewer_gz[], web_viewer_gz_end[];
 
 /* More than any asset inflates to: a bound on a damaged gzip trailer. */
 #define HTTP_INFLATE_MAX	(16u << 20)
@@ -238,6 +239,13 @@ http_places_gz(size_t *len)
 {
 	*len = (size_t)(web_places_gz_end - web_places_gz);
 	return web_places_gz;
+}
+
+const char *
+http_viewer_gz(size_t *len)
+{
+	*len = (size_t)(web_viewer_gz_end - web_viewer_gz);
+	return web_viewer_gz;
 }
 
 char *

@@ -78,6 +78,8 @@ bool		http_accepts_gzip(const char *accept_encoding);
 const char	*http_page_gz(size_t *len);
 /* The gazetteer as embedded: gzip bytes. */
 const char	*http_places_gz(size_t *len);
+/* The evidence archives' viewer page (docs/archive.md), gzipped. */
+const char	*http_viewer_gz(size_t *len);
 /* The page inflated into a malloc'd buffer, for clients without gzip. */
 char		*http_page_inflate(size_t *len);
 /* gzip bytes inflated into a malloc'd buffer of *len bytes, or NULL. */

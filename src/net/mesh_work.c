@@ -69,6 +69,7 @@ run_job(struct worker *w, struct store *st)
 	o.guard = m->o.guard;
 	if (j->kind == LINK_PEER) {
 		o.as_node = true;
+		o.peer = true;
 		rc = sync_ws(st, j->url, "{}", true, true, SYNC_TIMEOUT,
 		    &w->rep, &o);
 		snprintf(w->err, sizeof(w->err), "%s", o.err);

@@ -180,6 +180,10 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 			goto done;
 		}
 	}
+	/* The custody log names where the events came from. */
+	ss.custody.via = w.o->peer ? CUSTODY_PEER : CUSTODY_RELAY;
+	ss.custody.from = url;
+	ss.ictx.src = &ss.custody;
 	if (wsc_new(&w.wsc) != ERR_OK) {
 		say(w.o, "sync: out of memory");
 		goto done;

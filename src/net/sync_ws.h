@@ -28,6 +28,7 @@ struct sync_opts {
 	uint64_t	 future_limit;	/* seconds ahead an event may be; 0: any */
 	uint64_t	 neg_reads;	/* out: rows of the NIP-77 index read */
 	struct guard	*guard;		/* the mesh's defence; NULL: none */
+	bool		 peer;		/* a node of the mesh, not a relay (custody) */
 	char		 err[256];
 };
 

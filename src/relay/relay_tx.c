@@ -9,10 +9,12 @@
  * so events this relay stored and events another process (an import)
  * stored are delivered alike, each once.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "bech32.h"
 #include "log.h"
 #include "relay_int.h"
 
@@ -143,6 +145,26 @@ relay_guard_src(const struct rconn *c, struct guard_src *src)
 }
 
 /*
+ * The custody log's source for an event from c: a node by the npub it
+ * proved (NIP-42), else by the link's URL or its address; a client by its
+ * address; "" once the client has left.
+ */
+static void
+custody_from_conn(const struct rconn *c, struct custody_src *src, char *from,
+    size_t fromsz)
+{
+	src->via = c != NULL && c->mesh ? CUSTODY_PEER : CUSTODY_CLIENT;
+	src->from = from;
+	from[0] = '\0';
+	if (c == NULL)
+		return;
+	if (c->mesh && c->authed)
+		nip19_npub(c->pubkey, from, fromsz);
+	else
+		snprintf(from, fromsz, "%s", c->peer);
+}
+
+/*
  * The last stages for an event whose signature has been checked (e is
  * the answer): ephemeral events go straight to subscribers, others into
  * the open transaction, answered after the commit.  c is NULL when the
@@ -184,8 +206,13 @@ relay_accept(struct relay *r, struct rconn *c, const struct event *ev,
 			r->tx_start = relay_now_ms();
 		}
 	}
-	if (e == ERR_OK)
-		e = ingest_store(r->store, ev, (uint64_t)time(NULL));
+	if (e == ERR_OK) {
+		struct custody_src csrc;
+		char	 from[80];
+
+		custody_from_conn(c, &csrc, from, sizeof(from));
+		e = ingest_store_from(r->store, ev, (uint64_t)time(NULL), &csrc);
+	}
 	if (e == ERR_OK) {
 		if (tk.valid)
 			guard_stored(r->guard, &tk);

@@ -8,6 +8,7 @@
 
 #include "crypto.h"
 #include "ingest.h"
+#include "store_custody.h"
 #include "witness.h"
 #include "witness_store.h"
 
@@ -119,30 +120,51 @@ ingest_verify(const struct event *ev)
 	return crypto_verify(ev->sig, ev->id, 32, ev->pubkey);
 }
 
-/*
- * store_put and the witness index (witness_index.c) in one transaction:
- * the caller's, or one of our own.
- */
 enum err
 ingest_store(struct store *st, const struct event *ev, uint64_t now)
+{
+	return ingest_store_from(st, ev, now, NULL);
+}
+
+/* Outcomes after which a transaction of our own is committed. */
+static bool
+benign(enum err e)
+{
+	return e == ERR_OK || e == ERR_DUPLICATE || e == ERR_HAVE_NEWER ||
+	    e == ERR_DELETED || e == ERR_EPHEMERAL;
+}
+
+enum err
+ingest_store_from(struct store *st, const struct event *ev, uint64_t now,
+    const struct custody_src *src)
 {
 	struct witness_pre pre;
 	bool	 own = !store_in_tx(st);
 	enum err e;
 
 	if (event_class(ev->kind) == EVENT_EPHEMERAL)
-		return store_put(st, ev, now);
+		return ERR_EPHEMERAL;
 	if (own && store_has(st, ev->id))
 		return ERR_DUPLICATE;	/* no transaction for that */
 	if (own && (e = store_begin(st)) != ERR_OK)
 		return e;
+	/*
+	 * The event, the witness index (witness_index.c) and, on first
+	 * receipt only, its custody line, in one transaction.
+	 */
 	if ((e = witness_before(st, ev, &pre)) == ERR_OK &&
-	    (e = store_put(st, ev, now)) == ERR_OK)
-		e = witness_after(st, ev, &pre, now);
+	    (e = store_put(st, ev, now)) == ERR_OK &&
+	    (e = witness_after(st, ev, &pre, now)) == ERR_OK)
+		e = store_custody_append(st, ev->id, now, src);
 	if (own) {
-		if (e == ERR_OK)
-			e = store_commit(st);
-		if (e != ERR_OK)
+		if (benign(e)) {
+			enum err c = store_commit(st);
+
+			if (c != ERR_OK) {
+				store_rollback(st);
+				e = c;
+			}
+		} else
 			store_rollback(st);
 	}
 	return e;
@@ -159,7 +181,7 @@ ingest_one(struct ingest_ctx *c, const struct ingest_policy *pol,
 	memset(&ev, 0, sizeof(ev));
 	if ((e = ingest_check(c, pol, st, json, len, now, &ev)) == ERR_OK &&
 	    (e = ingest_verify(&ev)) == ERR_OK && st != NULL)
-		e = ingest_store(st, &ev, now);
+		e = ingest_store_from(st, &ev, now, c->src);
 	if (out != NULL)
 		*out = ev;
 	return e;

@@ -10,7 +10,9 @@
  *                  verified when it came in, so it is answered at once
  *   ingest_verify  the costly stage: BIP-340 over the recomputed id; any
  *                  thread may run it
- *   ingest_store   replacement, deletion and storage (store_put)
+ *   ingest_store   replacement, deletion and storage (store_put), and
+ *                  the custody line saying when and from where the
+ *                  event first came (store_custody.h), in one transaction
  *
  * ingest_one runs all three for one event; the relay and ingest_batch.c
  * run ingest_verify on other threads between the other two.  Every
@@ -24,6 +26,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "custody.h"
 #include "err.h"
 #include "event.h"
 #include "store.h"
@@ -39,6 +42,7 @@ struct ingest_ctx {
 	void		*scratch;
 	size_t		 scratchsz;
 	struct buf	 tmp;
+	const struct custody_src *src;	/* ingest_one's source; NULL: unknown */
 };
 
 void		ingest_ctx_init(struct ingest_ctx *);
@@ -61,8 +65,16 @@ enum err	ingest_verify(const struct event *);
 /* store_put for a checked and verified event: see store.h. */
 enum err	ingest_store(struct store *, const struct event *, uint64_t now);
 /*
+ * The same, with where the event came from for the custody log (NULL:
+ * "unknown"); ingest_store is this with NULL.  Joins the caller's
+ * transaction, or makes its own.
+ */
+enum err	ingest_store_from(struct store *, const struct event *,
+		    uint64_t now, const struct custody_src *src);
+/*
  * All three for one event; store may be NULL to check without storing.
- * ev (may be NULL) receives the parsed event.
+ * ev (may be NULL) receives the parsed event.  The custody source is
+ * ctx->src.
  * Returns: the first stage's error, or store_put's outcome.
  */
 enum err	ingest_one(struct ingest_ctx *, const struct ingest_policy *,

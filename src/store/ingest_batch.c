@@ -322,7 +322,8 @@ ingest_batch(const struct batch_opts *o, batch_read_fn rd, void *rarg,
 				in_tx = true;
 				tx_start = now_ns();
 			}
-			s->e = ingest_store(o->store, &s->ev, o->now);
+			s->e = ingest_store_from(o->store, &s->ev, o->now,
+			    o->src);
 			if (s->e == ERR_OK) {
 				pending++;
 				pending_seq = s->seq;

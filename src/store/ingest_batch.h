@@ -33,6 +33,7 @@ struct batch_opts {
 	int		 workers;	/* 0: one per online CPU */
 	unsigned	 batch;		/* events per commit; 0: 2000 */
 	uint64_t	 now;
+	const struct custody_src *src;	/* for the custody log; NULL: unknown */
 };
 
 struct batch_stats {

@@ -193,6 +193,7 @@ copy_ids(struct stick_run *run, struct store *src, struct store *dst,
 	struct batch_stats bs;
 	struct copy_state cs;
 	struct chunk c;
+	struct custody_src csrc = { CUSTODY_STICK, from };
 	size_t	 i;
 	enum err e = ERR_OK;
 
@@ -220,6 +221,7 @@ copy_ids(struct stick_run *run, struct store *src, struct store *dst,
 		o.store = dst;
 		o.store_path = dst_path;
 		o.now = now;
+		o.src = &csrc;	/* the other data dir, by its path */
 		e = ingest_batch(&o, chunk_read, &c, copy_result, &cs, &bs);
 		if (e == ERR_OK)
 			e = c.e;

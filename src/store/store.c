@@ -11,6 +11,7 @@
 
 #include "hex.h"
 #include "log.h"
+#include "store_custody.h"
 #include "store_int.h"
 #include "witness_store.h"
 
@@ -97,8 +98,11 @@ store_schema_init(struct store *s)
 	/* Version 3's witness index filled from what was stored before. */
 	if (e == ERR_OK)
 		e = witness_schema(s, version);
-	/* Version 5: the NIP-77 index, built from the events. */
-	if (e == ERR_OK && version < 5)
+	/* Events stored before the custody log get lines via "store". */
+	if (e == ERR_OK && version > 0 && version < 5)
+		e = store_custody_backfill(s);
+	/* Version 6: the NIP-77 index, built from the events. */
+	if (e == ERR_OK && version < 6)
 		e = store_neg_rebuild(s);
 	if (e != ERR_OK || (e = store_exec(s, "PRAGMA user_version = "
 	    STORE_STR(STORE_SCHEMA_VERSION))) != ERR_OK) {
@@ -195,6 +199,7 @@ store_close(struct store *s)
 		sqlite3_finalize(s->q[i]);
 	store_neg_free(s);
 	witness_cache_free(s->wc);
+	store_custody_close(s);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("store: close: %s", sqlite3_errmsg(s->db));
 	/* After the handle: its progress handler reads fx. */
@@ -214,8 +219,10 @@ store_begin(struct store *s)
 {
 	enum err e;
 
-	if ((e = store_exec(s, "BEGIN IMMEDIATE")) == ERR_OK)
+	if ((e = store_exec(s, "BEGIN IMMEDIATE")) == ERR_OK) {
 		s->in_tx = 1;
+		s->txn++;	/* the custody log's cached head is this tx's */
+	}
 	return e;
 }
 

@@ -41,7 +41,7 @@ store_oldest(struct store *s, struct store_oldpos *cur, size_t max,
 	bool	 stopped = false;
 	int	 rc;
 
-	/* ev_time is (created_at, eid): the order needs no sort. */
+	/* ev_neg is in created_at order: only one second's events are sorted. */
 	rc = sqlite3_prepare_v2(s->db, "SELECT e.eid, e.created_at, e.kind,"
 	    " e.id, a.pubkey FROM events e JOIN authors a ON a.aid = e.aid"
 	    " WHERE (e.created_at, e.eid) > (?, ?)"

@@ -23,7 +23,7 @@
 
 #include "store.h"
 
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	6
 #define STORE_FOREIGN	0x100	/* internal: came through store_open_foreign */
 
 /* The CREATE statements of each version, oldest first (store_schema.c). */
@@ -96,6 +96,15 @@ struct store {
 	struct negidx	*nx;		/* the NIP-77 index (store_neg.c) */
 	struct witness_cache *wc;	/* witness_index.c, made on first use */
 	struct store_fx	*fx;		/* a store from elsewhere; else NULL */
+	/* The custody log (store_custody.c): its statements and salt key. */
+	sqlite3_stmt	*cq[4];
+	uint8_t		 csalt[32];
+	bool		 csalt_set;
+	struct buf	 ctmp;
+	uint64_t	 txn;		/* counts store_begin */
+	uint64_t	 chead_txn;	/* the head below is good in this tx */
+	uint64_t	 chead_seq;
+	uint8_t		 chead[32];
 };
 
 /* The witness index's statements and cached trust graph (witness_int.h). */

@@ -253,7 +253,7 @@ nx_item(struct store *s, struct negidx *x, uint64_t g, struct neg_item *out)
 bool
 store_neg_serves(const struct store *s, const struct filter *f)
 {
-	return s->version >= 5 && s->fx == NULL && f->nids == 0 &&
+	return s->version >= 6 && s->fx == NULL && f->nids == 0 &&
 	    f->nauthors == 0 && f->nkinds == 0 &&
 	    f->ntags == 0 && f->search == NULL && !f->empty;
 }

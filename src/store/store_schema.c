@@ -17,7 +17,8 @@
  * version 3 the witness index: keys first seen, marks and vouches, newest
  * per key (witness_index.c), version 4 the photos and videos: blobs,
  * blob_owners, blob_refs, blob_seen, blob_state (docs/blobs.md says what
- * each column means), version 5 the NIP-77 index (store_negidx.c).
+ * each column means), version 5 the custody log (store_custody.c,
+ * docs/archive.md), version 6 the NIP-77 index (store_negidx.c).
  */
 #include "store_int.h"
 
@@ -158,8 +159,21 @@ const char *const store_schema_parts[STORE_SCHEMA_VERSION] = {
     "CREATE TABLE IF NOT EXISTS blob_state("
     " k TEXT PRIMARY KEY,"
     " v INTEGER NOT NULL) WITHOUT ROWID;",
+    /* Version 5: the custody log, append-only (store_custody.c). */
+    "CREATE TABLE IF NOT EXISTS custody("
+    " seq INTEGER PRIMARY KEY,"		/* 1, 2, ...: never a gap */
+    " at INTEGER NOT NULL,"
+    " id BLOB NOT NULL,"
+    " via INTEGER NOT NULL,"		/* enum custody_via */
+    " origin TEXT NOT NULL,"		/* the source line's "from" */
+    " salt BLOB NOT NULL,"
+    " chain BLOB NOT NULL);"		/* c(seq) */
+    "CREATE TRIGGER IF NOT EXISTS custody_no_update BEFORE UPDATE ON custody"
+    " BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS custody_no_delete BEFORE DELETE ON custody"
+    " BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;",
     /*
-     * Version 5: the NIP-77 index (store_neg.c): events in (created_at,
+     * Version 6: the NIP-77 index (store_neg.c): events in (created_at,
      * id) order, which also serves the time queries ev_time served, and
      * per block of them the first key, count and id sum; negidx_gen
      * counts the index's changes.  store.c builds it from the events.

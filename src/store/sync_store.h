@@ -28,6 +28,7 @@ struct sync_store {
 	size_t		 max;
 	struct guard	*guard;		/* NULL: the operator's own sync */
 	struct guard_src src;		/* whom the guard counts it against */
+	struct custody_src custody;	/* set by the caller: the relay */
 };
 
 /*

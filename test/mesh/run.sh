@@ -65,7 +65,7 @@ make -C "$ROOT" -s build/tools/mdns-flood >/dev/null ||
 
 # Per-scenario limits (s): generous; a scenario normally takes far less.
 declare -A LIMIT=([s1-lan]=90 [s2-line]=90 [s3-partition]=150
-    [s4-kill9]=150 [s5-hostile]=120 [s6-bulk]=120 [s7-mdns-flood]=480
+    [s4-kill9]=150 [s5-hostile]=120 [s6-bulk]=240 [s7-mdns-flood]=480
     [s8-photo]=150)
 fails=0
 t0=$(date +%s)

@@ -7,6 +7,8 @@
  * 20 to 300 characters (some Cyrillic, some emoji), hashtags, replies that
  * reference earlier events and people, reactions, a few profile updates.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,9 +49,12 @@ main(int argc, char *argv[])
 {
 	uint8_t	 sk[AUTHORS][32], aux[32], (*ids)[32];
 	struct buf content, out, tmp;
-	struct tag tags[4];
-	struct str tv[4][2];
-	char	 idhex[4][65];
+	struct tag tags[5];
+	struct str tv[5][2];
+	char	 idhex[5][65];
+	const char *blobs = getenv("GEN_BLOBS");
+	unsigned long media = getenv("GEN_MEDIA") ? strtoul(getenv("GEN_MEDIA"),
+	    NULL, 10) : 0, step = 0, made = 0;
 	struct event ev;
 	unsigned long n, i, j;
 	uint64_t t0 = 1641168000;	/* 2022-01-03 */
@@ -73,6 +78,8 @@ main(int argc, char *argv[])
 	buf_init(&content, 0);
 	buf_init(&out, 0);
 	buf_init(&tmp, 0);
+	if (media > 0 && blobs != NULL)
+		step = n / media > 0 ? n / media : 1;
 	for (i = 0; i < n; i++) {
 		uint32_t who = rnd(AUTHORS), len = 20 + rnd(280), r = rnd(100);
 		size_t	 nt = 0;
@@ -113,6 +120,29 @@ main(int argc, char *argv[])
 			tv[nt][0] = (struct str){ "p", 1 };
 			tv[nt][1] = (struct str){ idhex[nt], 64 };
 			nt++;
+		}
+		if (step > 0 && ev.kind == 1 && made < media && i >= made * step) {
+			uint8_t	 photo[2048], h[32];
+			char	 path[4096];
+			FILE	*f;
+
+			for (j = 0; j < sizeof(photo); j++)
+				photo[j] = (uint8_t)(j * 31 + made * 7 + (j >> 8));
+			memcpy(photo, &made, sizeof(made));
+			crypto_sha256(photo, sizeof(photo), h);
+			hex_encode(h, 32, idhex[nt]);
+			snprintf(path, sizeof(path), "%s/%.2s", blobs, idhex[nt]);
+			mkdir(path, 0755);
+			snprintf(path, sizeof(path), "%s/%.2s/%.64s", blobs,
+			    idhex[nt], idhex[nt]);
+			if ((f = fopen(path, "wb")) == NULL ||
+			    fwrite(photo, 1, sizeof(photo), f) != sizeof(photo) ||
+			    fclose(f) != 0)
+				return 1;
+			tv[nt][0] = (struct str){ "x", 1 };
+			tv[nt][1] = (struct str){ idhex[nt], 64 };
+			nt++;
+			made++;
 		}
 		for (j = 0; j < nt; j++) {
 			tags[j].v = tv[j];

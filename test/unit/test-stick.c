@@ -192,12 +192,12 @@ static const struct {
 	  ERR_FOREIGN },
 	{ "INSERT INTO fts(fts, rank) VALUES ('hashsize', 1000000000);",
 	  "fts_config", ERR_FOREIGN },
-	{ "PRAGMA user_version = 6;", "made by a newer samizdat (schema "
-	  "version 6", ERR_DB_VERSION },
+	{ "PRAGMA user_version = 7;", "made by a newer samizdat (schema "
+	  "version 7", ERR_DB_VERSION },
 	{ "PRAGMA user_version = 0;", "not a samizdat store (schema version 0)",
 	  ERR_FOREIGN },
 	{ "PRAGMA user_version = -7;", "schema version -7", ERR_FOREIGN },
-	/* A version 4 schema that says 1: the later tables are extra. */
+	/* A version 6 schema that says 1: the later tables are extra. */
 	{ "PRAGMA user_version = 1;", "that samizdat did not make",
 	  ERR_FOREIGN },
 	/* A name meant for the terminal, not for samizdat. */

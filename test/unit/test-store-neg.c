@@ -391,41 +391,88 @@ test_other_writer(void **state)
 	store_close(a);
 }
 
-/* A store from before the index (schema 2) gets it built on opening. */
+static int
+count(const char *path, const char *sql)
+{
+	sqlite3	*db;
+	sqlite3_stmt *st;
+	int	 n = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/*
+ * A store from before the index gets it built on opening: one of version
+ * 5 (the custody log, left as it is) and one of version 2 (from before
+ * the custody log too, which also gets a line for every event).  Each is
+ * made to look as that version left it: no negidx tables, ev_time in
+ * place of ev_neg, and for version 2 no custody log.
+ */
 static void
 test_upgrade(void **state)
 {
+	static const struct {
+		int	 version;
+		const char *sql;
+	} olds[] = {
+		{ 5, "DROP TABLE negidx; DROP TABLE negidx_gen;"
+		  " DROP INDEX ev_neg;"
+		  " CREATE INDEX ev_time ON events(created_at);"
+		  " PRAGMA user_version = 5" },
+		{ 2, "DROP TABLE negidx; DROP TABLE negidx_gen;"
+		  " DROP INDEX ev_neg;"
+		  " CREATE INDEX ev_time ON events(created_at);"
+		  " DROP TABLE custody; PRAGMA user_version = 2" },
+	};
 	char	 path[256];
-	struct store *s = open_fresh(path, sizeof(path));
+	struct store *s;
 	struct filter f;
 	uint8_t	 id[32];
 	sqlite3	*db;
-	size_t	 i;
+	size_t	 i, k;
+	int	 lines;
 
-	assert_int_equal(store_begin(s), ERR_OK);
-	for (i = 0; i < 1500; i++) {
-		rand_id(id);
-		assert_int_equal(put_raw(s, id, 1, T0 + rnd() % 100, 1, "[]"),
-		    ERR_OK);
+	for (k = 0; k < sizeof(olds) / sizeof(olds[0]); k++) {
+		s = open_fresh(path, sizeof(path));
+		assert_int_equal(store_begin(s), ERR_OK);
+		for (i = 0; i < 1500; i++) {
+			rand_id(id);
+			assert_int_equal(put_raw(s, id, 1, T0 + rnd() % 100, 1,
+			    "[]"), ERR_OK);
+		}
+		assert_int_equal(store_commit(s), ERR_OK);
+		store_close(s);
+		lines = count(path, "SELECT count(*) FROM custody");
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, olds[k].sql, NULL, NULL,
+		    NULL), SQLITE_OK);
+		sqlite3_close(db);
+		/* Read-only, it stays as it is and sessions read the events. */
+		assert_int_equal(filter_parse("{}", 2, &f), ERR_OK);
+		assert_int_equal(store_open(&s, path, STORE_RDONLY), ERR_OK);
+		assert_false(store_neg_serves(s, &f));
+		store_close(s);
+		assert_int_equal(count(path, "PRAGMA user_version"),
+		    olds[k].version);
+		s = open_path(path);
+		assert_true(store_neg_serves(s, &f));
+		filter_free(&f);
+		assert_int_equal(store_neg_check(s), ERR_OK);
+		check_window(s, 0, UINT64_MAX);
+		store_close(s);
+		assert_int_equal(count(path, "PRAGMA user_version"), 6);
+		assert_int_equal(count(path, "SELECT count(*) FROM sqlite_schema"
+		    " WHERE name = 'ev_time'"), 0);
+		/* The custody log: kept at 5, begun with every event at 2. */
+		assert_int_equal(count(path, "SELECT count(*) FROM custody"),
+		    olds[k].version >= 5 ? lines : 1500);
 	}
-	assert_int_equal(store_commit(s), ERR_OK);
-	store_close(s);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE negidx;"
-	    " DROP INDEX ev_neg; PRAGMA user_version = 2", NULL, NULL, NULL),
-	    SQLITE_OK);
-	sqlite3_close(db);
-	/* Read-only, it stays as it is and sessions read the events. */
-	assert_int_equal(filter_parse("{}", 2, &f), ERR_OK);
-	assert_int_equal(store_open(&s, path, STORE_RDONLY), ERR_OK);
-	assert_false(store_neg_serves(s, &f));
-	store_close(s);
-	s = open_path(path);
-	assert_true(store_neg_serves(s, &f));
-	filter_free(&f);
-	assert_int_equal(store_neg_check(s), ERR_OK);
-	check_window(s, 0, UINT64_MAX);
-	store_close(s);
 	/* A damaged index is found. */
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "UPDATE negidx SET n = n + 1"

@@ -314,7 +314,10 @@ async function pageTexts(page) {
 		}
 		for (const el of document.querySelectorAll('[placeholder], ' +
 		    '[aria-label], [title]'))
-			if (el.offsetParent !== null && !el.closest('.card .who, time, .ctl'))
+			// A photo's label carries its author's description (alt):
+			// content, in whatever language they wrote it.
+			if (el.offsetParent !== null &&
+			    !el.closest('.card .who, time, .ctl, .m-tile'))
 				out.push(el.getAttribute('placeholder') ?? el.getAttribute(
 				    'aria-label') ?? el.getAttribute('title'));
 		return out.filter(Boolean);
@@ -439,8 +442,9 @@ step('a newcomer: what this is, no key made behind their back', async () => {
 	const h = await a.evaluate(() => document.documentElement.scrollHeight);
 	assert.ok(h < 1300, `key page ${h} px tall at 320 px`);
 	await a.click('#sec-qr summary');
-	assert.equal(await a.locator('svg.qr path').count(), 1);
-	assert.ok((await a.locator('svg.qr').boundingBox()).width >= 150);
+	assert.equal(await a.locator('#sec-qr svg.qr path').count(), 1);
+	assert.ok((await a.locator('#sec-qr svg.qr').boundingBox()).width >=
+	    150);
 	await shot(a, 'key-320');
 });
 
@@ -1321,7 +1325,9 @@ step('sock puppets do not corroborate; three vouched witnesses do; a ' +
 	    /20 confirmations from keys first seen in the last hour/);
 	await waitFor(async () => (await dam.locator('.wentry').count()) > 0,
 	    'who said what');
-	// Only corroborated reports.
+	// Only corroborated reports (a filter, in the folded panel).
+	if (!(await w1.isVisible('#w-only')))
+		await w1.click('#f-toggle');
 	await w1.click('#w-only');
 	assert.equal(await cardWith(w1, 'the dam upstream').isVisible(), false);
 	assert.equal(await cardWith(w1, 'tap water is safe').isVisible(), false);

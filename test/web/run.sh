@@ -3,6 +3,7 @@
 # node on a free loopback port in a temp data dir, drives the page it
 # serves at / in Debian's Chromium (headless, through playwright-core) with
 # node:test, then stops the node and removes the dir, whatever happened.
+# Then opens an evidence archive's viewer from a file path (viewer.test.mjs).
 # Installs what it needs when missing: chromium (apt-get, as root) and the
 # pinned npm packages of test/web/ and web/ (npm ci from their lock files).
 #
@@ -151,6 +152,25 @@ NODE_PORT=$port ARTIFACTS=$art CHROMIUM=$CHROMIUM \
 kill "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 pid=
+
+# The evidence archive's viewer, from a file path (viewer.test.mjs): a
+# node of its own with a photo in its blob store, a report naming it and
+# a witness mark on the report.
+a=$dir/arch
+"$BIN" -d "$a" init >/dev/null
+printf 'a photo' > "$dir/photo.jpg"
+h=$(sha256sum "$dir/photo.jpg" | cut -c1-64)
+mkdir -p "$a/blobs/$(echo "$h" | cut -c1-2)"
+cp "$dir/photo.jpg" "$a/blobs/$(echo "$h" | cut -c1-2)/$h"
+"$BIN" -d "$a" post -t x="$h" "Road to the airport is blocked" > "$dir/r.json"
+rid=$(sed 's/.*"id":"\([0-9a-f]*\)".*/\1/' "$dir/r.json")
+"$BIN" -d "$a" post -k 1985 -t e="$rid" -t L=samizdat -t l=confirmed \
+    "I saw it" >/dev/null
+"$BIN" -q -d "$a" archive "$dir/out" >/dev/null
+ARCHIVE_DIR=$dir/out ARTIFACTS=$art CHROMIUM=$CHROMIUM \
+    timeout -k 5 300 node --test --test-concurrency=1 \
+    "$here/viewer.test.mjs" || status=$?
+
 san='ERROR: (Address|Leak)Sanitizer|runtime error|SUMMARY: [A-Za-z]*Sanitizer'
 if grep -Eq "$san" "$dir/serve.log"; then
 	echo "web: sanitizer report from the node:" >&2

@@ -253,9 +253,14 @@ function drawTop() {
 		if (!panel.hidden)
 			q.focus();
 	} }, t('filter_toggle'));
+	// "Only corroborated" is a filter like the others: in the folded
+	// panel, so the first report stays above the fold on a small phone;
+	// what it hides is said beside the count.
+	const [wOnly, wInfo] = witnessFilter();
+	panel.insertBefore(wOnly, panel.lastChild);
 	box.append(h('div', { class: 'feedbar' }, toggle,
 	    h('p', { id: 'feed-info', class: 'info', 'aria-live': 'polite' }),
-	    witnessFilter()), panel);
+	    wInfo), panel);
 	info();
 }
 
