@@ -519,16 +519,7 @@ mesh_seen(void *arg, uint64_t conn, const uint8_t *pubkey,
 	struct mesh *m = arg;
 	size_t	 i;
 
-	if (e == ERR_EPHEMERAL)
-		return;
-	for (i = 0; i < m->nlinks; i++)
-		if (m->links[i]->vconn == conn && !ingest_accepted(e)) {
-			/* Our relay refused what the peer sent: a round later. */
-			if (e != ERR_DELETED && e != ERR_HAVE_NEWER)
-				m->links[i]->missed++;
-			return;
-		}
-	if (!ingest_accepted(e))
+	if (e == ERR_EPHEMERAL || !ingest_accepted(e))
 		return;
 	for (i = 0; i < m->nlinks; i++)
 		if (m->links[i]->vconn == conn) {

@@ -30,7 +30,6 @@
 #define SYNC_TIMEOUT	30	/* s of silence a round allows */
 #define SEEN_MAX	65536	/* records waiting for the next write */
 #define SYNC_ECHO_S	10	/* s after a round its events may still pass */
-#define ROUND_MAX_SKIP	6	/* periodic rounds a healthy live link skips */
 /* Links found by mDNS (docs/discovery.md, "Floods"). */
 #define GONE_GRACE	30	/* s a withdrawn link is kept, if not live */
 #define TRY_RATE	20	/* calls a second to unproven links ... */
@@ -73,9 +72,6 @@ struct link {
 	/* full syncs */
 	time_t		 next_sync;
 	time_t		 last_ok;	/* last full sync that succeeded */
-	time_t		 live_since;	/* the live link's current run */
-	time_t		 round_start;	/* the last full round began */
-	unsigned	 missed;	/* refused on the live link since last_ok */
 	bool		 absent;	/* dirs: no store there now */
 	struct dir_id	 dir;		/* dirs: the store as last synced */
 	unsigned	 sync_backoff;

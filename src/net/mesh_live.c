@@ -116,7 +116,6 @@ on_up(void *arg, uint64_t conn)
 		wsc_send(m->wsc, conn, b.p, b.len);
 	buf_free(&b);
 	l->live = true;
-	l->live_since = mesh_now();
 	l->backoff = 0;
 	l->seen_at = mesh_now();
 	l->next_sync = mesh_now();	/* catch up on what was missed */
@@ -154,7 +153,6 @@ on_rx(void *arg, uint64_t conn, enum err e, const struct msg *m, size_t len)
 			l->sent++;
 		} else {
 			l->refused++;
-			l->missed++;
 			log_debug("mesh: %s refused an event: %s", l->url,
 			    m->text);
 		}

@@ -205,22 +205,6 @@ dir_due(struct link *l, time_t now)
 	return true;
 }
 
-/*
- * A live link that has stayed up since the last full round, and through
- * which nothing was refused either way, has carried every new event:
- * the periodic round (which costs the peer a read of all its ids) is
- * skipped, up to ROUND_MAX_SKIP intervals in a row as a safety net.
- */
-static bool
-live_covers(const struct mesh *m, const struct link *l, time_t now)
-{
-	return l->kind == LINK_PEER && l->live && l->last_ok > 0 &&
-	    l->last_ok >= l->round_start && l->live_since <= l->round_start &&
-	    l->missed == 0 &&
-	    now - l->last_ok < (time_t)m->o.peer_sync_interval *
-	    ROUND_MAX_SKIP;
-}
-
 /* What a finished job leaves on its link. */
 static void
 collect(struct mesh *m, struct worker *w, time_t now)
@@ -279,10 +263,6 @@ pick(struct mesh *m, bool bridges, time_t now)
 			continue;
 		if (l->next_sync > now)
 			continue;
-		if (live_covers(m, l, now)) {
-			l->next_sync = now + (time_t)m->o.peer_sync_interval;
-			continue;
-		}
 		/* A found peer is synced once its live link is up. */
 		if (l->kind == LINK_PEER && !l->live)
 			continue;
@@ -317,8 +297,6 @@ mesh_worker_tick(struct mesh *m, struct worker *w, bool bridges)
 		w->job.since = best->last_ok > 0 ? best->last_ok - 86400 :
 		    now - 30 * 86400;
 		best->syncing = true;
-		best->round_start = now;
-		best->missed = 0;
 		best->next_sync = now + 3600;	/* until it reports */
 		w->busy = true;
 		w->done = false;

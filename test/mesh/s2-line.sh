@@ -2,7 +2,10 @@
 # s2-line.sh BIN: a line A - B - C.  A and B share LAN 1, B and C LAN 2;
 # B has an interface on each and does not route, so A and C cannot reach
 # each other.  Discovery on, no static peers.  A note posted on A must
-# reach C, and one posted on C reach A: store and forward through B.
+# reach C, and one posted on C reach A: store and forward through B.  A,
+# with peer_sync_interval = 10, runs a full round with B every interval
+# while the live link stays up and idle (the NIP-77 index makes a round
+# between identical sets cheap, so none is skipped).
 BIN=$(realpath "${1:-build/samizdat}")
 SCEN=s2-line
 . "$(dirname "$0")/lib.sh"
@@ -11,6 +14,7 @@ mesh_setup
 lan_new 1
 lan_new 2
 for i in 1 2 3; do node_new "$i"; done
+node_conf 1 "peer_sync_interval = 10"
 node_link 1 1 eth0		# A
 node_link 2 1 eth0		# B, LAN 1
 node_link 2 2 eth1		# B, LAN 2
@@ -39,5 +43,31 @@ for pair in "1 3" "3 1"; do
 		mesh_fail "node $1 lists node $2, which it cannot reach"
 	fi
 done
+
+# A's periodic rounds with B: after the first (on connecting), two more
+# within 45 s.
+last_sync() {
+	sqlite3 -readonly "file:${NODEDIR[1]}/events.db?mode=ro" \
+	    "PRAGMA busy_timeout=2000; SELECT max(last_sync) FROM links;" \
+	    2>/dev/null | tail -1
+}
+s0=0
+for _ in $(seq 60); do
+	s0=$(last_sync)
+	[ -n "$s0" ] && [ "$s0" -gt 0 ] && break
+	sleep 0.5
+done
+[ -n "$s0" ] && [ "$s0" -gt 0 ] ||
+    mesh_fail "A has no full round with B within 30 s of the notes"
+s1=$s0
+for _ in $(seq 90); do
+	s1=$(last_sync)
+	[ -n "$s1" ] && [ "$s1" -ge $((s0 + 20)) ] && break
+	sleep 0.5
+done
+[ -n "$s1" ] && [ "$s1" -ge $((s0 + 20)) ] ||
+    mesh_fail "A's last full round with B moved $((s1 - s0)) s in 45 s," \
+    "want two rounds 10 s apart: periodic rounds are skipped"
 echo "ok s2-line: A's note on C and C's on A in ${secs}s" \
-    "($(elapsed "$t0")s from start), through B"
+    "($(elapsed "$t0")s from start), through B; A's rounds with B" \
+    "every 10 s while live"
