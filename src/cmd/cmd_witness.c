@@ -73,7 +73,7 @@ cmd_witnesses(struct cmd_env *env, int argc, char **argv)
 	};
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "ha:j", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "ha:j", longopts)) > 0) {
 		switch (ch) {
 		case 'j':
 			json = true;
@@ -86,14 +86,10 @@ cmd_witnesses(struct cmd_env *env, int argc, char **argv)
 			}
 			has_me = true;
 			break;
-		case 'h':
-			return cmd_help(env);
-		default:
-			return cmd_usage(env);
 		}
 	}
-	if (argc - optind != 1)
-		return cmd_usage(env);
+	if ((ch = cmd_operands(env, ch, argc, 1, 1)) != -1)
+		return ch;
 	if (!parse_key(argv[optind], true, id)) {
 		fprintf(stderr, "samizdat: witnesses: '%s' is not an event id "
 		    "(64 hex digits, note1... or nevent1...)\n", argv[optind]);
@@ -172,7 +168,7 @@ cmd_vouch(struct cmd_env *env, int argc, char **argv)
 	};
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "hlm:r", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "hlm:r", longopts)) > 0) {
 		switch (ch) {
 		case 'r':
 			revoke = true;
@@ -183,13 +179,11 @@ cmd_vouch(struct cmd_env *env, int argc, char **argv)
 		case 'm':
 			note = optarg;
 			break;
-		case 'h':
-			return cmd_help(env);
-		default:
-			return cmd_usage(env);
 		}
 	}
-	if (list ? argc != optind || revoke : argc - optind != 1)
+	if ((ch = cmd_operands(env, ch, argc, !list, !list)) != -1)
+		return ch;
+	if (list && revoke)
 		return cmd_usage(env);
 	if (!list && !parse_key(argv[optind], false, whom)) {
 		fprintf(stderr, "samizdat: vouch: '%s' is not a key (npub1... "
