@@ -33,8 +33,8 @@ struct rd {
 	bool		 bad;
 };
 
-static int
-item_cmp(const void *a, const void *b)
+int
+neg_cmp(const void *a, const void *b)
 {
 	const struct neg_item *x = a, *y = b;
 
@@ -47,7 +47,7 @@ void
 neg_sort(struct neg_item *items, size_t n)
 {
 	if (n > 1)
-		qsort(items, n, sizeof(*items), item_cmp);
+		qsort(items, n, sizeof(*items), neg_cmp);
 }
 
 static void

@@ -40,6 +40,27 @@ finish(struct store *s, sqlite3_stmt *st, int rc)
 	return ERR_OK;
 }
 
+/*
+ * Whether sql finds a row, with hash as its first parameter and lid as
+ * its second if it has one.  A failure (logged) finds none.
+ */
+static bool
+has_row(struct store *s, const char *sql, const uint8_t hash[32],
+    int64_t lid)
+{
+	sqlite3_stmt *st;
+	bool	 has;
+
+	if (prep(s, sql, &st) != ERR_OK)
+		return false;
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(st) > 1)
+		sqlite3_bind_int64(st, 2, lid);
+	has = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return has;
+}
+
 static int64_t
 indexed(struct store *s)
 {
@@ -319,17 +340,8 @@ blob_link_host(struct store *s, const char *host)
 bool
 blob_seen_has(struct store *s, const uint8_t hash[32], int64_t lid)
 {
-	sqlite3_stmt *st;
-	bool	 has;
-
-	if (prep(s, "SELECT 1 FROM blob_seen WHERE sha256 = ? AND lid = ?",
-	    &st) != ERR_OK)
-		return false;
-	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, lid);
-	has = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return has;
+	return has_row(s, "SELECT 1 FROM blob_seen WHERE sha256 = ? AND"
+	    " lid = ?", hash, lid);
 }
 
 size_t
@@ -388,16 +400,8 @@ blob_referenced(struct store *s, const uint8_t *after, struct blob_want *out,
 bool
 blob_is_referenced(struct store *s, const uint8_t hash[32])
 {
-	sqlite3_stmt *st;
-	bool	 has;
-
-	if (prep(s, "SELECT 1 FROM blob_refs WHERE sha256 = ? AND role != 0",
-	    &st) != ERR_OK)
-		return false;
-	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-	has = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return has;
+	return has_row(s, "SELECT 1 FROM blob_refs WHERE sha256 = ? AND"
+	    " role != 0", hash, 0);
 }
 
 /* --- status --------------------------------------------------------------- */
