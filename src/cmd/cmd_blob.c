@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "blob_index.h"
@@ -21,6 +20,7 @@
 #include "config.h"
 #include "hex.h"
 #include "key.h"
+#include "utc.h"
 
 int
 cmd_blobs_open(const struct cmd_env *env, struct store **st,
@@ -242,13 +242,10 @@ done:
 static int
 ls_row(const struct blob_info *i, int64_t at, void *arg)
 {
-	char	 hex[65], when[32] = "";
-	time_t	 t = (time_t)i->created;
-	struct tm tm;
+	char	 hex[65], when[32];
 
 	hex_encode(i->sha256, 32, hex);
-	if (gmtime_r(&t, &tm) != NULL)
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
+	utc_text(when, sizeof(when), (int64_t)i->created, true);
 	printf("%s %10llu %-15s %-8s %s %s%s\n", hex,
 	    (unsigned long long)i->size, i->type != MEDIA_NONE ?
 	    media_mime(i->type) : "-", blobref_role_name(i->role), when,

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bech32.h"
 #include "cmd.h"
@@ -19,6 +18,7 @@
 #include "ingest.h"
 #include "key.h"
 #include "trust_store.h"
+#include "utc.h"
 #include "witness.h"
 #include "witness_store.h"
 
@@ -122,14 +122,11 @@ cmd_witnesses(struct cmd_env *env, int argc, char **argv)
 static int
 list_one(const struct witness_vouch *v, void *arg)
 {
-	char	 npub[100], when[32] = "";
-	time_t	 t = (time_t)v->created_at;
-	struct tm tm;
+	char	 npub[100], when[32];
 	size_t	 i;
 
 	nip19_npub(v->whom, npub, sizeof(npub));
-	if (gmtime_r(&t, &tm) != NULL)
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%MZ", &tm);
+	utc_text(when, sizeof(when), (int64_t)v->created_at, false);
 	printf("%s  %s", npub, when);
 	if (v->comment.n > 0) {
 		fputs("  ", stdout);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "blob_index.h"
 #include "blobref.h"
@@ -15,6 +14,7 @@
 #include "log.h"
 #include "store_int.h"
 #include "url.h"
+#include "utc.h"
 
 #define INDEX_KEY	"indexed"
 #define RETRY_MIN	10		/* s before a failed fetch is retried */
@@ -579,12 +579,9 @@ print_holder(const char *name, int kind, enum seen_how how, int64_t at,
     const char *reason, void *arg)
 {
 	FILE	*f = arg;
-	char	 when[32] = "";
-	time_t	 t = (time_t)at;
-	struct tm tm;
+	char	 when[32];
 
-	if (gmtime_r(&t, &tm) != NULL)
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
+	utc_text(when, sizeof(when), at, true);
 	fprintf(f, "    %-13s %-7s %s  %s%s%s\n", seen_how_name(how),
 	    link_kind_name((enum link_kind)kind), name, when,
 	    reason[0] ? "  " : "", reason);
