@@ -54,21 +54,52 @@ int	cmd_archive(struct cmd_env *, int, char **);
 
 /* Shared helpers (cmd_util.c). */
 /*
- * Every subcommand parses its options with getopt_long(3) from optind =
- * 0, and takes -h and --help: "h" in its short options, CMD_OPT_HELP in
- * its long ones, answered with cmd_help.
+ * Every subcommand parses its options with cmd_getopt and counts its
+ * operands with cmd_operands:
+ *
+ *	optind = 0;
+ *	while ((ch = cmd_getopt(argc, argv, "ho:", longopts)) > 0)
+ *		switch (ch) {
+ *		case 'o':
+ *			...
+ *		}
+ *	if ((rc = cmd_operands(env, ch, argc, 1, 1)) != -1)
+ *		return rc;
+ *
+ * Each takes -h and --help: "h" in its short options, CMD_OPT_HELP in its
+ * long ones.
  */
 #define CMD_OPT_HELP	{ "help", no_argument, NULL, 'h' }
+/* What cmd_getopt returns once the command's own options are done. */
+#define CMD_OPT_END	0	/* no more options */
+#define CMD_OPT_HELPED	(-1)	/* -h or --help */
+#define CMD_OPT_BAD	(-2)	/* a bad option; getopt_long(3) said why */
+/*
+ * getopt_long(3), with its end, -h and a bad option told apart from the
+ * command's own options.  Returns: the next option of the command's own
+ * (> 0), CMD_OPT_END, CMD_OPT_HELPED or CMD_OPT_BAD.
+ */
+int	cmd_getopt(int argc, char **argv, const char *optstring,
+	    const struct option *);
+/*
+ * Ends option parsing: ch is what cmd_getopt returned last.  Answers -h
+ * with cmd_help, and a bad option or a count of operands (argc - optind)
+ * outside [min, max] with cmd_usage.  Returns: -1 to go on (argv[optind]
+ * is the first operand), or the exit status to return at once.
+ */
+int	cmd_operands(const struct cmd_env *, int ch, int argc, int min,
+	    int max);
 /* Prints the command's usage line to stderr.  Returns: EXIT_USAGE. */
 int	cmd_usage(const struct cmd_env *);
 /* Prints the usage and what the command does to stdout.  Returns: 0. */
 int	cmd_help(const struct cmd_env *);
 /*
- * For a command without options: parses argv for -h and --help only.
- * Returns: -1 to go on (optind is the first operand), or the exit
- * status to return at once (0 after help, EXIT_USAGE after a bad option).
+ * For a command without options: parses argv for -h and --help only,
+ * then counts the operands as cmd_operands does.  Returns: as
+ * cmd_operands.
  */
-int	cmd_no_options(const struct cmd_env *, int argc, char **argv);
+int	cmd_no_options(const struct cmd_env *, int argc, char **argv,
+	    int min, int max);
 /* Path of a file in the data dir (static buffer per call site is the caller's). */
 void	cmd_path(const struct cmd_env *, const char *file, char *out, size_t sz);
 /* Creates the data dir (0700) if needed.  Returns: 0 or -1 (logged). */

@@ -72,7 +72,7 @@ run_write(struct cmd_env *env, int argc, char **argv)
 	int	 ch, n = 0, i, rc = 1;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "h", longopts)) > 0) {
 		switch (ch) {
 		case 'f':
 			ftext = optarg;
@@ -85,14 +85,10 @@ run_write(struct cmd_env *env, int argc, char **argv)
 		case 't':
 			tar = true;
 			break;
-		case 'h':
-			return cmd_help(env);
-		default:
-			return cmd_usage(env);
 		}
 	}
-	if (optind != argc - 1)
-		return cmd_usage(env);
+	if ((ch = cmd_operands(env, ch, argc, 1, 1)) != -1)
+		return ch;
 	if (ftext != NULL && (n = cmd_parse_filters(ftext, &f)) < 0)
 		return 1;
 	cmd_path(env, "key", path, sizeof(path));
@@ -164,21 +160,17 @@ run_verify(struct cmd_env *env, int argc, char **argv)
 	int	 ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "h", longopts)) > 0) {
 		switch (ch) {
 		case 'n':
 			if (parse_npub(optarg, node) != 0)
 				return EXIT_USAGE;
 			have_node = true;
 			break;
-		case 'h':
-			return cmd_help(env);
-		default:
-			return cmd_usage(env);
 		}
 	}
-	if (optind != argc - 1)
-		return cmd_usage(env);
+	if ((ch = cmd_operands(env, ch, argc, 1, 1)) != -1)
+		return ch;
 	if (asrc_open(&s, argv[optind], &kind, err, sizeof(err)) != ERR_OK) {
 		printf("FAIL %s\n", err);
 		return 1;
@@ -223,10 +215,8 @@ run_open(struct cmd_env *env, int argc, char **argv)
 	uint8_t	 sk[32];
 	int	 fd, rc;
 
-	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+	if ((rc = cmd_no_options(env, argc, argv, 2, 2)) != -1)
 		return rc;
-	if (argc - optind != 2)
-		return cmd_usage(env);
 	cmd_path(env, "key", path, sizeof(path));
 	if (key_load(path, sk) != ERR_OK)
 		return 1;
@@ -266,10 +256,8 @@ run_extract(struct cmd_env *env, int argc, char **argv)
 	char	 err[1024] = "";
 	int	 rc;
 
-	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+	if ((rc = cmd_no_options(env, argc, argv, 3, 3)) != -1)
 		return rc;
-	if (argc - optind != 3)
-		return cmd_usage(env);
 	if (!(strlen(argv[optind + 1]) == 64 && hex_decode(argv[optind + 1],
 	    64, id, 32))) {
 		if (nip19_decode(argv[optind + 1], &n19) != 0 ||

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "blob_index.h"
@@ -21,6 +20,7 @@
 #include "config.h"
 #include "hex.h"
 #include "key.h"
+#include "utc.h"
 
 int
 cmd_blobs_open(const struct cmd_env *env, struct store **st,
@@ -110,7 +110,7 @@ blob_put_cmd(struct cmd_env *env, int argc, char **argv)
 	memset(&p, 0, sizeof(p));
 	p.role = BLOB_PUBLIC;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "hkt", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "hkt", longopts)) > 0) {
 		switch (ch) {
 		case 'k':
 			p.keep_metadata = true;
@@ -118,14 +118,10 @@ blob_put_cmd(struct cmd_env *env, int argc, char **argv)
 		case 't':
 			p.role = BLOB_THUMB;
 			break;
-		case 'h':
-			return cmd_help(env);
-		default:
-			return cmd_usage(env);
 		}
 	}
-	if (optind != argc - 1)
-		return cmd_usage(env);
+	if ((ch = cmd_operands(env, ch, argc, 1, 1)) != -1)
+		return ch;
 	cmd_path(env, "key", path, sizeof(path));
 	have_key = key_load(path, sk) == ERR_OK &&
 	    crypto_pubkey(sk, pk) == ERR_OK;
@@ -188,19 +184,15 @@ blob_get_cmd(struct cmd_env *env, int argc, char **argv)
 	enum err e;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "ho:", longopts)) > 0) {
 		switch (ch) {
 		case 'o':
 			out = optarg;
 			break;
-		case 'h':
-			return cmd_help(env);
-		default:
-			return cmd_usage(env);
 		}
 	}
-	if (optind != argc - 1)
-		return cmd_usage(env);
+	if ((ch = cmd_operands(env, ch, argc, 1, 1)) != -1)
+		return ch;
 	if (!parse_hash(argv[optind], h)) {
 		fprintf(stderr, "samizdat: blob get: '%s' is not a blob's "
 		    "hash (64 lowercase hex digits)\n", argv[optind]);
@@ -250,13 +242,10 @@ done:
 static int
 ls_row(const struct blob_info *i, int64_t at, void *arg)
 {
-	char	 hex[65], when[32] = "";
-	time_t	 t = (time_t)i->created;
-	struct tm tm;
+	char	 hex[65], when[32];
 
 	hex_encode(i->sha256, 32, hex);
-	if (gmtime_r(&t, &tm) != NULL)
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
+	utc_text(when, sizeof(when), (int64_t)i->created, true);
 	printf("%s %10llu %-15s %-8s %s %s%s\n", hex,
 	    (unsigned long long)i->size, i->type != MEDIA_NONE ?
 	    media_mime(i->type) : "-", blobref_role_name(i->role), when,
@@ -277,10 +266,8 @@ blob_ls_cmd(struct cmd_env *env, int argc, char **argv)
 	enum err e;
 	int	 rc;
 
-	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+	if ((rc = cmd_no_options(env, argc, argv, 0, 0)) != -1)
 		return rc;
-	if (optind != argc)
-		return cmd_usage(env);
 	if (cmd_blobs_open(env, &st, &b, NULL, 0) != 0)
 		return 1;
 	if ((e = blob_each(b, ls_row, &n)) == ERR_OK)

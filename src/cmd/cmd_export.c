@@ -121,10 +121,8 @@ cmd_export(struct cmd_env *env, int argc, char **argv)
 {
 	int	 rc;
 
-	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+	if ((rc = cmd_no_options(env, argc, argv, 0, 1)) != -1)
 		return rc;
-	if (argc - optind > 1)
-		return cmd_usage(env);
 	return run_query(env, optind < argc ? argv[optind] : NULL);
 }
 
@@ -133,9 +131,7 @@ cmd_query(struct cmd_env *env, int argc, char **argv)
 {
 	int	 rc;
 
-	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+	if ((rc = cmd_no_options(env, argc, argv, 1, 1)) != -1)
 		return rc;
-	if (argc - optind != 1)
-		return cmd_usage(env);
 	return run_query(env, argv[optind]);
 }

@@ -103,7 +103,7 @@ cmd_import(struct cmd_env *env, int argc, char **argv)
 	};
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "hj:", longopts)) > 0) {
 		switch (ch) {
 		case 'j':
 			workers = strtol(optarg, &end, 10);
@@ -113,14 +113,10 @@ cmd_import(struct cmd_env *env, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'h':
-			return cmd_help(env);
-		default:
-			return cmd_usage(env);
 		}
 	}
-	if (argc - optind > 1)
-		return cmd_usage(env);
+	if ((ch = cmd_operands(env, ch, argc, 0, 1)) != -1)
+		return ch;
 	if (cmd_config(env, &cfg) != 0)
 		return 1;
 	memset(&s, 0, sizeof(s));
@@ -195,10 +191,8 @@ cmd_verify(struct cmd_env *env, int argc, char **argv)
 	enum err e;
 	int	 rc;
 
-	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+	if ((rc = cmd_no_options(env, argc, argv, 0, 1)) != -1)
 		return rc;
-	if (argc - optind > 1)
-		return cmd_usage(env);
 	memset(&s, 0, sizeof(s));
 	if (open_input(optind < argc ? argv[optind] : NULL, &s) == -1)
 		return 1;

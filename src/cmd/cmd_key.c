@@ -82,7 +82,7 @@ cmd_key(struct cmd_env *env, int argc, char **argv)
 	int	 ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "h", longopts)) > 0) {
 		switch (ch) {
 		case 'f':
 			force = true;
@@ -90,14 +90,10 @@ cmd_key(struct cmd_env *env, int argc, char **argv)
 		case 's':
 			secret = true;
 			break;
-		case 'h':
-			return cmd_help(env);
-		default:
-			return cmd_usage(env);
 		}
 	}
-	if (optind != argc - 1)
-		return cmd_usage(env);
+	if ((ch = cmd_operands(env, ch, argc, 1, 1)) != -1)
+		return ch;
 	what = argv[optind];
 	if (strcmp(what, "new") == 0 && !secret) {
 		if (key_new(env, force, false) != 0)
@@ -115,10 +111,8 @@ cmd_init(struct cmd_env *env, int argc, char **argv)
 	struct store *st;
 	int	 rc;
 
-	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+	if ((rc = cmd_no_options(env, argc, argv, 0, 0)) != -1)
 		return rc;
-	if (optind != argc)
-		return cmd_usage(env);
 	if (cmd_store_open(env, 0, true, &st) != ERR_OK)
 		return 1;
 	store_close(st);

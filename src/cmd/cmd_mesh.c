@@ -86,10 +86,8 @@ cmd_peers(struct cmd_env *env, int argc, char **argv)
 	enum err e;
 	int	 rc;
 
-	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+	if ((rc = cmd_no_options(env, argc, argv, 0, 0)) != -1)
 		return rc;
-	if (optind != argc)
-		return cmd_usage(env);
 	if (cmd_store_open(env, 0, false, &st) != ERR_OK)
 		return 1;
 	e = store_links(st, peer_row, &p);
@@ -132,10 +130,8 @@ cmd_status(struct cmd_env *env, int argc, char **argv)
 	enum err e;
 	int	 rc;
 
-	if ((rc = cmd_no_options(env, argc, argv)) >= 0)
+	if ((rc = cmd_no_options(env, argc, argv, 1, 1)) != -1)
 		return rc;
-	if (argc - optind != 1)
-		return cmd_usage(env);
 	if (!parse_id(argv[optind], id)) {
 		fprintf(stderr, "samizdat: status: '%s' is not an event id "
 		    "(64 hex digits, note1... or nevent1...)\n", argv[optind]);

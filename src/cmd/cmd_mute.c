@@ -72,11 +72,9 @@ mute_edit(struct cmd_env *env, int argc, char **argv, bool mute)
 	int	 rc = 1;
 	enum err e;
 
-	if ((rc = cmd_no_options(env, argc, argv)) != -1)
+	if ((rc = cmd_no_options(env, argc, argv, 1, 1)) != -1)
 		return rc;
 	rc = 1;
-	if (optind != argc - 1)
-		return cmd_usage(env);
 	if (parse_key(argv[optind], pk) != 0) {
 		fprintf(stderr, "samizdat: %s: %s is not an npub or a hex "
 		    "public key\n", verb, argv[optind]);
@@ -248,19 +246,15 @@ cmd_policy(struct cmd_env *env, int argc, char **argv)
 	};
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "hj", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "hj", longopts)) > 0) {
 		switch (ch) {
 		case 'j':
 			raw = true;
 			break;
-		case 'h':
-			return cmd_help(env);
-		default:
-			return cmd_usage(env);
 		}
 	}
-	if (optind != argc)
-		return cmd_usage(env);
+	if ((ch = cmd_operands(env, ch, argc, 0, 0)) != -1)
+		return ch;
 	cmd_path(env, "policy.db", path, sizeof(path));
 	buf_init(&b, 0);
 	if ((e = policy_db_open(&db, path, true)) != ERR_OK ||

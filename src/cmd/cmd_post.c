@@ -173,7 +173,7 @@ cmd_post(struct cmd_env *env, int argc, char **argv)
 	};
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "hk:t:", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "hk:t:", longopts)) > 0) {
 		switch (ch) {
 		case 'p':
 			if (nphotos == POST_MAX_PHOTOS) {
@@ -216,14 +216,10 @@ cmd_post(struct cmd_env *env, int argc, char **argv)
 			tags[ntags].n = 2;
 			ntags++;
 			break;
-		case 'h':
-			return cmd_help(env);
-		default:
-			return cmd_usage(env);
 		}
 	}
-	if (optind != argc - 1)
-		return cmd_usage(env);
+	if ((ch = cmd_operands(env, ch, argc, 1, 1)) != -1)
+		return ch;
 
 	cmd_path(env, "key", path, sizeof(path));
 	if (key_load(path, sk) != ERR_OK)

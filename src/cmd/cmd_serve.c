@@ -167,7 +167,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 
 	/* The command line overrides the file: read it first, apply later. */
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "hno:", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "hno:", longopts)) > 0) {
 		if (nset == SERVE_MAX_SET)
 			return cmd_usage(env);
 		switch (ch) {
@@ -191,14 +191,10 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 			set[nset][0] = keys[nset];
 			set[nset++][1] = eq + 1;
 			break;
-		case 'h':
-			return cmd_help(env);
-		default:
-			return cmd_usage(env);
 		}
 	}
-	if (optind != argc)
-		return cmd_usage(env);
+	if ((ch = cmd_operands(env, ch, argc, 0, 0)) != -1)
+		return ch;
 	config_defaults(&cfg);
 	cmd_path(env, "samizdat.conf", path, sizeof(path));
 	if (config_load(&cfg, path, err, sizeof(err)) != 0) {

@@ -172,7 +172,7 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 	};
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "h", longopts)) > 0) {
 		switch (ch) {
 		case 'u':
 			do_down = false;
@@ -193,13 +193,11 @@ cmd_sync(struct cmd_env *env, int argc, char **argv)
 			}
 			timeout = (unsigned)t;
 			break;
-		case 'h':
-			return cmd_help(env);
-		default:
-			return cmd_usage(env);
 		}
 	}
-	if (argc - optind != 1 || (!do_up && !do_down))
+	if ((ch = cmd_operands(env, ch, argc, 1, 1)) != -1)
+		return ch;
+	if (!do_up && !do_down)
 		return cmd_usage(env);
 	target = argv[optind];
 	if (cmd_config(env, &cfg) != 0)

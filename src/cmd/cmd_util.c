@@ -29,18 +29,46 @@ cmd_help(const struct cmd_env *env)
 }
 
 int
-cmd_no_options(const struct cmd_env *env, int argc, char **argv)
+cmd_getopt(int argc, char **argv, const char *optstring,
+    const struct option *longopts)
+{
+	int	 ch;
+
+	switch ((ch = getopt_long(argc, argv, optstring, longopts, NULL))) {
+	case -1:
+		return CMD_OPT_END;
+	case 'h':
+		return CMD_OPT_HELPED;
+	case '?':
+	case ':':
+		return CMD_OPT_BAD;
+	default:
+		return ch;
+	}
+}
+
+int
+cmd_operands(const struct cmd_env *env, int ch, int argc, int min, int max)
+{
+	if (ch == CMD_OPT_HELPED)
+		return cmd_help(env);
+	if (ch != CMD_OPT_END || argc - optind < min || argc - optind > max)
+		return cmd_usage(env);
+	return -1;
+}
+
+int
+cmd_no_options(const struct cmd_env *env, int argc, char **argv, int min,
+    int max)
 {
 	static const struct option longopts[] = {
 		CMD_OPT_HELP,
 		{ NULL, 0, NULL, 0 }
 	};
-	int	 ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
-		return ch == 'h' ? cmd_help(env) : cmd_usage(env);
-	return -1;
+	return cmd_operands(env, cmd_getopt(argc, argv, "h", longopts), argc,
+	    min, max);
 }
 
 void

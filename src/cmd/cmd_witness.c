@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bech32.h"
 #include "cmd.h"
@@ -19,6 +18,7 @@
 #include "ingest.h"
 #include "key.h"
 #include "trust_store.h"
+#include "utc.h"
 #include "witness.h"
 #include "witness_store.h"
 
@@ -73,7 +73,7 @@ cmd_witnesses(struct cmd_env *env, int argc, char **argv)
 	};
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "ha:j", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "ha:j", longopts)) > 0) {
 		switch (ch) {
 		case 'j':
 			json = true;
@@ -86,14 +86,10 @@ cmd_witnesses(struct cmd_env *env, int argc, char **argv)
 			}
 			has_me = true;
 			break;
-		case 'h':
-			return cmd_help(env);
-		default:
-			return cmd_usage(env);
 		}
 	}
-	if (argc - optind != 1)
-		return cmd_usage(env);
+	if ((ch = cmd_operands(env, ch, argc, 1, 1)) != -1)
+		return ch;
 	if (!parse_key(argv[optind], true, id)) {
 		fprintf(stderr, "samizdat: witnesses: '%s' is not an event id "
 		    "(64 hex digits, note1... or nevent1...)\n", argv[optind]);
@@ -126,14 +122,11 @@ cmd_witnesses(struct cmd_env *env, int argc, char **argv)
 static int
 list_one(const struct witness_vouch *v, void *arg)
 {
-	char	 npub[100], when[32] = "";
-	time_t	 t = (time_t)v->created_at;
-	struct tm tm;
+	char	 npub[100], when[32];
 	size_t	 i;
 
 	nip19_npub(v->whom, npub, sizeof(npub));
-	if (gmtime_r(&t, &tm) != NULL)
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%MZ", &tm);
+	utc_text(when, sizeof(when), (int64_t)v->created_at, false);
 	printf("%s  %s", npub, when);
 	if (v->comment.n > 0) {
 		fputs("  ", stdout);
@@ -172,7 +165,7 @@ cmd_vouch(struct cmd_env *env, int argc, char **argv)
 	};
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "hlm:r", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, "hlm:r", longopts)) > 0) {
 		switch (ch) {
 		case 'r':
 			revoke = true;
@@ -183,13 +176,11 @@ cmd_vouch(struct cmd_env *env, int argc, char **argv)
 		case 'm':
 			note = optarg;
 			break;
-		case 'h':
-			return cmd_help(env);
-		default:
-			return cmd_usage(env);
 		}
 	}
-	if (list ? argc != optind || revoke : argc - optind != 1)
+	if ((ch = cmd_operands(env, ch, argc, !list, !list)) != -1)
+		return ch;
+	if (list && revoke)
 		return cmd_usage(env);
 	if (!list && !parse_key(argv[optind], false, whom)) {
 		fprintf(stderr, "samizdat: vouch: '%s' is not a key (npub1... "

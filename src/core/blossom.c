@@ -8,13 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "b64.h"
 #include "blobref.h"
 #include "blossom.h"
 #include "hex.h"
 #include "url.h"
-
-static const char b64url[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 static const char *const verb_names[] = {
 	[BLOSSOM_GET] = "get", [BLOSSOM_UPLOAD] = "upload",
@@ -27,80 +25,6 @@ blossom_verb_name(enum blossom_verb v)
 {
 	return (unsigned)v < sizeof(verb_names) / sizeof(verb_names[0]) ?
 	    verb_names[v] : "?";
-}
-
-static int
-b64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '-' || c == '+')
-		return 62;
-	if (c == '_' || c == '/')
-		return 63;
-	return -1;
-}
-
-size_t
-blossom_b64_decode(const char *s, size_t n, uint8_t *out, size_t outsz)
-{
-	uint32_t acc = 0;
-	size_t	 i, o = 0, bits = 0;
-	int	 v;
-
-	/* Padding only at the end, at most two, and only to a whole quad. */
-	while (n > 0 && s[n - 1] == '=') {
-		n--;
-		if (++bits > 2)
-			return (size_t)-1;
-	}
-	if (bits > 0 && (n + bits) % 4 != 0)
-		return (size_t)-1;
-	if (n % 4 == 1)
-		return (size_t)-1;
-	bits = 0;
-	for (i = 0; i < n; i++) {
-		if ((v = b64_value(s[i])) < 0)
-			return (size_t)-1;
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o == outsz)
-				return (size_t)-1;
-			out[o++] = (uint8_t)(acc >> bits);
-		}
-	}
-	return o;
-}
-
-void
-blossom_b64url_write(struct buf *b, const uint8_t *p, size_t n)
-{
-	size_t	 i;
-	uint32_t v;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		buf_putc(b, b64url[v >> 18 & 63]);
-		buf_putc(b, b64url[v >> 12 & 63]);
-		buf_putc(b, b64url[v >> 6 & 63]);
-		buf_putc(b, b64url[v & 63]);
-	}
-	if (n - i == 1) {
-		v = (uint32_t)p[i] << 16;
-		buf_putc(b, b64url[v >> 18 & 63]);
-		buf_putc(b, b64url[v >> 12 & 63]);
-	} else if (n - i == 2) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-		buf_putc(b, b64url[v >> 18 & 63]);
-		buf_putc(b, b64url[v >> 12 & 63]);
-		buf_putc(b, b64url[v >> 6 & 63]);
-	}
 }
 
 enum err
@@ -124,7 +48,7 @@ blossom_auth_decode(const char *hdr, size_t n, struct buf *json)
 	}
 	while (n > 0 && hdr[n - 1] == ' ')
 		n--;
-	got = blossom_b64_decode(hdr, n, raw, sizeof(raw));
+	got = b64_decode(hdr, n, raw, sizeof(raw), false);
 	if (got == (size_t)-1 || got == 0)
 		return ERR_BLOB_AUTH_FORMAT;
 	buf_append(json, raw, got);
@@ -277,7 +201,7 @@ blossom_auth_make(const uint8_t sk[32], enum blossom_verb verb,
 	if ((e = event_sign(&ev, sk, &tmp)) == ERR_OK) {
 		event_write_json(&ev, &json);
 		buf_puts(out, "Nostr ");
-		blossom_b64url_write(out, (const uint8_t *)json.p, json.len);
+		b64_encode(out, (const uint8_t *)json.p, json.len, true);
 		if (json.err || out->err)
 			e = ERR_NOMEM;
 	}
@@ -435,18 +359,6 @@ parse_v4(const char *s, uint8_t a[4])
 	return *s == '\0';
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* An IPv6 literal (no brackets; a %zone is dropped) into 16 bytes. */
 static bool
 parse_v6(const char *s, uint8_t a[16])
@@ -482,7 +394,7 @@ parse_v6(const char *s, uint8_t a[16])
 			break;
 		}
 		v = 0;
-		for (d = 0; d < 4 && (k = hexval(*s)) >= 0; d++, s++)
+		for (d = 0; d < 4 && (k = hex_value(*s)) >= 0; d++, s++)
 			v = v << 4 | k;
 		if (d == 0)
 			return false;

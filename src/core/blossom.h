@@ -74,16 +74,6 @@ enum err	blossom_auth_make(const uint8_t sk[32], enum blossom_verb,
 		    struct buf *out);
 
 /*
- * base64 decoding, both alphabets, padding optional, no white space.
- * Returns: the number of bytes written to out, or (size_t)-1 if s is not
- * base64 or does not fit in outsz.
- */
-size_t		blossom_b64_decode(const char *s, size_t n, uint8_t *out,
-		    size_t outsz);
-/* Appends the URL-safe base64 of p, without padding. */
-void		blossom_b64url_write(struct buf *, const uint8_t *p, size_t n);
-
-/*
  * A blob path: "/" then 64 lowercase hex, then optionally "." and 1 to
  * 10 letters or digits.  Returns: true and hash.
  */

@@ -7,14 +7,23 @@
 
 static const char hex_digits[] = "0123456789abcdef";
 
-static int
-hex_val(unsigned char c)
+int
+hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
 	return -1;
+}
+
+/* Lowercase only. */
+static int
+hex_val(unsigned char c)
+{
+	return c >= 'A' && c <= 'F' ? -1 : hex_value((char)c);
 }
 
 void

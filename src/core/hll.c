@@ -9,12 +9,6 @@
 #include "hex.h"
 #include "hll.h"
 
-static int
-hexval(char c)
-{
-	return c <= '9' ? c - '0' : c - 'a' + 10;
-}
-
 unsigned
 hll_offset(const char *v, size_t n)
 {
@@ -23,14 +17,14 @@ hll_offset(const char *v, size_t n)
 	const char *p;
 
 	if (hex_is_lower(v, n, 32))
-		return (unsigned)hexval(v[32]) + 8;
+		return (unsigned)hex_value(v[32]) + 8;
 	/* kind:pubkey:d */
 	if ((p = memchr(v, ':', n)) != NULL && (size_t)(v + n - p) > 65 &&
 	    p[65] == ':' && hex_is_lower(p + 1, 64, 32))
-		return (unsigned)hexval(p[33]) + 8;
+		return (unsigned)hex_value(p[33]) + 8;
 	crypto_sha256(v, n, h);
 	hex_encode(h, 32, hx);
-	return (unsigned)hexval(hx[32]) + 8;
+	return (unsigned)hex_value(hx[32]) + 8;
 }
 
 void

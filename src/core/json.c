@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "hex.h"
 #include "json.h"
 
 static enum err json_skip_depth(const char *, const char *, int, bool,
@@ -86,18 +87,6 @@ json_utf8_valid(const char *s, size_t n)
 	return true;
 }
 
-static int
-hexdig(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool
 read_u4(const char *p, const char *end, unsigned *out)
 {
@@ -107,7 +96,7 @@ read_u4(const char *p, const char *end, unsigned *out)
 	if (end - p < 4)
 		return false;
 	for (i = 0; i < 4; i++) {
-		if ((d = hexdig(p[i])) < 0)
+		if ((d = hex_value(p[i])) < 0)
 			return false;
 		v = v << 4 | (unsigned)d;
 	}

@@ -41,8 +41,8 @@ neg_item_cmp(const struct neg_item *x, const struct neg_item *y)
 	return memcmp(x->id, y->id, 32);
 }
 
-static int
-item_cmp(const void *a, const void *b)
+int
+neg_cmp(const void *a, const void *b)
 {
 	return neg_item_cmp(a, b);
 }
@@ -51,7 +51,7 @@ void
 neg_sort(struct neg_item *items, size_t n)
 {
 	if (n > 1)
-		qsort(items, n, sizeof(*items), item_cmp);
+		qsort(items, n, sizeof(*items), neg_cmp);
 }
 
 static void

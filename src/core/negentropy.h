@@ -69,6 +69,8 @@ typedef void	(*neg_id_cb)(void *arg, const uint8_t id[32], bool have);
 
 /* Sorts items by (ts, id) as the protocol orders them. */
 void		neg_sort(struct neg_item *, size_t);
+/* The order of neg_sort, as qsort(3) compares: by created_at, then id. */
+int		neg_cmp(const void *, const void *);
 /* The fingerprint of a run of items. */
 void		neg_fingerprint(const struct neg_item *, size_t,
 		    uint8_t out[NEG_FINGERPRINT]);

@@ -13,11 +13,9 @@
 #include <openssl/hmac.h>
 #include <openssl/kdf.h>
 
+#include "b64.h"
 #include "crypto.h"
 #include "nip44.h"
-
-static const char b64_chars[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /* HKDF-SHA256 in one mode: extract (key = IKM, salt) or expand (key = PRK, info). */
 static int
@@ -232,77 +230,6 @@ done:
 	return e;
 }
 
-void
-nip44_b64_encode(const uint8_t *p, size_t n, struct buf *b)
-{
-	char	 q[4];
-	size_t	 i;
-	uint32_t v;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		q[0] = b64_chars[v >> 18];
-		q[1] = b64_chars[(v >> 12) & 63];
-		q[2] = b64_chars[(v >> 6) & 63];
-		q[3] = b64_chars[v & 63];
-		buf_append(b, q, 4);
-	}
-	if (i < n) {
-		v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 :
-		    0);
-		q[0] = b64_chars[v >> 18];
-		q[1] = b64_chars[(v >> 12) & 63];
-		q[2] = i + 1 < n ? b64_chars[(v >> 6) & 63] : '=';
-		q[3] = '=';
-		buf_append(b, q, 4);
-	}
-}
-
-static int
-b64_val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-enum err
-nip44_b64_decode(const char *p, size_t n, uint8_t *out, size_t *len)
-{
-	size_t	 i, o = 0, pad = 0;
-	int	 v[4], k;
-
-	if (n % 4 != 0)
-		return ERR_NIP44;
-	for (i = 0; i < n; i += 4) {
-		for (k = 0; k < 4; k++) {
-			if (p[i + k] == '=' && i + 4 == n && k >= 2 &&
-			    (k == 3 || p[i + 3] == '=')) {
-				v[k] = 0;
-				pad++;
-				continue;
-			}
-			if ((v[k] = b64_val(p[i + k])) < 0 || pad > 0)
-				return ERR_NIP44;
-		}
-		out[o++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
-		if (pad < 2)
-			out[o++] = (uint8_t)(v[1] << 4 | v[2] >> 2);
-		if (pad < 1)
-			out[o++] = (uint8_t)(v[2] << 6 | v[3]);
-	}
-	*len = o;
-	return ERR_OK;
-}
-
 enum err
 nip44_encrypt(const uint8_t conv[32], const uint8_t nonce[32],
     const uint8_t *plain, size_t n, size_t max, struct buf *b64)
@@ -317,7 +244,7 @@ nip44_encrypt(const uint8_t conv[32], const uint8_t nonce[32],
 	if ((raw = OPENSSL_malloc(need)) == NULL)
 		return ERR_NOMEM;
 	if ((e = nip44_encrypt_raw(conv, nonce, plain, n, max, raw)) == ERR_OK) {
-		nip44_b64_encode(raw, need, b64);
+		b64_encode(b64, raw, need, false);
 		if (b64->err)
 			e = ERR_NOMEM;
 	}
@@ -339,8 +266,11 @@ nip44_decrypt(const uint8_t conv[32], const char *b64, size_t n, size_t max,
 		return ERR_NIP44;
 	if ((raw = OPENSSL_malloc(n / 4 * 3 + 3)) == NULL)
 		return ERR_NOMEM;
-	if ((e = nip44_b64_decode(b64, n, raw, &rawlen)) != ERR_OK)
+	if ((rawlen = b64_decode(b64, n, raw, n / 4 * 3, true)) ==
+	    (size_t)-1) {
+		e = ERR_NIP44;
 		goto done;
+	}
 	if ((out = OPENSSL_malloc(rawlen > 0 ? rawlen : 1)) == NULL) {
 		e = ERR_NOMEM;
 		goto done;

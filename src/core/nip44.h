@@ -53,10 +53,4 @@ enum err	nip44_encrypt(const uint8_t conv[32], const uint8_t nonce[32],
 enum err	nip44_decrypt(const uint8_t conv[32], const char *b64, size_t n,
 		    size_t max, struct buf *plain);
 
-/* RFC 4648 base64 with padding. */
-void		nip44_b64_encode(const uint8_t *p, size_t n, struct buf *out);
-/* Strict: padding required, no white space.  out holds 3n/4 bytes. */
-enum err	nip44_b64_decode(const char *p, size_t n, uint8_t *out,
-		    size_t *len);
-
 #endif

@@ -160,19 +160,6 @@ witness_tags(struct witness_tags *t, enum witness_label l,
 	}
 }
 
-/* A hex digit's value, or -1. */
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 64 hex digits of either case at s (n bytes exactly) into out. */
 static bool
 hex64(const char *s, size_t n, uint8_t out[32])
@@ -183,7 +170,8 @@ hex64(const char *s, size_t n, uint8_t out[32])
 	if (n != 64)
 		return false;
 	for (i = 0; i < 32; i++) {
-		if ((a = hexval(s[2 * i])) < 0 || (b = hexval(s[2 * i + 1])) < 0)
+		if ((a = hex_value(s[2 * i])) < 0 ||
+		    (b = hex_value(s[2 * i + 1])) < 0)
 			return false;
 		out[i] = (uint8_t)(a << 4 | b);
 	}

@@ -335,6 +335,23 @@ on_head(struct hreq *q, struct lws *wsi)
 	return 0;
 }
 
+/*
+ * The owner's head or body callback asked to stop.  It may have ended the
+ * request itself, so it is found again by id.  Returns: -1, to close wsi.
+ */
+static int
+req_stopped(struct httpc *h, uint64_t id, struct lws *wsi)
+{
+	struct hreq *q;
+
+	if ((q = find(h, id)) != NULL) {
+		q->wsi = NULL;
+		req_done(h, q, "stopped");
+	}
+	lws_set_opaque_user_data(wsi, NULL);
+	return -1;
+}
+
 static int
 httpc_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
@@ -376,14 +393,8 @@ httpc_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		break;
 	case LWS_CALLBACK_ESTABLISHED_CLIENT_HTTP:
 		q->wsi = wsi;
-		if (on_head(q, wsi) != 0) {
-			if ((q = find(h, id)) != NULL) {
-				q->wsi = NULL;
-				req_done(h, q, "stopped");
-			}
-			lws_set_opaque_user_data(wsi, NULL);
-			return -1;
-		}
+		if (on_head(q, wsi) != 0)
+			return req_stopped(h, id, wsi);
 		break;
 	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP:
 		px = buf + LWS_PRE;
@@ -393,14 +404,8 @@ httpc_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		break;
 	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP_READ:
 		if (q->ops.body != NULL && q->ops.body(q->arg, id, in, len) !=
-		    0) {
-			if ((q = find(h, id)) != NULL) {
-				q->wsi = NULL;
-				req_done(h, q, "stopped");
-			}
-			lws_set_opaque_user_data(wsi, NULL);
-			return -1;
-		}
+		    0)
+			return req_stopped(h, id, wsi);
 		break;
 	case LWS_CALLBACK_COMPLETED_CLIENT_HTTP:
 		q->wsi = NULL;

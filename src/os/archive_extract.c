@@ -188,6 +188,22 @@ no_say(void *arg, const char *msg)
 {
 }
 
+/* One pass over the leaves, signatures unchecked.  Returns: as archive_walk. */
+static int
+walk(struct asrc *s, const struct manifest *m, struct archive_walk *w,
+    void (*leaf)(void *, uint64_t, uint8_t, uint64_t, const char *, size_t,
+    const uint8_t *), struct ex *x)
+{
+	memset(w, 0, sizeof(*w));
+	w->c_first = m->c_first ? m->c_first : 1;
+	memcpy(w->c_start, m->c_start, 32);
+	w->no_sigs = true;
+	w->say = no_say;
+	w->leaf = leaf;
+	w->leaf_arg = x;
+	return archive_walk(s, w);
+}
+
 /* Copies name from the archive to dir/name. */
 static int
 copy_out(struct ex *x, const char *name)
@@ -256,14 +272,7 @@ archive_extract(struct asrc *s, const struct manifest *m, const uint8_t id[32],
 			goto done;
 		}
 	}
-	memset(&w, 0, sizeof(w));
-	w.c_first = m->c_first ? m->c_first : 1;
-	memcpy(w.c_start, m->c_start, 32);
-	w.no_sigs = true;
-	w.say = no_say;
-	w.leaf = on_leaf1;
-	w.leaf_arg = x;
-	if (archive_walk(s, &w) != 0 || x->bad) {
+	if (walk(s, m, &w, on_leaf1, x) != 0 || x->bad) {
 		if (err[0] == '\0')
 			snprintf(err, errsz, "the archive cannot be read");
 		goto done;
@@ -276,14 +285,7 @@ archive_extract(struct asrc *s, const struct manifest *m, const uint8_t id[32],
 		goto done;
 	for (i = 0; i < x->npicks; i++)
 		merkle_prove_init(&x->pv[i], x->picks[i].leaf, w.tree.n);
-	memset(&w, 0, sizeof(w));
-	w.c_first = m->c_first ? m->c_first : 1;
-	memcpy(w.c_start, m->c_start, 32);
-	w.no_sigs = true;
-	w.say = no_say;
-	w.leaf = on_leaf2;
-	w.leaf_arg = x;
-	if (archive_walk(s, &w) != 0)
+	if (walk(s, m, &w, on_leaf2, x) != 0)
 		goto done;
 	memcpy(pr.id, id, 32);
 	merkle_root(&w.tree, pr.root);

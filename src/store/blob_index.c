@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "blob_index.h"
 #include "blobref.h"
@@ -15,6 +14,7 @@
 #include "log.h"
 #include "store_int.h"
 #include "url.h"
+#include "utc.h"
 
 #define INDEX_KEY	"indexed"
 #define RETRY_MIN	10		/* s before a failed fetch is retried */
@@ -38,6 +38,27 @@ finish(struct store *s, sqlite3_stmt *st, int rc)
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW && rc != SQLITE_OK)
 		return store_sqlerr(s, rc, "store: blob index");
 	return ERR_OK;
+}
+
+/*
+ * Whether sql finds a row, with hash as its first parameter and lid as
+ * its second if it has one.  A failure (logged) finds none.
+ */
+static bool
+has_row(struct store *s, const char *sql, const uint8_t hash[32],
+    int64_t lid)
+{
+	sqlite3_stmt *st;
+	bool	 has;
+
+	if (prep(s, sql, &st) != ERR_OK)
+		return false;
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(st) > 1)
+		sqlite3_bind_int64(st, 2, lid);
+	has = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return has;
 }
 
 static int64_t
@@ -319,17 +340,8 @@ blob_link_host(struct store *s, const char *host)
 bool
 blob_seen_has(struct store *s, const uint8_t hash[32], int64_t lid)
 {
-	sqlite3_stmt *st;
-	bool	 has;
-
-	if (prep(s, "SELECT 1 FROM blob_seen WHERE sha256 = ? AND lid = ?",
-	    &st) != ERR_OK)
-		return false;
-	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, lid);
-	has = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return has;
+	return has_row(s, "SELECT 1 FROM blob_seen WHERE sha256 = ? AND"
+	    " lid = ?", hash, lid);
 }
 
 size_t
@@ -388,16 +400,8 @@ blob_referenced(struct store *s, const uint8_t *after, struct blob_want *out,
 bool
 blob_is_referenced(struct store *s, const uint8_t hash[32])
 {
-	sqlite3_stmt *st;
-	bool	 has;
-
-	if (prep(s, "SELECT 1 FROM blob_refs WHERE sha256 = ? AND role != 0",
-	    &st) != ERR_OK)
-		return false;
-	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-	has = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return has;
+	return has_row(s, "SELECT 1 FROM blob_refs WHERE sha256 = ? AND"
+	    " role != 0", hash, 0);
 }
 
 /* --- status --------------------------------------------------------------- */
@@ -507,26 +511,34 @@ blob_holders_json(struct store *s, const uint8_t hash[32], struct buf *b)
 	return e;
 }
 
+/* What status shows of a blob's row. */
+struct status_row {
+	char		 hex[65];
+	uint64_t	 size;
+	enum media_type	 type;
+	bool		 here;
+};
+
 /* The row's fields that status shows; false if there is none. */
 static bool
-row_of(struct store *s, const uint8_t hash[32], bool *here, uint64_t *size,
-    enum media_type *type)
+row_of(struct store *s, const uint8_t hash[32], struct status_row *r)
 {
 	sqlite3_stmt *st;
 	bool	 found = false;
 
-	*here = false;
-	*size = 0;
-	*type = MEDIA_NONE;
+	hex_encode(hash, 32, r->hex);
+	r->here = false;
+	r->size = 0;
+	r->type = MEDIA_NONE;
 	if (prep(s, "SELECT present, size, type FROM blobs WHERE sha256 = ?",
 	    &st) != ERR_OK)
 		return false;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		found = true;
-		*here = sqlite3_column_int(st, 0) != 0;
-		*size = (uint64_t)sqlite3_column_int64(st, 1);
-		*type = (enum media_type)sqlite3_column_int(st, 2);
+		r->here = sqlite3_column_int(st, 0) != 0;
+		r->size = (uint64_t)sqlite3_column_int64(st, 1);
+		r->type = (enum media_type)sqlite3_column_int(st, 2);
 	}
 	sqlite3_finalize(st);
 	return found;
@@ -537,22 +549,18 @@ blob_status_json(struct store *s, const uint8_t id[32], struct buf *b)
 {
 	struct blobref refs[BLOBREF_MAX];
 	struct jh j;
-	char	 hex[65];
+	struct status_row r;
 	size_t	 n = event_refs(s, id, refs), i;
-	uint64_t size;
-	enum media_type type;
-	bool	 here;
 	enum err e;
 
 	buf_putc(b, '[');
 	for (i = 0; i < n; i++) {
-		(void)row_of(s, refs[i].hash, &here, &size, &type);
-		hex_encode(refs[i].hash, 32, hex);
+		(void)row_of(s, refs[i].hash, &r);
 		buf_printf(b, "%s{\"sha256\":\"%s\",\"role\":\"%s\","
 		    "\"here\":%s,\"size\":%llu,\"type\":\"%s\",\"peers\":[",
-		    i > 0 ? "," : "", hex, blobref_role_name(refs[i].role),
-		    here ? "true" : "false", (unsigned long long)size,
-		    type != MEDIA_NONE ? media_mime(type) : "");
+		    i > 0 ? "," : "", r.hex, blobref_role_name(refs[i].role),
+		    r.here ? "true" : "false", (unsigned long long)r.size,
+		    r.type != MEDIA_NONE ? media_mime(r.type) : "");
 		j = (struct jh){ b, false, true, false };
 		if ((e = holders(s, refs[i].hash, json_holder, &j)) != ERR_OK)
 			return e;
@@ -571,12 +579,9 @@ print_holder(const char *name, int kind, enum seen_how how, int64_t at,
     const char *reason, void *arg)
 {
 	FILE	*f = arg;
-	char	 when[32] = "";
-	time_t	 t = (time_t)at;
-	struct tm tm;
+	char	 when[32];
 
-	if (gmtime_r(&t, &tm) != NULL)
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
+	utc_text(when, sizeof(when), at, true);
 	fprintf(f, "    %-13s %-7s %s  %s%s%s\n", seen_how_name(how),
 	    link_kind_name((enum link_kind)kind), name, when,
 	    reason[0] ? "  " : "", reason);
@@ -586,21 +591,17 @@ enum err
 blob_status_print(struct store *s, const uint8_t id[32], FILE *f)
 {
 	struct blobref refs[BLOBREF_MAX];
-	char	 hex[65];
+	struct status_row r;
 	size_t	 n = event_refs(s, id, refs), i;
-	uint64_t size;
-	enum media_type type;
-	bool	 here;
 	enum err e;
 
 	for (i = 0; i < n; i++) {
-		(void)row_of(s, refs[i].hash, &here, &size, &type);
-		hex_encode(refs[i].hash, 32, hex);
-		fprintf(f, "  %s %s: %s", blobref_role_name(refs[i].role), hex,
-		    here ? "here" : "not on this node");
-		if (here)
-			fprintf(f, " (%s, %llu bytes)", media_mime(type),
-			    (unsigned long long)size);
+		(void)row_of(s, refs[i].hash, &r);
+		fprintf(f, "  %s %s: %s", blobref_role_name(refs[i].role),
+		    r.hex, r.here ? "here" : "not on this node");
+		if (r.here)
+			fprintf(f, " (%s, %llu bytes)", media_mime(r.type),
+			    (unsigned long long)r.size);
 		fputc('\n', f);
 		if ((e = holders(s, refs[i].hash, print_holder, f)) != ERR_OK)
 			return e;

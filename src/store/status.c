@@ -8,6 +8,7 @@
 #include "blob_index.h"
 #include "status.h"
 #include "store_mesh.h"
+#include "utc.h"
 
 struct jstate {
 	struct buf	*b;
@@ -113,12 +114,9 @@ print_row(const struct seen_row *r, void *arg)
 {
 	FILE	*f = arg;
 	const struct link_row *l = r->link;
-	char	 when[32] = "";
-	time_t	 t = (time_t)r->at;
-	struct tm tm;
+	char	 when[32];
 
-	if (gmtime_r(&t, &tm) != NULL)
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
+	utc_text(when, sizeof(when), (int64_t)r->at, true);
 	fprintf(f, "  %-13s %-5s %s%s%s  %s%s%s\n", seen_how_name(r->how),
 	    link_kind_name(l->kind), l->npub[0] ? l->npub : l->name,
 	    l->npub[0] && strcmp(l->npub, l->name) ? " at " : "",

@@ -231,16 +231,6 @@ copy_ids(struct stick_run *run, struct store *src, struct store *dst,
 	return e;
 }
 
-static int
-item_cmp(const void *a, const void *b)
-{
-	const struct neg_item *x = a, *y = b;
-
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	return memcmp(x->id, y->id, 32);
-}
-
 /*
  * The stick's set, sorted, without what no store of ours holds: a
  * created_at of 2^63 or more (negative in SQLite; UINT64_MAX is the
@@ -256,9 +246,9 @@ items_clean(struct neg_item *it, size_t n)
 	for (i = 0; i < n; i++)
 		if (it[i].ts < (1ULL << 63))
 			it[k++] = it[i];
-	qsort(it, k, sizeof(*it), item_cmp);
+	neg_sort(it, k);
 	for (i = n = 0; i < k; i++)
-		if (n == 0 || item_cmp(&it[n - 1], &it[i]) != 0)
+		if (n == 0 || neg_item_cmp(&it[n - 1], &it[i]) != 0)
 			it[n++] = it[i];
 	return n;
 }

@@ -67,17 +67,11 @@ store_exec(struct store *s, const char *sql)
 static enum err
 store_schema_init(struct store *s)
 {
-	sqlite3_stmt *st;
 	int	 rc, version = 0, i;
 	enum err e;
 
-	rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return store_sqlerr(s, rc, "store");
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
+	if ((rc = store_sql_int(s->db, "PRAGMA user_version", &version)) !=
+	    SQLITE_OK)
 		return store_sqlerr(s, rc, "store");
 	if (version > STORE_SCHEMA_VERSION) {
 		log_warnx("store: schema version %d is newer than this "

@@ -1,6 +1,6 @@
 /*
  * store_err.c: SQLite result codes mapped to the error table, logged
- * once.  Apart from store.c so that the modules store.c calls (the
+ * once, and the one-integer query (a PRAGMA's) the checks share.  Apart from store.c so that the modules store.c calls (the
  * witness index) can use it without a cycle between files.
  */
 #include <sqlite3.h>
@@ -37,4 +37,20 @@ store_sqlerr(struct store *s, int rc, const char *what)
 	}
 	log_warnx("%s: %s", what, msg);
 	return ERR_DB;
+}
+
+int
+store_sql_int(sqlite3 *db, const char *sql, int *v)
+{
+	sqlite3_stmt *st;
+	int	 rc;
+
+	if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) != SQLITE_OK)
+		return rc;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*v = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
 }

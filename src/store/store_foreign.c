@@ -379,22 +379,6 @@ fx_files(struct store_fx *fx, const char *dir, char *why, size_t whysz)
 	return ERR_OK;
 }
 
-static int
-fx_int(sqlite3 *db, const char *sql, int *v)
-{
-	sqlite3_stmt *st;
-	int	 rc;
-
-	if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) != SQLITE_OK)
-		return rc;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*v = sqlite3_column_int(st, 0);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* An error of SQLite during the checks, in words. */
 static enum err
 fx_sqlerr(struct store_fx *fx, sqlite3 *db, int rc, char *why, size_t whysz)
@@ -512,9 +496,9 @@ store_foreign_settle(struct store *s, char *why, size_t whysz)
 		return store_foreign_intact(s, why, whysz);
 	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
 	    NULL, NULL);
-	if (rc == SQLITE_OK && (rc = fx_int(s->db, "PRAGMA page_count",
+	if (rc == SQLITE_OK && (rc = store_sql_int(s->db, "PRAGMA page_count",
 	    &pages)) == SQLITE_OK)
-		rc = fx_int(s->db, "PRAGMA page_size", &size);
+		rc = store_sql_int(s->db, "PRAGMA page_size", &size);
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		pages = 0;	/* a reader in the way: the WAL keeps it */
 	else if (rc != SQLITE_OK) {
@@ -581,8 +565,8 @@ store_foreign_open(struct store **sp, const char *dir, int flags,
 	 * Bytes past the last page would go at the first checkpoint; from
 	 * here the file only grows (no auto-vacuum), so less is a cut.
 	 */
-	if (fx_int(db, "PRAGMA page_count", &pages) == SQLITE_OK &&
-	    fx_int(db, "PRAGMA page_size", &psize) == SQLITE_OK &&
+	if (store_sql_int(db, "PRAGMA page_count", &pages) == SQLITE_OK &&
+	    store_sql_int(db, "PRAGMA page_size", &psize) == SQLITE_OK &&
 	    (off_t)pages * psize < fx->size_seen)
 		fx->size_seen = (off_t)pages * psize;
 	/* 5. What SQLite opened is what was checked, and still in place. */

@@ -134,23 +134,6 @@ fx_read_cfg(sqlite3 *db, char **cfg, size_t cap, size_t *n, bool *over)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* One integer, such as a PRAGMA's. */
-static int
-fx_int(sqlite3 *db, const char *sql, int *v)
-{
-	sqlite3_stmt *st;
-	int	 rc;
-
-	if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) != SQLITE_OK)
-		return rc;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*v = sqlite3_column_int(st, 0);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /*
  * The schema a fresh store of this version has: store_schema.c run in a
  * new in-memory database.  Returns: ERR_OK or ERR_NOMEM / ERR_DB.
@@ -197,7 +180,7 @@ fx_expected(int version, struct fx_schema *x)
 	if (fx_read_cfg(db, x->cfg, sizeof(x->cfg) / sizeof(x->cfg[0]),
 	    &x->ncfg, &over) != SQLITE_OK || over)
 		goto done;
-	if (fx_int(db, "PRAGMA auto_vacuum", &x->auto_vacuum) != SQLITE_OK)
+	if (store_sql_int(db, "PRAGMA auto_vacuum", &x->auto_vacuum) != SQLITE_OK)
 		goto done;
 	e = ERR_OK;
 done:
@@ -392,7 +375,7 @@ store_foreign_schema(sqlite3 *db, const char *dir, enum err *refusal,
 	enum err e;
 
 	*refusal = ERR_FOREIGN;
-	if ((rc = fx_int(db, "PRAGMA user_version", &version)) != SQLITE_OK)
+	if ((rc = store_sql_int(db, "PRAGMA user_version", &version)) != SQLITE_OK)
 		return rc;
 	if (version > STORE_SCHEMA_VERSION) {
 		snprintf(why, whysz, "refused: it was made by a newer samizdat "
@@ -417,7 +400,7 @@ store_foreign_schema(sqlite3 *db, const char *dir, enum err *refusal,
 	if ((rc = fx_compare(db, &x, &d)) == SQLITE_OK && d.rank == 0)
 		rc = fx_compare_cfg(db, &x, &d);
 	/* Without auto-vacuum a store never shrinks: how a cut is seen. */
-	if (rc == SQLITE_OK && d.rank == 0 && (rc = fx_int(db,
+	if (rc == SQLITE_OK && d.rank == 0 && (rc = store_sql_int(db,
 	    "PRAGMA auto_vacuum", &av)) == SQLITE_OK && av != x.auto_vacuum)
 		fx_note(&d, 4, "its setting", "auto_vacuum",
 		    " is not the one samizdat makes");

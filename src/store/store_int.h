@@ -144,6 +144,11 @@ void		store_neg_free(struct store *);
 
 /* Maps a SQLite result code to the error table, logging msg once. */
 enum err	store_sqlerr(struct store *, int rc, const char *what);
+/*
+ * Runs sql (one integer, such as a PRAGMA's) on db into *v.
+ * Returns: SQLITE_OK, SQLITE_DONE if it gave no row, or SQLite's error.
+ */
+int		store_sql_int(sqlite3 *db, const char *sql, int *v);
 
 /* store_sql.c: one filter's SELECT, its values bound. */
 enum sql_bind_type { B_BLOB, B_TEXT, B_INT };

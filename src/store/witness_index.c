@@ -202,13 +202,32 @@ newer(uint64_t ca, const uint8_t id[32], uint64_t oca, const void *oid)
 	return oid == NULL || memcmp(id, oid, 32) < 0;
 }
 
+/*
+ * Binds what a mark's row and a vouch's share, columns 3 to 7: label,
+ * created_at, lid, eid, expires.
+ */
+static void
+bind_label(sqlite3_stmt *st, const struct event *ev,
+    const struct witness_mark *m, int64_t eid)
+{
+	uint64_t expires;
+
+	sqlite3_bind_int(st, 3, (int)m->label);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)ev->created_at);
+	sqlite3_bind_blob(st, 5, ev->id, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, eid);
+	if (event_expiration(ev, &expires) == ERR_OK && expires != 0)
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)expires);
+	else
+		sqlite3_bind_null(st, 7);
+}
+
 /* Indexes one well-formed label of ours, stored as row eid by author aid. */
 static enum err
 index_label(struct store *s, const struct event *ev,
     const struct witness_mark *m, int64_t eid, int64_t aid)
 {
 	sqlite3_stmt *st;
-	uint64_t expires;
 	int64_t	 whom = 0;
 	bool	 exists, stored;
 	int	 rc;
@@ -241,14 +260,7 @@ index_label(struct store *s, const struct event *ev,
 			return ERR_DB;
 		sqlite3_bind_int64(st, 1, aid);
 		sqlite3_bind_int64(st, 2, whom);
-		sqlite3_bind_int(st, 3, (int)m->label);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)ev->created_at);
-		sqlite3_bind_blob(st, 5, ev->id, 32, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 6, eid);
-		if (event_expiration(ev, &expires) == ERR_OK && expires != 0)
-			sqlite3_bind_int64(st, 7, (sqlite3_int64)expires);
-		else
-			sqlite3_bind_null(st, 7);
+		bind_label(st, ev, m, eid);
 		if ((e = wdone(s, st)) != ERR_OK)
 			return e;
 		return bump_gen(s);
@@ -259,14 +271,7 @@ index_label(struct store *s, const struct event *ev,
 		return ERR_DB;
 	sqlite3_bind_blob(st, 1, m->target, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, aid);
-	sqlite3_bind_int(st, 3, (int)m->label);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)ev->created_at);
-	sqlite3_bind_blob(st, 5, ev->id, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, eid);
-	if (event_expiration(ev, &expires) == ERR_OK && expires != 0)
-		sqlite3_bind_int64(st, 7, (sqlite3_int64)expires);
-	else
-		sqlite3_bind_null(st, 7);
+	bind_label(st, ev, m, eid);
 	sqlite3_bind_int(st, 8, !stored);
 	if ((e = wdone(s, st)) != ERR_OK)
 		return e;

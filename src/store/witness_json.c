@@ -6,11 +6,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bech32.h"
 #include "hex.h"
 #include "store_mesh.h"
+#include "utc.h"
 #include "witness_store.h"
 
 const char witness_rule[] =
@@ -232,14 +232,11 @@ static int
 entry_print(const struct witness_entry *w, void *arg)
 {
 	struct tp *t = arg;
-	char	 npub[100], via[100], when[32] = "", seen[32];
-	time_t	 tt = (time_t)w->created_at;
-	struct tm tm;
+	char	 npub[100], via[100], when[32], seen[32];
 	size_t	 i;
 
 	nip19_npub(w->pubkey, npub, sizeof(npub));
-	if (gmtime_r(&tt, &tm) != NULL)
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%MZ", &tm);
+	utc_text(when, sizeof(when), (int64_t)w->created_at, false);
 	ago(seen, sizeof(seen), w->first_seen, t->now);
 	fprintf(t->f, "  %-8s %s  %s", witness_label_name(w->label), npub,
 	    w->self ? "the report's author: not counted" :
