@@ -2,7 +2,8 @@
  * store_root.c: custody roots made from the store (store_root.h).  The
  * lines each day ends with are found in one backward pass from the head
  * (custody_root_scan), which stops at the first line older than the
- * oldest day wanted: a catch-up of 30 days reads 30 days of lines.  The
+ * oldest day wanted, or at the last line the node's newest root covers:
+ * a daily root reads a day of lines, a catch-up of 30 days 30 days.  The
  * event is signed here and stored as an event from the network would be
  * (ingest_one), so it is checked like any other.
  */
@@ -106,9 +107,13 @@ done:
 	return e;
 }
 
-/* Fills each root's seq and chain in one pass from the head down. */
+/*
+ * Fills each root's seq and chain in one pass from the head down, down to
+ * the line floor (the last root's): a day that ends at or below it gets
+ * no root, so the lines under it need not be read.
+ */
 static enum err
-scan(struct store *s, struct custody_root *roots, size_t n)
+scan(struct store *s, struct custody_root *roots, size_t n, uint64_t floor)
 {
 	sqlite3_stmt *st = NULL;
 	int	 rc;
@@ -118,6 +123,8 @@ scan(struct store *s, struct custody_root *roots, size_t n)
 	    " custody ORDER BY seq DESC", -1, &st, NULL)) != SQLITE_OK)
 		return store_sqlerr(s, rc, "store: custody roots");
 	while (more && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((uint64_t)sqlite3_column_int64(st, 0) <= floor)
+			break;
 		if (sqlite3_column_bytes(st, 2) != 32)
 			continue;
 		more = custody_root_scan(roots, n,
@@ -126,7 +133,7 @@ scan(struct store *s, struct custody_root *roots, size_t n)
 		    sqlite3_column_blob(st, 2));
 	}
 	sqlite3_finalize(st);
-	if (more && rc != SQLITE_DONE)
+	if (more && rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return store_sqlerr(s, rc, "store: custody roots");
 	return ERR_OK;
 }
@@ -153,7 +160,7 @@ store_root_close(struct store *s, const uint8_t sk[32], uint64_t now,
 	memset(roots, 0, sizeof(roots));
 	for (i = 0; i < n; i++)
 		roots[i].day = first + (int64_t)i;
-	if ((e = scan(s, roots, n)) != ERR_OK)
+	if ((e = scan(s, roots, n, l.seq)) != ERR_OK)
 		return e;
 	prev = l.seq;
 	for (i = 0; i < n; i++) {
