@@ -4,9 +4,10 @@
  * (os/archive_verify.c), open one sealed for this node's key.
  *
  *   archive [--filter JSON] [--tar] [--for NPUB] OUT
- *   archive verify [--node NPUB] ARCHIVE
+ *   archive verify [--node NPUB] [--roots FILE] ARCHIVE
  *   archive open SEALED OUT.tar
  *   archive extract ARCHIVE ID OUT
+ *   archive root [--now]
  */
 #include <sys/stat.h>
 
@@ -26,6 +27,7 @@
 #include "hex.h"
 #include "key.h"
 #include "progress.h"
+#include "store_root.h"
 
 static int
 parse_npub(const char *s, uint8_t pk[32])
@@ -142,14 +144,22 @@ say_problem(void *arg, const char *msg)
 	printf("FAIL %s\n", msg);
 }
 
+static void
+say_note(void *arg, const char *msg)
+{
+	printf("%s\n", msg);
+}
+
 static int
 run_verify(struct cmd_env *env, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "node", required_argument, NULL, 'n' },
+		{ "roots", required_argument, NULL, 'r' },
 		CMD_OPT_HELP,
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *roots = NULL;
 	struct averify v;
 	struct asrc *s = NULL;
 	enum asrc_kind kind;
@@ -167,6 +177,9 @@ run_verify(struct cmd_env *env, int argc, char **argv)
 				return EXIT_USAGE;
 			have_node = true;
 			break;
+		case 'r':
+			roots = optarg;
+			break;
 		}
 	}
 	if ((ch = cmd_operands(env, ch, argc, 1, 1)) != -1)
@@ -183,7 +196,9 @@ run_verify(struct cmd_env *env, int argc, char **argv)
 	}
 	memset(&v, 0, sizeof(v));
 	v.expect = have_node ? node : NULL;
+	v.roots_file = roots;
 	v.say = say_problem;
+	v.note = say_note;
 	bad = archive_verify(s, &v);
 	asrc_close(s);
 	if (bad == 0 && v.extract) {
@@ -295,9 +310,80 @@ run_extract(struct cmd_env *env, int argc, char **argv)
 	return rc;
 }
 
+static void
+print_root(void *arg, const struct custody_root *r, const char *json,
+    size_t len)
+{
+	char	 day[11], chain[65];
+
+	custody_day_str(r->day, day);
+	hex_encode(r->chain, 32, chain);
+	printf("%.*s\n", (int)len, json);
+	fprintf(stderr, "custody: %s root of %s: %llu lines, chain %s\n",
+	    custody_root_closed(r) ? "the" : "a running", day,
+	    (unsigned long long)r->seq, chain);
+}
+
+/*
+ * The custody roots the daemon makes once a day (store_root.h), now: of
+ * the ended days not yet published and, with --now, of the log as it is.
+ */
+static int
+run_root(struct cmd_env *env, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "now", no_argument, NULL, 'n' },
+		CMD_OPT_HELP,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct store *st = NULL;
+	char	 path[4096];
+	uint8_t	 sk[32];
+	size_t	 made = 0;
+	bool	 now = false, running = false;
+	int	 ch, rc = 1;
+	enum err e;
+
+	optind = 0;
+	while ((ch = cmd_getopt(argc, argv, "h", longopts)) > 0) {
+		switch (ch) {
+		case 'n':
+			now = true;
+			break;
+		}
+	}
+	if ((ch = cmd_operands(env, ch, argc, 0, 0)) != -1)
+		return ch;
+	cmd_path(env, "key", path, sizeof(path));
+	if (key_load(path, sk) != ERR_OK)
+		return 1;
+	if (cmd_store_open(env, 0, false, &st) != ERR_OK)
+		goto done;
+	e = store_root_close(st, sk, env->now, print_root, NULL, &made);
+	if (e == ERR_OK && now)
+		e = store_root_running(st, sk, env->now, print_root, NULL,
+		    &running);
+	if (e != ERR_OK) {
+		cmd_err("archive root", e);
+		goto done;
+	}
+	if (made == 0 && !running)
+		fprintf(stderr, "custody: no root to make (%s)\n", now ?
+		    "the custody log is empty" : "no ended day has lines that "
+		    "the roots made do not cover; --now makes one of the log "
+		    "as it is");
+	rc = 0;
+done:
+	explicit_bzero(sk, sizeof(sk));
+	store_close(st);
+	return rc;
+}
+
 int
 cmd_archive(struct cmd_env *env, int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "root") == 0)
+		return run_root(env, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "extract") == 0)
 		return run_extract(env, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "verify") == 0)

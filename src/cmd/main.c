@@ -57,8 +57,8 @@ const struct cmd cmd_table[] = {
 	    "vouch for a person met (signed with this node's key), or revoke" },
 	{ "archive", cmd_archive,
 	    "archive [--filter json] [--tar] [--for npub] out | "
-	    "archive verify [--node npub] archive | archive open sealed out.tar | "
-	    "archive extract archive event-id out",
+	    "archive verify [--node npub] [--roots file] archive | archive open sealed out.tar | "
+	    "archive extract archive event-id out | archive root [--now]",
 	    "write, check or open an evidence archive (docs/archive.md)" },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -22,6 +22,7 @@
 #include "mesh.h"
 #include "netaddr.h"
 #include "server_int.h"
+#include "store_root.h"
 #include "wsc.h"
 #include "wsext.h"
 
@@ -102,6 +103,10 @@ poll_timer(lws_sorted_usec_list_t *sul)
 		k = guard_tick(s->o->guard, s->store, (uint64_t)now, ids, 256);
 		relay_forward_ids(s->relay, (const uint8_t (*)[32])ids, k);
 	}
+	/* Once a day: the custody root, which the next poll delivers. */
+	if (s->o->mesh != NULL)
+		store_root_tick(s->store, s->o->mesh->node_sk, (uint64_t)now,
+		    &s->root_day);
 	mesh_tick(s->mesh);
 	server_blob_tick(s);
 	give_back(s);
@@ -380,6 +385,7 @@ server_run(const struct server_opts *o, struct store *st,
 	s.o = o;
 	s.store = st;
 	s.started = s.last_purge = time(NULL);
+	s.root_day = INT64_MIN;
 	lws_set_log_level(o->verbose >= 2 ? LLL_ERR | LLL_WARN | LLL_NOTICE :
 	    LLL_ERR, lws_log);
 	s.max_conns = admit_fd_room(o->max_connections);

@@ -55,6 +55,7 @@ struct server {
 	size_t		 max_conns;	/* max_connections, under the fd limit */
 	struct blobsrv	*blobs;		/* NULL: no blobs */
 	size_t		 peak_conns;	/* most open since memory was given back */
+	int64_t		 root_day;	/* the last day custody roots closed */
 };
 
 /* server_http.c */

@@ -143,6 +143,12 @@ walk_events(struct asrc *s, struct archive_walk *w, uint8_t **scratch,
 				    (unsigned long long)n, why_event(e));
 			continue;
 		}
+		if (w->roots != NULL && ev.kind == CUSTODY_ROOT_KIND) {
+			if (memcmp(ev.pubkey, w->node, 32) != 0)
+				w->roots->others++;
+			else
+				(void)aroots_add(w->roots, &ev, n, false);
+		}
 		if (archive_is_mark(&ev))
 			w->marks++;
 		else
@@ -220,6 +226,8 @@ walk_custody(struct asrc *s, struct archive_walk *w)
 	buf_init(&line, 0);
 	buf_init(&sline, 0);
 	buf_init(&eline, 0);
+	if (w->roots != NULL)
+		aroots_begin(w->roots);
 	while ((got = ardr_line(c, &line)) == 1) {
 		n++;
 		if (custody_stub_parse(line.p, line.len, &stub_seq, digest) ==
@@ -234,6 +242,8 @@ walk_custody(struct asrc *s, struct archive_walk *w)
 			}
 			w->stubs++;
 			custody_chain_digest(chain, digest, chain);
+			if (w->roots != NULL)
+				aroots_step(w->roots, w, seq, false, 0, chain);
 			seq++;
 			continue;
 		}
@@ -243,6 +253,8 @@ walk_custody(struct asrc *s, struct archive_walk *w)
 			    (unsigned long long)n, (unsigned long long)seq);
 			crypto_sha256(line.p, line.len, digest);
 			custody_chain_digest(chain, digest, chain);
+			if (w->roots != NULL)
+				aroots_step(w->roots, w, seq, false, 0, chain);
 			seq++;
 			continue;
 		}
@@ -343,6 +355,8 @@ walk_custody(struct asrc *s, struct archive_walk *w)
 			have_src = false;
 		}
 		custody_chain(chain, line.p, line.len, chain);
+		if (w->roots != NULL)
+			aroots_step(w->roots, w, seq, true, cl.at, chain);
 		seq++;
 	}
 	if (got < 0) {
@@ -361,6 +375,8 @@ walk_custody(struct asrc *s, struct archive_walk *w)
 		    (unsigned long long)eqn[0] : (unsigned long long)en + 1);
 	w->c_last = seq - 1;
 	memcpy(w->c_head, chain, 32);
+	if (w->roots != NULL)
+		aroots_end(w->roots, w);
 	buf_free(&line);
 	buf_free(&sline);
 	buf_free(&eline);
@@ -592,6 +608,7 @@ archive_verify(struct asrc *s, struct averify *v)
 
 	manifest_init(m);
 	memset(&v->w, 0, sizeof(v->w));
+	memset(&v->roots, 0, sizeof(v->roots));
 	v->problems = 0;
 	v->extract = asrc_find(s, ARCHIVE_PROOF) >= 0;
 	if (check_manifest(s, v) != 0)
@@ -601,6 +618,12 @@ archive_verify(struct asrc *s, struct averify *v)
 	check_files(s, v);
 	v->w.say = v->say;
 	v->w.arg = v->arg;
+	v->w.node = m->node;
+	v->w.roots = &v->roots;
+	v->w.note = v->note;
+	if (v->roots_file != NULL)
+		aroots_file(&v->roots, v->roots_file, m->node, v->say, v->arg,
+		    &v->problems);
 	if (m->have_custody) {
 		v->w.c_first = m->c_first;
 		memcpy(v->w.c_start, m->c_start, 32);
@@ -634,4 +657,5 @@ void
 averify_free(struct averify *v)
 {
 	manifest_free(&v->m);
+	aroots_free(&v->roots);
 }

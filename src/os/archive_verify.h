@@ -17,10 +17,32 @@
 
 #include "archive.h"
 #include "archive_io.h"
+#include "custody_root.h"
 #include "merkle.h"
 
 /* One problem, a sentence without a newline. */
 typedef void	(*averify_say)(void *arg, const char *msg);
+
+/* A custody root to check against the log (archive_roots.c). */
+struct aroot {
+	struct custody_root r;
+	uint8_t		 id[32];	/* its event */
+	uint64_t	 line;		/* in events.jsonl or the file */
+	bool		 ext;		/* from the --roots file */
+	bool		 checked;	/* its seq was reached */
+	bool		 matched;
+};
+
+struct aroots {
+	struct aroot	*v;
+	size_t		 n, cap;
+	size_t		 next;		/* the first root of a seq not reached */
+	size_t		 p0, p1;	/* the roots of the line before */
+	uint64_t	 over;		/* past AROOTS_MAX: not checked */
+	uint64_t	 others;	/* roots of other nodes */
+	uint64_t	 matched;
+	const char	*file;		/* --roots */
+};
 
 /* What the items add up to (the walk over events, custody and media). */
 struct archive_walk {
@@ -40,6 +62,13 @@ struct archive_walk {
 	uint64_t	 problems;
 	averify_say	 say;
 	void		*arg;
+	/*
+	 * If set, the node's custody roots in the events (and any added
+	 * before) are checked against the log; note tells each match.
+	 */
+	const uint8_t	*node;
+	struct aroots	*roots;
+	averify_say	 note;
 	/*
 	 * If set, called for each leaf before it is added: its number, type,
 	 * its line in its file (0: a media file), the item (a line, or the
@@ -62,13 +91,16 @@ int		archive_walk(struct asrc *, struct archive_walk *w);
 
 struct averify {
 	const uint8_t	*expect;	/* --node: the key that must sign */
+	const char	*roots_file;	/* --roots: root events from elsewhere */
 	averify_say	 say;
+	averify_say	 note;		/* a root that matches; may be NULL */
 	void		*arg;
 	/* Out. */
 	struct manifest	 m;		/* freed by averify_free */
 	uint8_t		 signer[32];
 	uint64_t	 manifest_at;	/* the manifest event's created_at */
 	struct archive_walk w;
+	struct aroots	 roots;		/* freed by averify_free */
 	uint64_t	 problems;
 	bool		 extract;	/* an extract (proof.json) */
 };
@@ -91,5 +123,20 @@ int		archive_extract(struct asrc *, const struct manifest *m,
 		    const uint8_t id[32], const char *dir, char *err,
 		    size_t errsz);
 void		averify_free(struct averify *);
+
+/* archive_roots.c.  Returns: false if ev is not a custody root. */
+bool		aroots_add(struct aroots *, const struct event *ev,
+		    uint64_t line, bool ext);
+/* Reads the roots of a file of events; each problem said and counted. */
+void		aroots_file(struct aroots *, const char *path,
+		    const uint8_t node[32], averify_say, void *arg,
+		    uint64_t *problems);
+/* Before the custody walk; each line then; after it. */
+void		aroots_begin(struct aroots *);
+void		aroots_step(struct aroots *, struct archive_walk *,
+		    uint64_t seq, bool have_at, uint64_t at,
+		    const uint8_t chain[32]);
+void		aroots_end(struct aroots *, struct archive_walk *);
+void		aroots_free(struct aroots *);
 
 #endif
