@@ -106,6 +106,8 @@ test('what a refusal asks for', () => {
 	assert.equal(powNeeded('pow: difficulty 20 needed, yours is 8'), 20);
 	assert.equal(powNeeded('pow: min difficulty is 16'), 16);
 	assert.equal(powNeeded('pow: more work, please'), 0);
+	assert.equal(powNeeded('pow: NIP-13 difficulty too low'), 0);
+	assert.equal(powNeeded('pow: NIP-13: 24 bits needed'), 24);
 	assert.equal(powNeeded('rate-limited: difficulty 12'), 0);
 	assert.equal(powNeeded(undefined), 0);
 	assert.equal(powNeeded('pow: difficulty 999 needed'), 0);

@@ -57,7 +57,8 @@ export function powNeeded(reason) {
 	const r = String(reason ?? '');
 	if (!/^pow:/.test(r))
 		return 0;
-	const m = /difficulty (\d{1,3})/.exec(r) ?? /(\d{1,3})/.exec(r.slice(4));
+	const m = /difficulty:? (\d{1,3})\b/.exec(r) ??
+	    /\b(\d{1,3})\b/.exec(r.slice(4).replace(/NIP-\d+/g, ''));
 	const d = m ? Number(m[1]) : 0;
 	return d > 0 && d <= 64 ? d : 0;
 }

@@ -59,6 +59,8 @@ function hideBox() {
 	document.body.classList.remove('mining');
 }
 
+// n workers, or null; the blob: URL lives until end() (a browser may
+// fetch it after the constructor returns).
 function workers(n) {
 	if (typeof Worker !== 'function' || typeof POW_WORKER !== 'string')
 		return null;
@@ -72,11 +74,11 @@ function workers(n) {
 	} catch {
 		for (const w of list)
 			w.terminate();
-		return null;
-	} finally {
 		if (url)
 			URL.revokeObjectURL(url);
+		return null;
 	}
+	list.url = url;
 	return list;
 }
 
@@ -117,9 +119,12 @@ export function mine(tpl, pubkey, d) {
 		    (navigator.hardwareConcurrency || 2) - 1)));
 		const tried = new Array(ws ? ws.length : 1).fill(0);
 		const progress = () => showTried(d, tried.reduce((a, b) => a + b));
+		const url = ws?.url;
 		const end = () => {
 			for (const w of ws ?? [])
 				w.terminate();
+			if (url)
+				URL.revokeObjectURL(url);
 			hideBox();
 		};
 		const page = () => onPage(tpl, pubkey, d, (n) => {
