@@ -228,6 +228,7 @@ bench: all
 	    $(B)/tools/bench-query $(B)/tools/bench-witness
 	@sh bench/run.sh $(B)
 	@nice node bench/page.mjs $(B)/samizdat $(B)
+	@nice node bench/pow.mjs
 	@nice node bench/blob.mjs $(B)/samizdat
 	@if [ "$$(id -u)" = 0 ]; then bash bench/mesh.sh $(B)/samizdat; \
 	else echo "bench: the mesh figures need root (network namespaces)"; fi

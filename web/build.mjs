@@ -67,7 +67,10 @@ const bundle = async (entry, define = {}) => (await esbuild.build({
 	define: { PLACES_URL: JSON.stringify('/places.json?v=' + placesHash),
 	    ...define },
 })).outputFiles[0].text.trim();
-const js = await bundle('main.js');
+// The proof-of-work miner runs in a Web Worker made from its text
+// (ui/pow.js): bundled first, then given to main.js as a string.
+const worker = await bundle('pow/worker.js');
+const js = await bundle('main.js', { POW_WORKER: JSON.stringify(worker) });
 const late = await bundle('late.js');
 if (/nostr-tools|secp256k1/.test(js))
 	fail('main.js pulls in the crypto: it belongs in late.js');
@@ -94,6 +97,10 @@ const csp = [
 	`script-src ${hash(js)} ${hash(late)}`,
 	`style-src ${hash(css)}`,
 	"connect-src 'self' ws: wss:",
+	// The proof-of-work worker, from a blob: URL of the page's own text
+	// (Safari before 15.5 reads child-src for workers).
+	"worker-src blob:",
+	"child-src blob:",
 	// Photos and videos are shown from blob: URLs, once their bytes
 	// (fetched from the node) match their hash.
 	"img-src 'self' data: blob:",

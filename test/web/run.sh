@@ -14,7 +14,8 @@
 #              one embedded in BIN: served by a small proxy in front of the
 #              node, for working on web/ without relinking
 #   WEB_FILES  the test files to run, in order (default: page.test.mjs
-#              media.test.mjs)
+#              media.test.mjs pow.test.mjs; pow.test.mjs starts nodes of
+#              its own from BIN)
 #   WEB_TESTS  a pattern: only the tests whose names match it run
 #              (node --test-name-pattern), for working on one part
 # Screenshots go to build/test-artifacts/web-*.png.  Output ends with the
@@ -138,14 +139,14 @@ done
 
 status=0
 files=
-for f in ${WEB_FILES:-page.test.mjs media.test.mjs}; do
+for f in ${WEB_FILES:-page.test.mjs media.test.mjs pow.test.mjs}; do
 	files="$files $here/$f"
 done
 set --
 if [ -n "${WEB_TESTS:-}" ]; then
 	set -- "--test-name-pattern=$WEB_TESTS"
 fi
-NODE_PORT=$port ARTIFACTS=$art CHROMIUM=$CHROMIUM \
+NODE_PORT=$port ARTIFACTS=$art CHROMIUM=$CHROMIUM SAMIZDAT_BIN=$BIN \
     timeout -k 5 600 node --test --test-concurrency=1 "$@" \
     $files || status=$?
 

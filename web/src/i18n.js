@@ -10,6 +10,7 @@
 
 import { MEDIA_STRINGS } from './media/strings.js';
 
+import { POW_STRINGS } from './pow/strings.js';
 import { WITNESS_STRINGS } from './witness/strings.js';
 
 export const LANGS = ['en', 'ru', 'kk'];
@@ -261,8 +262,6 @@ en: {
 	reason_blocked: 'The node does not accept reports from this key.',
 	reason_rate_limited: 'Too many reports in a short time. Wait a ' +
 	    'minute and try again.',
-	reason_pow: 'The node asks for extra proof of work, which this page ' +
-	    'cannot do yet.',
 	reason_restricted: 'The node accepts reports only from certain people.',
 	reason_auth_required: 'The node wants you to log in first, which ' +
 	    'this page cannot do.',
@@ -524,8 +523,6 @@ ru: {
 	reason_blocked: 'Узел не принимает сообщения от этого ключа.',
 	reason_rate_limited: 'Слишком много сообщений за короткое время. ' +
 	    'Подождите минуту и попробуйте снова.',
-	reason_pow: 'Узел требует дополнительное доказательство работы, а ' +
-	    'эта страница пока этого не умеет.',
 	reason_restricted: 'Узел принимает сообщения только от определённых ' +
 	    'людей.',
 	reason_auth_required: 'Узел требует сначала войти, а эта страница ' +
@@ -776,8 +773,6 @@ kk: {
 	reason_blocked: 'Түйін бұл кілттен хабарлама қабылдамайды.',
 	reason_rate_limited: 'Қысқа уақытта тым көп хабарлама жіберілді. ' +
 	    'Бір минут күтіп, қайталап көріңіз.',
-	reason_pow: 'Түйін қосымша жұмыс дәлелін талап етеді, ал бұл бет оны ' +
-	    'әзірге жасай алмайды.',
 	reason_restricted: 'Түйін хабарламаларды тек белгілі бір адамдардан ' +
 	    'қабылдайды.',
 	reason_auth_required: 'Түйін алдымен кіруді талап етеді, ал бұл бет ' +
@@ -790,9 +785,10 @@ kk: {
 },
 };
 
-// Witness marks and vouches keep their strings apart (witness/strings.js).
+// Witness marks and vouches keep their strings apart (witness/strings.js),
+// as do proof of work and the node's disk (pow/strings.js).
 for (const l of LANGS)
-	Object.assign(STRINGS[l], WITNESS_STRINGS[l]);
+	Object.assign(STRINGS[l], WITNESS_STRINGS[l], POW_STRINGS[l]);
 
 // n with its digits grouped as lang writes them: "5,000", "5 000".
 // Browsers without Kazakh number data print "5,000"; Kazakh groups with a

@@ -19,8 +19,9 @@ import { askNode, connect, ctx, initSigner, nodeNow, setLang }
 import { feedFreshShow, feedHide, feedMuted, feedPosted, feedRedraw,
     feedRemove, feedShow, parseFeed } from './ui/feed.js';
 import { keyHide, keyInit, keyRedraw, keyShow } from './ui/key.js';
-import { reportHide, reportInit, reportPosted, reportRedraw, reportRoot,
-    reportShow } from './ui/report.js';
+import { nodeWatch } from './ui/node.js';
+import { reportHide, reportInit, reportPosted, reportRedraw, reportRemove,
+    reportRoot, reportShow } from './ui/report.js';
 import { dropped, retry, send, sendInit } from './ui/send.js';
 import { showPost, statusActions } from './ui/status.js';
 
@@ -118,6 +119,18 @@ function posted(ev, text) {
 		feedPosted(ev);
 }
 
+// A post refused for proof of work went again, mined: the new event
+// takes the old one's place.
+function replaced(old, ev) {
+	feedRemove(old);
+	reportRemove(old);
+	if (ev.kind === 1)
+		if (route.name === 'event')
+			reportPosted(ev);
+		else
+			feedPosted(ev);
+}
+
 function start() {
 	ctx.redraws.add(() => {
 		applyLang();
@@ -171,7 +184,8 @@ function start() {
 	onRoute();
 	// The rest after the first reports: each task short on a slow phone.
 	setTimeout(() => {
-		sendInit(() => {});
+		sendInit(() => {}, replaced);
+		nodeWatch();
 		askNode(() => {
 			composerTexts();
 			if (route.name === 'about')

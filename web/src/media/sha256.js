@@ -21,7 +21,9 @@ const K = Uint32Array.from([
 
 const W = new Uint32Array(64);
 
-function compress(H, p, at) {
+// One 64-byte block of p at offset at into the state H (8 words); the
+// proof-of-work miner (pow/mine.js) calls it directly.
+export function compress(H, p, at) {
 	for (let i = 0; i < 16; i++, at += 4)
 		W[i] = (p[at] << 24) | (p[at + 1] << 16) | (p[at + 2] << 8) |
 		    p[at + 3];
@@ -61,10 +63,12 @@ function compress(H, p, at) {
 	H[7] += h;
 }
 
+export const IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+
 export class Sha256 {
 	constructor() {
-		this.h = Uint32Array.from([0x6a09e667, 0xbb67ae85, 0x3c6ef372,
-		    0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+		this.h = Uint32Array.from(IV);
 		this.buf = new Uint8Array(64);
 		this.n = 0;	// bytes in buf
 		this.len = 0;	// bytes hashed in all

@@ -24,6 +24,7 @@ import { attachBlocked, attachBytes, attachClear, attachCount, attachInit,
     attachSend, attachTexts } from './attach.js';
 import { createKey, ctx, loadPlaces, npub, num } from './ctx.js';
 import { placePicker } from './placepick.js';
+import { mine } from './pow.js';
 
 const S = {};		// the sheet's elements
 let parent = null;	// the event a reply answers, or null
@@ -352,9 +353,13 @@ async function submit(e) {
 		}
 		const now = postTime(Date.now(), ctx.skew);
 		const content = contentWith(text, media.urls);
-		const tpl = parent ? replyTemplate(parent, content, g, now) :
+		let tpl = parent ? replyTemplate(parent, content, g, now) :
 		    reportTemplate(content, g, now);
 		tpl.tags.push(...media.tags);
+		// The proof of work the node asks now, before signing: a
+		// refusal for it later is mined again (send.js).
+		if (ctx.pow > 0)
+			tpl = await mine(tpl, signer.pubkey, ctx.pow);
 		ev = await signer.sign(tpl);
 	} catch (err) {
 		S.error.textContent = t(err && err.code ? err.code : 'err_sign');

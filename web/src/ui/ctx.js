@@ -11,6 +11,7 @@ import { npubOf } from '../npub.js';
 import { Outbox } from '../outbox.js';
 import { Phone, safeStorage } from '../phone.js';
 import { Gazetteer } from '../places.js';
+import { nip11Pow } from '../policy.js';
 import { RelayClient } from '../relay.js';
 import { makeTimeFormat } from '../time.js';
 
@@ -47,6 +48,8 @@ export const ctx = {
 	pubkey: '',		// once the signer is known
 	skew: 0,		// seconds from the phone's clock to the node's
 	limits: { content: 0, message: 0 },	// bytes, from NIP-11
+	pow: 0,			// proof of work asked now (NIP-13 bits)
+	diskLow: false,		// the node's disk is nearly full
 	info: null,		// the NIP-11 document
 	gazetteer: null,
 	crypto: null,		// crypto.js, once late() has set it up
@@ -228,6 +231,7 @@ export async function askNode(done) {
 			ctx.limits.message = Number.isSafeInteger(
 			    l.max_message_length) ? l.max_message_length : 0;
 			ctx.relay.maxMessage = ctx.limits.message;
+			ctx.pow = nip11Pow(ctx.info);
 		}
 	} catch {
 		/* no limits known: the node still says no when it must */

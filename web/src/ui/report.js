@@ -93,6 +93,10 @@ export function reportPosted(ev) {
 		replies.add(ev);
 }
 
+export function reportRemove(id) {
+	replies?.remove(id);
+}
+
 export function reportRedraw() {
 	if (!rootId)
 		return;

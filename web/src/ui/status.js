@@ -63,7 +63,8 @@ function statusNodes(p) {
 		if (p.event.kind === 1 && p.text !== undefined)
 			parts.push(h('button', { type: 'button', class: 'small',
 			    onclick: () => onEdit(p.text) }, t('edit_again')));
-		if (p.phase === 'waiting' || p.reason === 'dropped')
+		if (p.phase === 'waiting' || p.reason === 'dropped' ||
+		    /^pow:/.test(p.reason))
 			parts.push(h('button', { type: 'button', class: 'small',
 			    onclick: () => onRetry(p.id) }, t('try_again')));
 	}
