@@ -5,6 +5,7 @@
  * from elsewhere (a USB stick) is checked by store_foreign.c before it
  * is handed to store_attach here.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -261,6 +262,17 @@ store_autocheckpoint(struct store *s, int pages)
 	int	 rc = sqlite3_wal_autocheckpoint(s->db, pages);
 
 	return rc == SQLITE_OK ? ERR_OK : store_sqlerr(s, rc, "store");
+}
+
+enum err
+store_cache(struct store *s, int kib)
+{
+	char	 sql[64];
+
+	if (kib <= 0)
+		kib = (s->flags & (STORE_HELPER | STORE_FOREIGN)) ? 2048 : 8192;
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", kib);
+	return store_exec(s, sql);
 }
 
 enum err
