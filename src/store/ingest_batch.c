@@ -27,11 +27,11 @@
  * keys and pubkeys land all over their indexes: the more events a commit
  * holds, the more of them share a page.  The writer's page cache is
  * raised while the batch runs so that those pages stay dirty in memory
- * until the commit (a bounded 24 MiB, within the import's 64 MB goal).
+ * until the commit (a bounded 16 MiB, within the import's 64 MB goal).
  */
 #define BATCH_EVENTS	10000		/* events per commit unless told */
 #define COMMIT_NSEC	(1000 * 1000000LL)	/* commit at least this often */
-#define WRITER_CACHE_KIB 24576
+#define WRITER_CACHE_KIB 16384
 
 enum slot_state { S_FREE, S_FILLED, S_DONE };
 

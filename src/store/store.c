@@ -667,6 +667,7 @@ store_put(struct store *s, const struct event *ev, uint64_t now)
 	enum err e;
 	bool	 own_tx = false;
 
+	s->put_eid = 0;
 	if (cls == EVENT_EPHEMERAL)
 		return ERR_EPHEMERAL;
 	if (store_has(s, ev->id))
@@ -722,6 +723,11 @@ store_put(struct store *s, const struct event *ev, uint64_t now)
 	}
 	if (ev->kind == 5)
 		e = apply_deletion(s, ev, aid);
+	if (e == ERR_OK) {
+		memcpy(s->put_id, ev->id, 32);
+		s->put_eid = eid;
+		s->put_aid = aid;
+	}
 done:
 	buf_free(&json);
 	if (own_tx) {
