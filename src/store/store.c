@@ -269,8 +269,11 @@ store_cache(struct store *s, int kib)
 {
 	char	 sql[64];
 
-	if (kib <= 0)
-		kib = (s->flags & (STORE_HELPER | STORE_FOREIGN)) ? 2048 : 8192;
+	/* A side handle, or a stick's store, keeps its 2 MiB bound. */
+	if (s->flags & (STORE_HELPER | STORE_FOREIGN))
+		kib = 2048;
+	else if (kib <= 0)
+		kib = 8192;
 	snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", kib);
 	return store_exec(s, sql);
 }

@@ -126,7 +126,7 @@ enum err	store_last_eid(struct store *, int64_t *eid);
 enum err	store_autocheckpoint(struct store *, int pages);
 /*
  * Sets the handle's page cache to kib KiB; 0 puts back the size it was
- * opened with (8 MiB, a helper's 2 MiB).
+ * opened with (8 MiB).  A helper's or a stick's handle keeps 2 MiB.
  */
 enum err	store_cache(struct store *, int kib);
 enum err	store_checkpoint(struct store *, bool truncate);
