@@ -8,7 +8,11 @@
  * event the worker parsed without parsing it again.  Memory is bounded by
  * the ring: RING_SLOTS lines in flight at most.
  */
+#include <sys/stat.h>
+
+#include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,6 +36,13 @@
 #define BATCH_EVENTS	10000		/* events per commit unless told */
 #define COMMIT_NSEC	(1000 * 1000000LL)	/* commit at least this often */
 #define WRITER_CACHE_KIB 16384
+/*
+ * The checkpointer copies the WAL into the database, but only a writer
+ * starting from a fully copied WAL writes it from the start again; one
+ * that never pauses never does, and a million events left a 7 GB WAL.
+ * Past this size the writer restarts it after a commit.
+ */
+#define WAL_MAX_BYTES	(64LL << 20)
 
 enum slot_state { S_FREE, S_FILLED, S_DONE };
 
@@ -227,6 +238,20 @@ online_cpus(void)
 	return n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 }
 
+/* Keeps the WAL near WAL_MAX_BYTES, its blocks reused, not grown. */
+static void
+wal_bound(const struct batch_opts *o)
+{
+	char	 path[PATH_MAX];
+	struct stat sb;
+
+	if (o->store_path == NULL || snprintf(path, sizeof(path), "%s-wal",
+	    o->store_path) >= (int)sizeof(path))
+		return;
+	if (stat(path, &sb) == 0 && sb.st_size > WAL_MAX_BYTES)
+		(void)store_checkpoint_restart(o->store);
+}
+
 /* Commits the open transaction; on failure rolls it back. */
 static enum err
 batch_commit(const struct batch_opts *o, struct batch_stats *st, bool *in_tx,
@@ -240,6 +265,7 @@ batch_commit(const struct batch_opts *o, struct batch_stats *st, bool *in_tx,
 		return e;
 	}
 	*in_tx = false;
+	wal_bound(o);
 	st->stored += *pending;
 	if (*pending > 0)
 		st->last_seq = pending_seq;

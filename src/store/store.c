@@ -290,6 +290,18 @@ store_checkpoint(struct store *s, bool truncate)
 	return rc == SQLITE_OK ? ERR_OK : store_sqlerr(s, rc, "store: checkpoint");
 }
 
+enum err
+store_checkpoint_restart(struct store *s)
+{
+	int	 rc;
+
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART,
+	    NULL, NULL);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return ERR_OK;		/* readers in the way: next time */
+	return rc == SQLITE_OK ? ERR_OK : store_sqlerr(s, rc, "store: checkpoint");
+}
+
 bool
 store_has(struct store *s, const uint8_t id[32])
 {

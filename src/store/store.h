@@ -131,6 +131,11 @@ enum err	store_autocheckpoint(struct store *, int pages);
 enum err	store_cache(struct store *, int kib);
 enum err	store_checkpoint(struct store *, bool truncate);
 /*
+ * A checkpoint that also lets the next commit write the WAL from its
+ * start again (RESTART: waits for readers, busy_timeout at most).
+ */
+enum err	store_checkpoint_restart(struct store *);
+/*
  * The event with this id, unless it expired by now: cb is called once
  * with its JSON (valid during the call), or not at all when there is
  * none.  Returns: ERR_OK or a database error.
