@@ -80,24 +80,28 @@ if [ "${BENCH_TIME:-}" != proc ] &&
 fi
 
 # run_timed OUT CMD...: runs CMD, stdout to OUT, stderr to $W/err, within
-# $TO seconds.  Sets RC, WALL (seconds) and RSS (KiB).
+# $TO seconds.  Sets RC, WALL (seconds), RSS (KiB) and CPU (user + system
+# seconds, the process and its children; empty when GNU time is missing):
+# CPU per event holds on a loaded machine where wall-clock rates do not.
 run_timed() {
 	out=$1
 	shift
 	t0=$(now)
 	if [ $RSS_HOW = time ]; then
 		# shellcheck disable=SC2086
-		/usr/bin/time -f '%M' -o "$W/time" $TIMEOUT "$@" \
+		/usr/bin/time -f '%U %S %M' -o "$W/time" $TIMEOUT "$@" \
 		    >"$out" 2>"$W/err"
 		RC=$?
 		WALL=$(calc "$(now) - $t0" %.3f)
 		# A failing command adds a line before ours.
-		RSS=$(tail -n 1 "$W/time")
+		# shellcheck disable=SC2046
+		set -- $(tail -n 1 "$W/time")
+		CPU=$(calc "$1 + $2" %.2f) RSS=$3
 		return
 	fi
 	"$@" >"$out" 2>"$W/err" &
 	pid=$!
-	RSS=0 ticks=0
+	RSS=0 ticks=0 CPU=
 	while :; do
 		# shellcheck disable=SC2046
 		set -- $(awk '/^State:/ { s = $2 } /^VmHWM:/ { h = $2 }
@@ -193,7 +197,7 @@ run_timed /dev/null "$SZ" -d "$ST" import "$EV"
 import_summary
 [ "$I_LINES" -eq "$N" ] || die "import read $I_LINES lines of $N"
 [ "$I_REJ" -eq 0 ] || die "import rejected $I_REJ events"
-IMP_RSS=$RSS
+IMP_RSS=$RSS IMP_CPU=$CPU
 IMP_RATE=$(calc "$N / ($WALL > 0 ? $WALL : 0.01)")
 I_SUM="$(fmt "$I_LINES") lines: $(fmt "$I_STORED") stored, $I_DUP duplicate,"
 I_SUM="$I_SUM $I_OLDER older, 0 rejected"
@@ -208,11 +212,20 @@ else
 	STORED=$I_STORED
 fi
 echo "  $I_SUM; $(fmt "$STORED") in the store (newer kind 0s replace older)"
-IMP_OK=$([ "$IMP_RATE" -ge "$V1" ] && echo 1 || echo 0)
-printf '  rate      %12s events/s in %s s   goal >= %s (verify ceiling,' \
-    "$(fmt "$IMP_RATE")" "$WALL" "$(fmt "$V1")"
-printf ' one core): %s, %sx\n' "$(status "$IMP_OK")" \
-    "$(calc "$IMP_RATE / $V1" %.2f)"
+IMP_GOAL=25000
+IMP_OK=$([ "$IMP_RATE" -ge $IMP_GOAL ] && echo 1 || echo 0)
+printf '  rate      %12s events/s in %s s   goal >= %s (issue 18): %s,' \
+    "$(fmt "$IMP_RATE")" "$WALL" "$(fmt $IMP_GOAL)" "$(status "$IMP_OK")"
+printf ' %sx; ceiling %s (both cores verifying, nothing else)\n' \
+    "$(calc "$IMP_RATE / $IMP_GOAL" %.2f)" "$(fmt "$V2")"
+printf '  one core  %12s verifies/s: the import runs at %sx one core\n' \
+    "$(fmt "$V1")" "$(calc "$IMP_RATE / $V1" %.2f)"
+if [ -n "$IMP_CPU" ]; then
+	printf '  CPU       %12s us per event (user + system, all threads;' \
+	    "$(calc "$IMP_CPU / $N * 1000000" %.1f)"
+	printf ' load %s); verify alone %s us\n' "$(cut -d' ' -f1 /proc/loadavg)" \
+	    "$(calc "1000000 / $V1" %.1f)"
+fi
 RSS_MB=$(calc "$IMP_RSS / 1024" %.1f)
 if [ "$N" -ge $GOAL_N ]; then
 	RSS_OK=$(calc "$IMP_RSS <= 64 * 1024")
@@ -437,9 +450,12 @@ row() {
 }
 row figure measured goal status
 row "import rate" "$(fmt "$IMP_RATE") ev/s" \
-    ">= $(fmt "$V1") ev/s (verify, 1 core)" "$(status "$IMP_OK")"
+    ">= $(fmt $IMP_GOAL) ev/s (ceiling $(fmt "$V2"))" "$(status "$IMP_OK")"
 row "peak RSS, import" "$RSS_MB MB" "<= 64 MB at $(fmt $GOAL_N) events" \
     "$([ "$N" -ge $GOAL_N ] && echo "$RSS_ST" || echo "not measured")"
+[ -n "$IMP_CPU" ] && row "import CPU per event" \
+    "$(calc "$IMP_CPU / $N * 1000000" %.1f) us" \
+    "<= $(calc "2000000 / $IMP_GOAL" %.0f) us (2 cores at the goal)" ""
 row "store / JSONL" "${RATIO}x" "<= 1.6x" "$(status "$SIZE_OK")"
 row "store bytes per event" "$(calc "$SIZE / $STORED") B" \
     "($(calc "$JSONL / $N") B of JSONL)" ""

@@ -31,7 +31,7 @@ struct batch_opts {
 	const char	*store_path;	/* workers open it read-only */
 	bool		 store_empty;	/* no duplicate probes needed */
 	int		 workers;	/* 0: one per online CPU */
-	unsigned	 batch;		/* events per commit; 0: 2000 */
+	unsigned	 batch;		/* events per commit; 0: 10000 */
 	uint64_t	 now;
 	const struct custody_src *src;	/* for the custody log; NULL: unknown */
 };

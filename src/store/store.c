@@ -256,26 +256,6 @@ step_done(struct store *s, sqlite3_stmt *st, const char *what)
 	return ERR_OK;
 }
 
-enum err
-store_autocheckpoint(struct store *s, int pages)
-{
-	int	 rc = sqlite3_wal_autocheckpoint(s->db, pages);
-
-	return rc == SQLITE_OK ? ERR_OK : store_sqlerr(s, rc, "store");
-}
-
-enum err
-store_checkpoint(struct store *s, bool truncate)
-{
-	int	 rc;
-
-	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, truncate ?
-	    SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-		return ERR_OK;		/* readers in the way: next time */
-	return rc == SQLITE_OK ? ERR_OK : store_sqlerr(s, rc, "store: checkpoint");
-}
-
 bool
 store_has(struct store *s, const uint8_t id[32])
 {
@@ -657,6 +637,7 @@ store_put(struct store *s, const struct event *ev, uint64_t now)
 	enum err e;
 	bool	 own_tx = false;
 
+	s->put_eid = 0;
 	if (cls == EVENT_EPHEMERAL)
 		return ERR_EPHEMERAL;
 	if (store_has(s, ev->id))
@@ -713,6 +694,11 @@ store_put(struct store *s, const struct event *ev, uint64_t now)
 	}
 	if (ev->kind == 5)
 		e = apply_deletion(s, ev, aid);
+	if (e == ERR_OK) {
+		memcpy(s->put_id, ev->id, 32);
+		s->put_eid = eid;
+		s->put_aid = aid;
+	}
 done:
 	buf_free(&json);
 	if (own_tx) {

@@ -124,7 +124,17 @@ enum err	store_last_eid(struct store *, int64_t *eid);
  * (PASSIVE: never blocks the writer; truncate: also empties the WAL).
  */
 enum err	store_autocheckpoint(struct store *, int pages);
+/*
+ * Sets the handle's page cache to kib KiB; 0 puts back the size it was
+ * opened with (8 MiB).  A helper's or a stick's handle keeps 2 MiB.
+ */
+enum err	store_cache(struct store *, int kib);
 enum err	store_checkpoint(struct store *, bool truncate);
+/*
+ * A checkpoint that also lets the next commit write the WAL from its
+ * start again (RESTART: waits for readers, busy_timeout at most).
+ */
+enum err	store_checkpoint_restart(struct store *);
 /*
  * The event with this id, unless it expired by now: cb is called once
  * with its JSON (valid during the call), or not at all when there is

@@ -102,6 +102,9 @@ struct store {
 	bool		 csalt_set;
 	struct buf	 ctmp;
 	uint64_t	 txn;		/* counts store_begin */
+	/* The event store_put stored last, for witness_after to reuse. */
+	uint8_t		 put_id[32];
+	int64_t		 put_eid, put_aid;
 	uint64_t	 chead_txn;	/* the head below is good in this tx */
 	uint64_t	 chead_seq;
 	uint8_t		 chead[32];

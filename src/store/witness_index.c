@@ -503,17 +503,23 @@ witness_after(struct store *s, const struct event *ev,
 	int	 rc;
 	enum err e;
 
-	if ((st = wq(s, W_EV_BY_ID)) == NULL)
-		return ERR_DB;
-	sqlite3_bind_blob(st, 1, ev->id, 32, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	eid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	aid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return ERR_OK;		/* a deletion that deleted itself? */
-	if (rc != SQLITE_ROW)
-		return store_sqlerr(s, rc, "store: witness");
+	/* store_put has just stored it: its row numbers, without a lookup. */
+	if (s->put_eid != 0 && memcmp(s->put_id, ev->id, 32) == 0) {
+		eid = s->put_eid;
+		aid = s->put_aid;
+	} else {
+		if ((st = wq(s, W_EV_BY_ID)) == NULL)
+			return ERR_DB;
+		sqlite3_bind_blob(st, 1, ev->id, 32, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		eid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		aid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			return ERR_OK;	/* a deletion that deleted itself? */
+		if (rc != SQLITE_ROW)
+			return store_sqlerr(s, rc, "store: witness");
+	}
 	if ((st = wq(s, W_KEY_ADD)) == NULL)
 		return ERR_DB;
 	sqlite3_bind_int64(st, 1, aid);
