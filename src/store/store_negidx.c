@@ -26,8 +26,9 @@ static const char *const nq_sql[NQ__COUNT] = {
 	    " WHERE (created_at, id) >= (?, ?) ORDER BY created_at, id LIMIT ?",
 	[NQ_WALK] = "SELECT created_at, id FROM events"
 	    " WHERE (created_at, id) >= (?, ?) ORDER BY created_at, id LIMIT ?",
-	[NQ_VERSION] = "SELECT g FROM negidx_gen",
-	[NQ_BUMP] = "UPDATE negidx_gen SET g = g + 1",
+	[NQ_VERSION] = "SELECT g FROM negidx_gen WHERE one = 1",
+	/* One row by its key: no statement journal, so FTS5 keeps its batch. */
+	[NQ_BUMP] = "UPDATE negidx_gen SET g = g + 1 WHERE one = 1",
 };
 
 static const uint8_t zero32[32];
@@ -281,7 +282,7 @@ store_neg_rebuild(struct store *s)
 		return e;
 	x->valid = false;
 	if ((rc = sqlite3_exec(s->db, "DELETE FROM negidx;"
-	    " DELETE FROM negidx_gen; INSERT INTO negidx_gen VALUES (1)", NULL,
+	    " DELETE FROM negidx_gen; INSERT INTO negidx_gen VALUES (1, 1)", NULL,
 	    NULL, NULL)) != SQLITE_OK)
 		return store_sqlerr(s, rc, "store: negidx");
 	rc = sqlite3_prepare_v2(s->db, "SELECT created_at, id FROM events"

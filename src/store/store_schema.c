@@ -186,5 +186,7 @@ const char *const store_schema_parts[STORE_SCHEMA_VERSION] = {
     " n INTEGER NOT NULL,"
     " sum BLOB NOT NULL,"
     " PRIMARY KEY(ts, id)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS negidx_gen(g INTEGER NOT NULL);",
+    "CREATE TABLE IF NOT EXISTS negidx_gen("
+    " one INTEGER PRIMARY KEY CHECK(one = 1),"
+    " g INTEGER NOT NULL);",
 };
