@@ -229,7 +229,8 @@ bench: all
 	@sh bench/run.sh $(B)
 	@nice node bench/page.mjs $(B)/samizdat $(B)
 	@nice node bench/blob.mjs $(B)/samizdat
-	@if [ "$$(id -u)" = 0 ]; then bash bench/mesh.sh $(B)/samizdat; \
+	@if [ "$$(id -u)" = 0 ]; then bash bench/mesh.sh $(B)/samizdat && \
+	    bash bench/flood.sh $(B)/samizdat; \
 	else echo "bench: the mesh figures need root (network namespaces)"; fi
 
 install: all
