@@ -72,12 +72,14 @@ for who in vouched fresh; do
 	read -r p50 p95 max n < <(flood_latency "$who" | pct)
 	read -r o50 o95 omax _ < <(flood_latency "$who" ok | pct)
 	read -r b50 b95 bmax _ < <(flood_latency "$who" watchb.json | pct)
+	read -r a50 a95 amax _ < <(flood_latency "$who" watcha.json | pct)
 	ok=FAIL
 	[ "$n" -gt 0 ] && [ "$m" = 0 ] && [ "$p95" -lt 2000 ] && ok=PASS
 	echo "honest $who: $((n + m)) reports posted at A during the flood," \
 	    "A to C p50 $p50 ms, p95 $p95 ms, max $max ms" \
 	    "(goal: p95 < 2000 ms) $ok"
 	echo "honest $who: A's OK p50 $o50 ms, p95 $o95 ms, max $omax ms;" \
+	    "A's live delivery p50 $a50 ms, p95 $a95 ms, max $amax ms;" \
 	    "A to B p50 $b50 ms, p95 $b95 ms, max $bmax ms"
 	[ "$m" = 0 ] || echo "honest $who: $m reports never reached C" \
 	    "($(flood_refusals "$who"))"
@@ -96,6 +98,7 @@ awk -v c="$CPU_A" -v w="$WAIT_A" -v l="$LOAD" 'BEGIN {
 	printf "cpu on A: %.2f of one core over the flood (goal: < 1.0) %s; " \
 	    "A waited for a CPU %.2f of the time (machine load %s)\n", c,
 	    c < 1.0 ? "PASS" : "FAIL", w, l }'
+echo "cpu on B: $CPU_B of one core over the flood"
 flood_pages | awk '{ v[NR] = $1; bad += $2 != 200 } END {
 	n = NR
 	if (n == 0) { print "page on A: no load measured FAIL"; exit }

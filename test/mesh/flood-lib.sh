@@ -26,6 +26,7 @@
 #       Q_SRC        source_events: what A stores of them
 #       FLOOD_DIFF   the difficulty A asks at the end
 #       CPU_A        A's CPU over the flood, in cores (utime + stime)
+#       CPU_B        B's, likewise
 #       WAIT_A       the time A was runnable but waited for a CPU, over
 #                    the flood's (schedstat): the machine's load
 #   flood_latency WHO [F]    A-to-C ms of each report of WHO (vouched,
@@ -75,7 +76,7 @@ flood_line() {
 	done
 	read -r H_SK H_PK < <(node "$FLOOD_MJS" key) ||
 	    mesh_fail "flood.mjs key"
-	SAMIZDAT_DIR=${NODEDIR[1]} "$BIN" -q vouch "$H_PK" >/dev/null ||
+	SAMIZDAT_DIR=${NODEDIR[1]} "$BIN" -q vouch "$H_PK" >/dev/null 2>&1 ||
 	    mesh_fail "vouch for H on A"
 	nl=1
 	if [ "$vouch" = 1 ]; then
@@ -83,7 +84,7 @@ flood_line() {
 			for j in 1 2 3; do
 				[ "$i" = "$j" ] && continue
 				SAMIZDAT_DIR=${NODEDIR[$i]} "$BIN" -q vouch \
-				    "${NPUB[$j]}" >/dev/null ||
+				    "${NPUB[$j]}" >/dev/null 2>&1 ||
 				    mesh_fail "vouch for $j on $i"
 			done
 		done
@@ -122,7 +123,7 @@ nflood() {
 
 flood_run() {
 	local keys=$1 conns=$2 secs=$3 a=${NODEPID[1]} hz db0 c0 w0 w1 \
-	    c1 fpid ppid gpid wpid bpid q0 q1 pol
+	    c1 cb0 fpid ppid gpid wpid bpid apid q0 q1 pol
 	local ua="ws://$(addr 1 3):4848/" uc="ws://$(addr 3 2):4848/"
 	[ "$(cat "/proc/$a/comm")" = samizdat ] ||
 	    mesh_fail "node 1's pid $a is $(cat "/proc/$a/comm")"
@@ -138,9 +139,14 @@ flood_run() {
 	    > "$T/watchb.log" 2>&1 &
 	bpid=$!
 	PIDS+=("$bpid")
+	# And at A, from its Wi-Fi: when A itself delivers a report live.
+	ip netns exec "$(nsname n5)" timeout $((secs + 60)) node "$FLOOD_MJS" \
+	    watch "$ua" "$T/watcha.json" $((secs + 40)) > "$T/watcha.log" 2>&1 &
+	apid=$!
+	PIDS+=("$apid")
 	for _ in $(seq 100); do
 		[ -e "$T/watch.json.ready" ] && [ -e "$T/watchb.json.ready" ] &&
-		    break
+		    [ -e "$T/watcha.json.ready" ] && break
 		sleep 0.1
 	done
 	[ -e "$T/watch.json.ready" ] && [ -e "$T/watchb.json.ready" ] ||
@@ -162,6 +168,7 @@ flood_run() {
 	[ -e "$T/flood.json.flooding" ] ||
 	    mesh_fail "the flood did not start in 60 s"
 	c0=$(cpu_ticks "$a")
+	cb0=$(cpu_ticks "${NODEPID[2]}")
 	read -r _ q0 _ < "/proc/$a/schedstat"
 	w0=$(date +%s.%N)
 	sleep 1
@@ -176,6 +183,9 @@ flood_run() {
 	PIDS+=("$gpid")
 	wait "$fpid" || mesh_fail "the flooder failed: $(cat "$T/flood.log")"
 	c1=$(cpu_ticks "$a")
+	CPU_B=$(awk -v a="$cb0" -v b="$(cpu_ticks "${NODEPID[2]}")" \
+	    -v hz="$hz" -v s="$w0" -v e="$(date +%s.%N)" \
+	    'BEGIN { printf "%.3f", (b - a) / hz / (e - s) }')
 	read -r _ q1 _ < "/proc/$a/schedstat"
 	w1=$(date +%s.%N)
 	wait "$ppid" || mesh_fail "the phone failed: $(cat "$T/post.log")"
@@ -183,7 +193,8 @@ flood_run() {
 	    "$(cat "$T/page.log")" >&2
 	# The last reports' way to C, then the observer stops.
 	sleep 5
-	touch "$T/watch.json.stop" "$T/watchb.json.stop"
+	touch "$T/watch.json.stop" "$T/watchb.json.stop" "$T/watcha.json.stop"
+	wait "$apid" || mesh_fail "the observer failed: $(cat "$T/watcha.log")"
 	wait "$wpid" || mesh_fail "the observer failed: $(cat "$T/watch.log")"
 	wait "$bpid" || mesh_fail "the observer failed: $(cat "$T/watchb.log")"
 	if [ -n "${MESH_KEEP:-}" ]; then
