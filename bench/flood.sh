@@ -92,8 +92,8 @@ awk -v e="$FLOOD_C" -v b="$FLOOD_C_BYTES" -v ae="$ALLOW_C" \
 	printf "store on C: %d flood events, %d bytes of JSON " \
 	    "(ceiling from the quotas: %d events, %d bytes) %s\n",
 	    e, b, ae, ab, e <= ae && b <= ab ? "PASS" : "FAIL" }'
-echo "store on C: events.db grew by $FLOOD_C_DB bytes" \
-    "(policy.db and WAL aside)"
+echo "store on C: events.db and its WAL grew by $FLOOD_C_DB bytes over the" \
+    "flood (SQLite pages and WAL frames, honest reports too)"
 awk -v c="$CPU_A" -v w="$WAIT_A" -v l="$LOAD" 'BEGIN {
 	printf "cpu on A: %.2f of one core over the flood (goal: < 1.0) %s; " \
 	    "A waited for a CPU %.2f of the time (machine load %s)\n", c,

@@ -262,5 +262,6 @@ flood_mine() {
 }
 
 flood_pages() {
+	[ -s "$T/page.json" ] || return 0
 	jq -r '.[] | "\(.ms) \(.status)"' "$T/page.json" | sort -n
 }
