@@ -230,7 +230,8 @@ bench: all
 	@nice node bench/page.mjs $(B)/samizdat $(B)
 	@nice node bench/pow.mjs
 	@nice node bench/blob.mjs $(B)/samizdat
-	@if [ "$$(id -u)" = 0 ]; then bash bench/mesh.sh $(B)/samizdat; \
+	@if [ "$$(id -u)" = 0 ]; then bash bench/mesh.sh $(B)/samizdat && \
+	    bash bench/flood.sh $(B)/samizdat; \
 	else echo "bench: the mesh figures need root (network namespaces)"; fi
 
 install: all

@@ -22,7 +22,8 @@
 #   mesh_fail MSG           print, keep logs, exit 1 (via trap)
 #
 # Environment in: BIN (samizdat binary, absolute), SCEN (scenario name,
-# for the artifacts dir), MESH_KEEP=1 (keep the logs even on success).
+# for the artifacts dir), MESH_KEEP=1 (keep the logs even on success),
+# MESH_QUOTAS=true (node_start leaves the flood defence's quotas on).
 
 set -u
 
@@ -149,9 +150,11 @@ node_start() {
 	local n=$1 pid
 	shift
 	# Bulk catch-ups of fresh keys: the flood defence's quotas are off
-	# here (a closed network; test/relay/flood.test.mjs tests them).
+	# here (a closed network; test/relay/flood.test.mjs tests them),
+	# unless MESH_QUOTAS=true (the flood scenarios).
 	ip netns exec "$(nsname "n$n")" env SAMIZDAT_DIR="${NODEDIR[$n]}" \
-	    "$BIN" serve -o quotas=false "$@" >> "$T/n$n.log" 2>&1 &
+	    "$BIN" serve -o quotas="${MESH_QUOTAS:-false}" "$@" \
+	    >> "$T/n$n.log" 2>&1 &
 	pid=$!
 	NODEPID[$n]=$pid
 	PIDS+=("$pid")

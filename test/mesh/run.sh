@@ -20,6 +20,10 @@
 #                 10 s, the table stays bounded, the fakes expire
 #   s8-photo      A - B - C: a photo posted on A is served by C, stripped,
 #                 its hash checked, fetched hop by hop
+#   s9-flood      A - B - C, quotas on: 200 fresh keys flood A for 15 s;
+#                 honest reports (a vouched key's, an unknown key's with
+#                 proof of work) reach C, C holds no more of the flood
+#                 than the quotas let through, A's page is served
 #
 # Environment: ONLY="s1 s3" runs some; MESH_KEEP=1 keeps logs of passing
 # scenarios too; CI set makes "no root or no ip netns" a failure.
@@ -66,11 +70,11 @@ make -C "$ROOT" -s build/tools/mdns-flood >/dev/null ||
 # Per-scenario limits (s): generous; a scenario normally takes far less.
 declare -A LIMIT=([s1-lan]=90 [s2-line]=90 [s3-partition]=150
     [s4-kill9]=150 [s5-hostile]=120 [s6-bulk]=240 [s7-mdns-flood]=480
-    [s8-photo]=150)
+    [s8-photo]=150 [s9-flood]=150)
 fails=0
 t0=$(date +%s)
 for s in s1-lan s2-line s3-partition s4-kill9 s5-hostile s6-bulk \
-    s7-mdns-flood s8-photo; do
+    s7-mdns-flood s8-photo s9-flood; do
 	if [ -n "${ONLY:-}" ] && ! echo " $ONLY " | grep -q " ${s%%-*} "; then
 		continue
 	fi
