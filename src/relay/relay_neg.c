@@ -110,11 +110,26 @@ round_trip(struct relay *r, struct rconn *c, struct negsess *s,
 	buf_free(&in);
 }
 
+/* A new session named subid on c, zeroed; NULL when out of memory. */
+static struct negsess *
+sess_add(struct rconn *c, const char *subid)
+{
+	struct negsess *ns, *s;
+
+	if ((ns = realloc(c->negs, (c->nnegs + 1) * sizeof(*ns))) == NULL)
+		return NULL;
+	c->negs = ns;
+	s = &c->negs[c->nnegs++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->id, sizeof(s->id), "%s", subid);
+	return s;
+}
+
 /* The set a NEG-OPEN's filter matches, from the store thread: open it. */
 static void
 open_done(struct relay *r, struct rconn *c, struct qjob *j)
 {
-	struct negsess *s, *ns;
+	struct negsess *s;
 
 	if (c == NULL)
 		return;
@@ -127,14 +142,10 @@ open_done(struct relay *r, struct rconn *c, struct qjob *j)
 		neg_err(r, c, j->subid, ERR_NEG_SESSIONS);
 		return;
 	}
-	if ((ns = realloc(c->negs, (c->nnegs + 1) * sizeof(*ns))) == NULL) {
+	if ((s = sess_add(c, j->subid)) == NULL) {
 		neg_err(r, c, j->subid, ERR_NOMEM);
 		return;
 	}
-	c->negs = ns;
-	s = &c->negs[c->nnegs++];
-	memset(s, 0, sizeof(*s));
-	snprintf(s->id, sizeof(s->id), "%s", j->subid);
 	s->items = j->items;
 	s->n = j->n;
 	j->items = NULL;
@@ -150,7 +161,7 @@ open_done(struct relay *r, struct rconn *c, struct qjob *j)
 static void
 open_view(struct relay *r, struct rconn *c, struct qjob *j)
 {
-	struct negsess *s, *ns;
+	struct negsess *s;
 	struct store_neg *v;
 	enum err e;
 
@@ -158,15 +169,11 @@ open_view(struct relay *r, struct rconn *c, struct qjob *j)
 		neg_err(r, c, j->subid, e);
 		return;
 	}
-	if ((ns = realloc(c->negs, (c->nnegs + 1) * sizeof(*ns))) == NULL) {
+	if ((s = sess_add(c, j->subid)) == NULL) {
 		store_neg_close(v);
 		neg_err(r, c, j->subid, ERR_NOMEM);
 		return;
 	}
-	c->negs = ns;
-	s = &c->negs[c->nnegs++];
-	memset(s, 0, sizeof(*s));
-	snprintf(s->id, sizeof(s->id), "%s", j->subid);
 	s->view = v;
 	neg_init_storage(&s->ng, &store_neg_storage, v, NEG_FRAME);
 	log_debug("%s: negentropy session on the index", c->peer);
