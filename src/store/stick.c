@@ -32,6 +32,12 @@
 #define STICK_MAX_EVENTS 50000000	/* per side, per run: here */
 #define STICK_MAX_FOREIGN 10000000	/* on the stick: 400 MB of ids */
 #define STICK_CHUNK	2000		/* events copied per batch */
+/*
+ * Events per commit within a batch: a stick is slow and may be pulled out
+ * at any moment; what each commit wrote is kept, and a removal is seen
+ * between commits, not only at the end of a batch.
+ */
+#define STICK_COMMIT	500
 #define STICK_VERIFY_S	60		/* s to read back what was copied */
 
 struct idlist {
@@ -222,6 +228,7 @@ copy_ids(struct stick_run *run, struct store *src, struct store *dst,
 		o.store_path = dst_path;
 		o.now = now;
 		o.src = &csrc;	/* the other data dir, by its path */
+		o.batch = STICK_COMMIT;
 		e = ingest_batch(&o, chunk_read, &c, copy_result, &cs, &bs);
 		if (e == ERR_OK)
 			e = c.e;
