@@ -57,6 +57,8 @@ export class RelayClient {
 		    globalThis.clearTimeout.bind(globalThis);
 		this.random = opts.random ?? Math.random;
 		this.subs = new Map();
+		this.wires = new Map();	// the id on the wire -> the caller's id
+		this.subGen = 0;
 		this.pending = new Map();
 		this.ws = null;
 		this.state = 'closed';
@@ -86,8 +88,8 @@ export class RelayClient {
 				return;
 			this.attempt = 0;
 			this.setState('open');
-			for (const [id, s] of this.subs)
-				this.send(['REQ', id, ...s.filters]);
+			for (const s of this.subs.values())
+				this.send(['REQ', s.wire, ...s.filters]);
 			for (const p of this.pending.values())
 				this.sendEvent(p);
 			for (const [id, c] of this.counts)
@@ -215,15 +217,36 @@ export class RelayClient {
 	}
 
 	// handlers: onEvent(ev), onEose(), onClosed(reason).  Replaces a
-	// subscription with the same id.
+	// subscription with the same id.  The replacement goes out under a
+	// new id on the wire: what the node still sends for the old one (the
+	// events and EOSE already on their way) is then not taken for the
+	// new one's.
 	subscribe(id, filters, handlers) {
-		this.subs.set(id, { filters, ...handlers });
-		this.send(['REQ', id, ...filters]);
+		const old = this.subs.get(id);
+		const wire = old ? `${id}:${++this.subGen}` : id;
+		if (old)
+			this.drop(id, old);
+		this.subs.set(id, { filters, wire, ...handlers });
+		this.wires.set(wire, id);
+		this.send(['REQ', wire, ...filters]);
 	}
 
 	unsubscribe(id) {
-		if (this.subs.delete(id))
-			this.send(['CLOSE', id]);
+		const s = this.subs.get(id);
+		if (s)
+			this.drop(id, s);
+	}
+
+	drop(id, s) {
+		this.subs.delete(id);
+		this.wires.delete(s.wire);
+		this.send(['CLOSE', s.wire]);
+	}
+
+	// The subscription a message from the node names, or undefined.
+	sub(wire) {
+		const id = this.wires.get(wire);
+		return id === undefined ? undefined : this.subs.get(id);
 	}
 
 	// Sends a signed event until the relay answers; done(ok, reason) is
@@ -293,7 +316,7 @@ export class RelayClient {
 			return;
 		switch (m[0]) {
 		case 'EVENT': {
-			const s = this.subs.get(m[1]);
+			const s = this.sub(m[1]);
 			if (s && s.onEvent)
 				s.onEvent(m[2]);
 			break;
@@ -303,7 +326,7 @@ export class RelayClient {
 				this.send(['CLOSE', HB]);
 				break;
 			}
-			const s = this.subs.get(m[1]);
+			const s = this.sub(m[1]);
 			if (s && s.onEose)
 				s.onEose();
 			break;
@@ -325,9 +348,10 @@ export class RelayClient {
 				c.done(null);
 				break;
 			}
-			const s = this.subs.get(m[1]);
+			const s = this.sub(m[1]);
 			if (s) {
-				this.subs.delete(m[1]);
+				this.subs.delete(this.wires.get(m[1]));
+				this.wires.delete(m[1]);
 				if (s.onClosed)
 					s.onClosed(String(m[2] ?? ''));
 			}

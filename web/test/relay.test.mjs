@@ -77,6 +77,34 @@ test('subscribe, events, EOSE, CLOSE; AUTH and junk ignored', () => {
 	assert.equal(ws.sent.filter((m) => m[0] === 'AUTH').length, 0);
 });
 
+test('a replaced subscription: what the node still sends for the old one ' +
+    'is not taken for the new one', () => {
+	const { c } = client();
+	const got = [];
+	c.connect();
+	const ws = FakeWS.all[0];
+	ws.open();
+	c.subscribe('feed', [{ kinds: [1] }], {
+		onEvent: (e) => got.push('old ' + e.id),
+	});
+	c.subscribe('feed', [{ kinds: [1], '#t': ['seed'] }], {
+		onEvent: (e) => got.push('new ' + e.id),
+		onEose: () => got.push('eose'),
+	});
+	const req = ws.sent.at(-1);
+	assert.equal(req[0], 'REQ');
+	assert.notEqual(req[1], 'feed');
+	assert.deepEqual(ws.sent.at(-2), ['CLOSE', 'feed']);
+	ws.recv(['EVENT', 'feed', { id: 'late' }]);	// the old one's, in flight
+	ws.recv(['EOSE', 'feed']);
+	ws.recv(['EVENT', req[1], { id: 'x' }]);
+	ws.recv(['EOSE', req[1]]);
+	assert.deepEqual(got, ['new x', 'eose']);
+	c.unsubscribe('feed');
+	assert.deepEqual(ws.sent.at(-1), ['CLOSE', req[1]]);
+	FakeWS.all[0].close();
+});
+
 test('publish gets its OK; CLOSED ends a subscription', () => {
 	const { c } = client();
 	c.connect();
