@@ -1775,21 +1775,7 @@ test_slow_reader(void **state)
 	w_close(w);
 }
 
-static int
-setup(void **state)
-{
-	crypto_init();
-	return mkdtemp(dbdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char	 cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dbdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+TU_TMPDIR_FIXTURE(dbdir)
 
 int
 main(void)

@@ -484,20 +484,7 @@ test_upgrade(void **state)
 	store_close(s);
 }
 
-static int
-setup(void **state)
-{
-	return mkdtemp(dbdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char	 cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dbdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+TU_TMPDIR_FIXTURE(dbdir)
 
 int
 main(void)

@@ -752,20 +752,7 @@ test_errors(void **state)
 	store_close(NULL);
 }
 
-static int
-setup(void **state)
-{
-	return mkdtemp(dbdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char	 cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dbdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+TU_TMPDIR_FIXTURE(dbdir)
 
 int
 main(void)

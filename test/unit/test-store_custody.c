@@ -226,21 +226,7 @@ test_upgrade(void **state)
 	store_close(s);
 }
 
-static int
-setup(void **state)
-{
-	crypto_init();
-	return mkdtemp(dbdir) == NULL;
-}
-
-static int
-teardown(void **state)
-{
-	char	 cmd[400];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dbdir);
-	return system(cmd) != 0;
-}
+TU_TMPDIR_FIXTURE(dbdir)
 
 int
 main(void)

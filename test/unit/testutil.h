@@ -160,4 +160,28 @@ tu_event_id(const char *s, uint8_t id[32])
 	tu_unhex_n(p + 6, id, 32);
 }
 
+/*
+ * setup and teardown for cmocka_run_group_tests: the crypto context made,
+ * and the mkdtemp(3) template dir a fresh directory for the file's stores,
+ * removed after.
+ */
+#define TU_TMPDIR_FIXTURE(dir)						\
+static int								\
+setup(void **state)							\
+{									\
+	(void)state;							\
+	if (crypto_init() != 0)						\
+		return -1;						\
+	return mkdtemp(dir) == NULL ? -1 : 0;				\
+}									\
+static int								\
+teardown(void **state)							\
+{									\
+	char	 cmd_[300];						\
+									\
+	(void)state;							\
+	snprintf(cmd_, sizeof(cmd_), "rm -rf %s", dir);			\
+	return system(cmd_) == 0 ? 0 : -1;				\
+}
+
 #endif
