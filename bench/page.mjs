@@ -23,6 +23,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pageProxy } from '../test/web/proxy.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = resolve(process.argv[2] ?? 'build/samizdat');
@@ -116,39 +117,6 @@ function answers(port) {
 			res(r.statusCode === 200);
 		}).on('error', () => res(false));
 	});
-}
-
-// WEB_PAGE: a proxy that serves that file at / and passes the rest on.
-function proxy(file, port) {
-	const page = readFileSync(file);
-	const srv = http.createServer((req, res) => {
-		if (req.url === '/' && !/nostr\+json/.test(req.headers.accept ??
-		    '')) {
-			res.writeHead(200, { 'content-type': 'text/html' });
-			res.end(page);
-			return;
-		}
-		const up = http.request({ host: '127.0.0.1', port, method:
-		    req.method, path: req.url, headers: req.headers }, (r) => {
-			res.writeHead(r.statusCode, r.headers);
-			r.pipe(res);
-		});
-		up.on('error', () => res.destroy());
-		req.pipe(up);
-	});
-	srv.on('upgrade', (req, sock, head) => {
-		const up = net.connect(port, '127.0.0.1', () => {
-			let h = `${req.method} ${req.url} HTTP/1.1\r\n`;
-			for (let i = 0; i < req.rawHeaders.length; i += 2)
-				h += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
-			up.write(h + '\r\n');
-			up.write(head);
-			sock.pipe(up).pipe(sock);
-		});
-		up.on('error', () => sock.destroy());
-		sock.on('error', () => up.destroy());
-	});
-	return new Promise((r) => srv.listen(0, '127.0.0.1', () => r(srv)));
 }
 
 // --- one measured load ---------------------------------------------------------
@@ -250,7 +218,7 @@ try {
 		await new Promise((r) => setTimeout(r, 100));
 	let origin = `http://127.0.0.1:${port}`;
 	if (process.env.WEB_PAGE) {
-		srv = await proxy(resolve(process.env.WEB_PAGE), port);
+		srv = await pageProxy(resolve(process.env.WEB_PAGE), port);
 		origin = `http://127.0.0.1:${srv.address().port}`;
 	}
 	browser = await chromium.launch({ executablePath: CHROMIUM, headless:

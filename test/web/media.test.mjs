@@ -19,13 +19,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import '../webcrypto.mjs';	// for nostr-tools below, on Node 18
 import { chromium } from 'playwright-core';
+import { pageProxy } from './proxy.mjs';
 
 const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js',
     import.meta.url), 'utf8');
@@ -98,44 +98,6 @@ async function blob(x) {
 		return store.get(x) ?? null;
 	const r = await ask('GET', '/' + x);
 	return r.status === 200 ? r.body : null;
-}
-
-// WEB_PAGE mode: that file at /, everything else to the node.
-function startProxy(file) {
-	const page = readFileSync(file);
-	const srv = http.createServer((req, res) => {
-		const nostr = /application\/nostr\+json/.test(req.headers.accept ??
-		    '');
-		if ((req.url === '/' || req.url === '/index.html') && !nostr &&
-		    req.method === 'GET') {
-			res.writeHead(200, { 'content-type': 'text/html; ' +
-			    'charset=utf-8', 'content-length': page.length });
-			res.end(page);
-			return;
-		}
-		const up = http.request({ host: '127.0.0.1', port: NODE_PORT,
-		    method: req.method, path: req.url, headers: req.headers,
-		    agent: false }, (r) => {
-			res.writeHead(r.statusCode, r.headers);
-			r.pipe(res);
-		});
-		up.on('error', () => res.destroy());
-		req.pipe(up);
-	});
-	srv.on('upgrade', (req, sock, head) => {
-		const up = net.connect(NODE_PORT, '127.0.0.1', () => {
-			let h = `${req.method} ${req.url} HTTP/1.1\r\n`;
-			for (let i = 0; i < req.rawHeaders.length; i += 2)
-				h += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
-			up.write(h + '\r\n');
-			up.write(head);
-			sock.pipe(up).pipe(sock);
-		});
-		up.on('error', () => sock.destroy());
-		sock.on('error', () => up.destroy());
-	});
-	return new Promise((resolve) => srv.listen(0, '127.0.0.1', () =>
-	    resolve(srv)));
 }
 
 // The authorization of an upload (BUD-11), decoded and checked.
@@ -414,7 +376,7 @@ async function attach(page, name, mimeType, buffer) {
 before(async () => {
 	let port = NODE_PORT;
 	if (process.env.WEB_PAGE) {
-		proxy = await startProxy(process.env.WEB_PAGE);
+		proxy = await pageProxy(process.env.WEB_PAGE, NODE_PORT);
 		port = proxy.address().port;
 	}
 	host = `${LAN}:${port}`;

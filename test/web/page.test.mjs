@@ -13,7 +13,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,6 +20,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 
 import '../webcrypto.mjs';	// for nostr-tools below, on Node 18
 import { chromium } from 'playwright-core';
+import { pageProxy } from './proxy.mjs';
 
 const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js',
     import.meta.url), 'utf8');
@@ -78,44 +78,6 @@ function get(path, headers = {}, port = NODE_PORT) {
 		    'no answer in 5 s')));
 		req.on('error', reject);
 	});
-}
-
-// WEB_PAGE mode: serve that file at /, pass everything else (HTTP and the
-// WebSocket upgrade) to the node.
-function startProxy(file) {
-	const page = readFileSync(file);
-	const srv = http.createServer((req, res) => {
-		const nostr = /application\/nostr\+json/.test(req.headers.accept ??
-		    '');
-		if ((req.url === '/' || req.url === '/index.html') && !nostr) {
-			res.writeHead(200, { 'content-type': 'text/html; ' +
-			    'charset=utf-8', 'content-length': page.length });
-			res.end(page);
-			return;
-		}
-		const up = http.request({ host: '127.0.0.1', port: NODE_PORT,
-		    method: req.method, path: req.url, headers: req.headers,
-		    agent: false }, (r) => {
-			res.writeHead(r.statusCode, r.headers);
-			r.pipe(res);
-		});
-		up.on('error', () => res.destroy());
-		req.pipe(up);
-	});
-	srv.on('upgrade', (req, sock, head) => {
-		const up = net.connect(NODE_PORT, '127.0.0.1', () => {
-			let h = `${req.method} ${req.url} HTTP/1.1\r\n`;
-			for (let i = 0; i < req.rawHeaders.length; i += 2)
-				h += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
-			up.write(h + '\r\n');
-			up.write(head);
-			sock.pipe(up).pipe(sock);
-		});
-		up.on('error', () => sock.destroy());
-		sock.on('error', () => up.destroy());
-	});
-	return new Promise((resolve) => srv.listen(0, '127.0.0.1', () =>
-	    resolve(srv)));
 }
 
 async function phone(name, locale = 'en-US', colorScheme = 'light',
@@ -191,7 +153,7 @@ async function statusOf(page, text, list) {
 
 before(async () => {
 	if (process.env.WEB_PAGE) {
-		proxy = await startProxy(process.env.WEB_PAGE);
+		proxy = await pageProxy(process.env.WEB_PAGE, NODE_PORT);
 		host = `127.0.0.1:${proxy.address().port}`;
 	} else {
 		host = `127.0.0.1:${NODE_PORT}`;

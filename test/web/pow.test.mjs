@@ -23,6 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import '../webcrypto.mjs';	// for nostr-tools below, on Node 18
 import { chromium } from 'playwright-core';
+import { pageProxy } from './proxy.mjs';
 
 const { finalizeEvent, generateSecretKey, getEventHash } = await import(
     '../../web/node_modules/nostr-tools/lib/esm/pure.js');
@@ -89,42 +90,6 @@ async function json(port, path, headers) {
 	return r.status === 200 ? JSON.parse(r.body) : null;
 }
 
-// WEB_PAGE: serve that file at /, pass the rest (and the WebSocket) on.
-function proxy(port) {
-	const page = readFileSync(process.env.WEB_PAGE);
-	const srv = http.createServer((req, res) => {
-		if (req.url === '/' && !/nostr\+json/.test(req.headers.accept ??
-		    '')) {
-			res.writeHead(200, { 'content-type': 'text/html; ' +
-			    'charset=utf-8' });
-			res.end(page);
-			return;
-		}
-		const up = http.request({ host: '127.0.0.1', port, method:
-		    req.method, path: req.url, headers: req.headers, agent: false },
-		    (r) => {
-			res.writeHead(r.statusCode, r.headers);
-			r.pipe(res);
-		});
-		up.on('error', () => res.destroy());
-		req.pipe(up);
-	});
-	srv.on('upgrade', (req, sock, head) => {
-		const up = net.connect(port, '127.0.0.1', () => {
-			let h = `${req.method} ${req.url} HTTP/1.1\r\n`;
-			for (let i = 0; i < req.rawHeaders.length; i += 2)
-				h += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
-			up.write(h + '\r\n');
-			up.write(head);
-			sock.pipe(up).pipe(sock);
-		});
-		up.on('error', () => sock.destroy());
-		sock.on('error', () => up.destroy());
-	});
-	return new Promise((resolve) => srv.listen(0, '127.0.0.1', () =>
-	    resolve(srv)));
-}
-
 // A node of its own with these config lines; resolves once it answers.
 async function startNode(conf) {
 	const dir = mkdtempSync(join(tmpdir(), 'samizdat-pow.'));
@@ -145,7 +110,7 @@ async function startNode(conf) {
 			if (await json(port, '/', { accept: 'application/nostr+json' })
 			    .catch(() => null)) {
 				if (process.env.WEB_PAGE) {
-					node.srv = await proxy(port);
+					node.srv = await pageProxy(process.env.WEB_PAGE, port);
 					node.host = `127.0.0.1:${node.srv.address().port}`;
 				} else {
 					node.host = `127.0.0.1:${port}`;
