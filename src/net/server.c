@@ -148,10 +148,10 @@ ws_writeable(struct server *s, struct lws *wsi, struct pss *pss)
 	bool	 close_after, deflate = wsext_active(wsi);
 
 	/*
-	 * Write while the socket takes it; ask again for the rest.  A
-	 * compressed connection gets one frame a callback: libwebsockets may
-	 * go on deflating from it after lws_write returns, and holds our
-	 * callback back until it is done, so the frame (kept by the relay
+	 * Write while the socket takes it; ask again for the rest.  On a
+	 * compressed connection a frame too big to deflate in one go
+	 * (wsext.h) is the callback's last: libwebsockets goes on deflating
+	 * from it in the next callbacks, so the frame (kept by the relay
 	 * until the next relay_conn_next) must not be replaced before.
 	 */
 	while (relay_conn_next(s->relay, pss->id, &p, &len, &close_after)) {
@@ -160,7 +160,8 @@ ws_writeable(struct server *s, struct lws *wsi, struct pss *pss)
 			return -1;
 		if (close_after)
 			return -1;
-		if (deflate || lws_send_pipe_choked(wsi)) {
+		if ((deflate && !wsext_fits(len)) ||
+		    lws_send_pipe_choked(wsi)) {
 			if (relay_conn_queued(s->relay, pss->id) > 0)
 				lws_callback_on_writable(wsi);
 			break;

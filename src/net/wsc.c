@@ -344,10 +344,11 @@ on_message(struct wsc *w, struct wconn *c)
 }
 
 /*
- * Writes the queue while the socket takes it; then asks the owner.  A
- * compressed connection gets one frame a callback, kept until the next:
- * libwebsockets may go on deflating from it after lws_write returns,
- * and holds this callback back until it is done.
+ * Writes the queue while the socket takes it; then asks the owner.  On
+ * a compressed connection a frame too big to deflate in one go
+ * (wsext.h) is the callback's last, kept until the next: libwebsockets
+ * goes on deflating from it after lws_write returns, and holds this
+ * callback back until it is done.
  */
 static int
 on_writable(struct wsc *w, struct wconn *c)
@@ -366,7 +367,8 @@ on_writable(struct wsc *w, struct wconn *c)
 			    f->len, LWS_WRITE_TEXT);
 			if (n < 0)
 				return -1;
-			if (deflate || lws_send_pipe_choked(c->wsi)) {
+			if ((deflate && !wsext_fits(f->len)) ||
+			    lws_send_pipe_choked(c->wsi)) {
 				lws_callback_on_writable(c->wsi);
 				return 0;
 			}

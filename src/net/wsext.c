@@ -34,6 +34,10 @@ wsext_bound(struct lws *wsi)
 	/* Fails harmlessly when the extension was not negotiated. */
 	(void)lws_set_extension_option(wsi, "permessage-deflate", "mem_level",
 	    v);
+	/* Read at the first compressed frame, when the buffer is made. */
+	snprintf(v, sizeof(v), "%d", WSEXT_TX_PWR2);
+	(void)lws_set_extension_option(wsi, "permessage-deflate",
+	    "tx_buf_size", v);
 }
 
 bool
@@ -41,4 +45,10 @@ wsext_active(struct lws *wsi)
 {
 	return lws_set_extension_option(wsi, "permessage-deflate",
 	    "compression_level", "1") == 0;
+}
+
+bool
+wsext_fits(size_t len)
+{
+	return len <= (1u << WSEXT_TX_PWR2) - WSEXT_TX_SLACK;
 }

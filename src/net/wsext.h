@@ -9,8 +9,16 @@
  * message (none for idle ones) and bounded by WSEXT_MEM_LEVEL: about
  * 140 KiB to compress (the 32 KiB window the protocol lets a peer
  * assume, doubled, plus the hash) and 40 KiB to inflate, so at most
- * WSEXT_CONN_BYTES per connection; the server caps how many client
- * connections may compress (deflate_connections in samizdat.conf).
+ * WSEXT_CONN_BYTES per connection with the output buffer below; the
+ * server caps how many client connections may compress
+ * (deflate_connections in samizdat.conf).
+ *
+ * Writing: libwebsockets deflates a frame into an output buffer of
+ * 2^WSEXT_TX_PWR2 bytes.  A frame whose compressed form may not fit
+ * leaves the rest to later writable callbacks, which go on reading the
+ * caller's buffer: such a frame must be the callback's last and be kept
+ * until the next.  A frame that fits (wsext_fits) is done when lws_write
+ * returns, so a REQ's stored events go out many to a callback.
  */
 #ifndef SAMIZDAT_WSEXT_H
 #define SAMIZDAT_WSEXT_H
@@ -22,7 +30,13 @@ struct lws;
 struct lws_extension;
 
 #define WSEXT_MEM_LEVEL		4		/* zlib memLevel: 8 KiB hash */
-#define WSEXT_CONN_BYTES	(180u << 10)	/* zlib state, at most */
+#define WSEXT_CONN_BYTES	(190u << 10)	/* zlib state and buffers */
+#define WSEXT_TX_PWR2		13		/* 8 KiB deflate output */
+/*
+ * What deflate may add to a frame that does not compress: a stored
+ * block's 5-byte header per 16 KiB, the flush's 5 bytes, pending bits.
+ */
+#define WSEXT_TX_SLACK		64
 
 /* The extension list for a context's creation info. */
 const struct lws_extension *wsext_list(void);
@@ -33,5 +47,7 @@ const struct lws_extension *wsext_list(void);
 void	wsext_bound(struct lws *wsi);
 /* True if the connection negotiated permessage-deflate. */
 bool	wsext_active(struct lws *wsi);
+/* True if a frame of len bytes deflates within one output buffer. */
+bool	wsext_fits(size_t len);
 
 #endif
