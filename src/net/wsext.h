@@ -17,8 +17,10 @@
  * 2^WSEXT_TX_PWR2 bytes.  A frame whose compressed form may not fit
  * leaves the rest to later writable callbacks, which go on reading the
  * caller's buffer: such a frame must be the callback's last and be kept
- * until the next.  A frame that fits (wsext_fits) is done when lws_write
- * returns, so a REQ's stored events go out many to a callback.
+ * until the next (lws_send_pipe_choked says so too while the extension
+ * drains, in libwebsockets 4.1 to 4.3; wsext_fits does not rely on it).
+ * A frame that fits is done when lws_write returns, so a REQ's stored
+ * events go out many to a callback.
  */
 #ifndef SAMIZDAT_WSEXT_H
 #define SAMIZDAT_WSEXT_H

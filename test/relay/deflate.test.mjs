@@ -5,11 +5,12 @@
 // a sync between two nodes compresses both ways.
 
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 
 import {
-	Relay, SAMIZDAT, WebSocket, keys, run, sign, startRelay, tempDir,
-	withTimeout,
+	Relay, SAMIZDAT, WebSocket, getPublicKey, keys, now, run, sign,
+	startRelay, tempDir, withTimeout,
 } from './lib.mjs';
 
 const T = { timeout: 60000 };
@@ -52,6 +53,46 @@ test('the relay takes permessage-deflate, and compressed messages work ' +
 	ws.send(JSON.stringify(['REQ', 's', { ids: [ev.id] }]));
 	const got = await next(ws, (m) => m[0] === 'EVENT');
 	assert.equal(got[2].content, ev.content);
+	await r.stop();
+});
+
+// Stored answers of every size over one compressed connection: frames
+// that deflate within libwebsockets' output buffer go out several to a
+// writable callback, bigger ones over several callbacks (src/net/wsext.h);
+// random content (base64 deflates to about 3/4) puts frames on both sides
+// of the line, and every event must arrive whole, once.
+test('a REQ streams small and large events whole over a compressed ' +
+    'connection', T, async (t) => {
+	const r = await startRelay();
+	t.after(() => r.cleanup());
+	const ws = await open(r.url);
+	t.after(() => ws.terminate());
+	const sizes = [100, 2000, 5500, 6000, 7900, 8200, 12000, 30000];
+	const sk = keys().sk, sent = new Map();
+	for (let i = 0; i < 160; i++) {
+		const content = randomBytes(sizes[i % sizes.length] * 3 / 4)
+		    .toString('base64');
+		const ev = sign(sk, { content, created_at: now() - i });
+		sent.set(ev.id, content);
+		ws.send(JSON.stringify(['EVENT', ev]));
+		const ok = await next(ws, (m) => m[0] === 'OK' && m[1] === ev.id);
+		assert.equal(ok[2], true, ok[3]);
+	}
+	const got = new Map();
+	await withTimeout(new Promise((resolve) => {
+		ws.on('message', (data) => {
+			const m = JSON.parse(data.toString());
+			if (m[0] === 'EVENT' && m[1] === 'all')
+				got.set(m[2].id, m[2].content);
+			else if (m[0] === 'EOSE')
+				resolve();
+		});
+		ws.send(JSON.stringify(['REQ', 'all', { authors:
+		    [getPublicKey(sk)] }]));
+	}), 30000, 'the stored answer');
+	assert.equal(got.size, sent.size);
+	for (const [id, content] of sent)
+		assert.equal(got.get(id), content, `event ${id} arrived whole`);
 	await r.stop();
 });
 
