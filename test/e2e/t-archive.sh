@@ -58,6 +58,9 @@ expect_in out/media.jsonl "\"sha256\":\"$gone\",\"role\":\"public\",\"held\":fal
 expect_in out/README.txt "samizdat archive verify"
 expect_in out/README.txt "АРХИВ СВИДЕТЕЛЬСТВ"
 expect_in out/README.txt "ДӘЛЕЛДЕР МҰРАҒАТЫ"
+expect_in out/README.txt "samizdat archive verify --roots FILE"
+expect_in out/README.txt "корень журнала"
+expect_in out/README.txt "сақтау түбіріне"
 expect_in out/index.html 'id="archive-data"'
 [ "$(jq -r .kind out/manifest.json)" = 4920 ] || die "manifest kind"
 expect_exit 0 $S archive verify out
