@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 
 import {
-	Relay, SAMIZDAT, WebSocket, getPublicKey, keys, now, run, sign,
-	startRelay, tempDir, withTimeout,
+	Relay, SAMIZDAT, WebSocket, keys, now, run, sign, startRelay, tempDir,
+	withTimeout,
 } from './lib.mjs';
 
 const T = { timeout: 60000 };
@@ -68,7 +68,7 @@ test('a REQ streams small and large events whole over a compressed ' +
 	const ws = await open(r.url);
 	t.after(() => ws.terminate());
 	const sizes = [100, 2000, 5500, 6000, 7900, 8200, 12000, 30000];
-	const sk = keys().sk, sent = new Map();
+	const { sk, pk } = keys(), sent = new Map();
 	for (let i = 0; i < 160; i++) {
 		const content = randomBytes(sizes[i % sizes.length] * 3 / 4)
 		    .toString('base64');
@@ -79,17 +79,20 @@ test('a REQ streams small and large events whole over a compressed ' +
 		assert.equal(ok[2], true, ok[3]);
 	}
 	const got = new Map();
+	let n = 0;
 	await withTimeout(new Promise((resolve) => {
 		ws.on('message', (data) => {
 			const m = JSON.parse(data.toString());
-			if (m[0] === 'EVENT' && m[1] === 'all')
+			if (m[0] === 'EVENT' && m[1] === 'all') {
+				n++;
 				got.set(m[2].id, m[2].content);
+			}
 			else if (m[0] === 'EOSE')
 				resolve();
 		});
-		ws.send(JSON.stringify(['REQ', 'all', { authors:
-		    [getPublicKey(sk)] }]));
+		ws.send(JSON.stringify(['REQ', 'all', { authors: [pk] }]));
 	}), 30000, 'the stored answer');
+	assert.equal(n, sent.size, 'each event once');
 	assert.equal(got.size, sent.size);
 	for (const [id, content] of sent)
 		assert.equal(got.get(id), content, `event ${id} arrived whole`);
