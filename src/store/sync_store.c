@@ -79,7 +79,8 @@ guarded(struct sync_store *ss, const char *json, size_t len, uint64_t now,
 	v = guard_admit(ss->guard, ss->st, &ss->src, ev, &tk, NULL, 0);
 	if (v != ERR_OK && v != ERR_HELD)
 		return v;
-	if ((e = ingest_store(ss->st, ev, now)) != ERR_OK)
+	if ((e = ingest_store_from(ss->st, ev, now, ss->ictx.src)) !=
+	    ERR_OK)
 		return e;
 	guard_stored(ss->guard, &tk);
 	guard_flush(ss->guard);
