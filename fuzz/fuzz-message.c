@@ -51,6 +51,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					round_trip(msg_filter(&m, i));
 			if (m.verb == MSG_NEG_OPEN && from == MSG_FROM_CLIENT)
 				round_trip(msg_neg_filter(&m));
+			/* An event (a relay's AUTH may carry a proof) lies
+			 * inside the input. */
+			if (m.event != NULL && (m.event < (const char *)data ||
+			    m.event + m.eventlen > (const char *)data + size))
+				abort();
 			if (m.neg != NULL) {
 				struct buf b;
 

@@ -279,10 +279,18 @@ msg_parse(const char *buf, size_t len, enum msg_from from, size_t max_subid,
 		return json_array_size(m->root) == 2 &&
 		    set_text(json_array_get(m->root, 1), false, m) ? ERR_OK :
 		    ERR_FILTER;
-	if (m->verb == MSG_AUTH)	/* a relay's challenge, exact */
-		return json_array_size(m->root) == 2 &&
-		    set_text(json_array_get(m->root, 1), true, m) ? ERR_OK :
-		    ERR_FILTER;
+	if (m->verb == MSG_AUTH) {	/* a relay's challenge, exact */
+		if (!set_text(json_array_get(m->root, 1), true, m))
+			return ERR_FILTER;
+		if (json_array_size(m->root) == 2)
+			return ERR_OK;
+		/* With a called node's proof: its bytes, as for an EVENT. */
+		if (json_array_size(m->root) != 3 ||
+		    !json_is_object(json_array_get(m->root, 2)))
+			return ERR_FILTER;
+		return parse_event(q, end, true, sizeof(m->subid) - 1, m) ==
+		    ERR_OK ? ERR_OK : ERR_FILTER;
+	}
 	if (m->verb == MSG_OK)
 		return parse_ok(m->root, m);
 	if (json_array_size(m->root) < 2 ||
@@ -403,6 +411,17 @@ msg_auth_challenge(struct buf *b, const char *challenge)
 {
 	buf_puts(b, "[\"AUTH\",");
 	put_str(b, challenge);
+	buf_putc(b, ']');
+}
+
+void
+msg_auth_proof(struct buf *b, const char *challenge, const char *proof,
+    size_t len)
+{
+	buf_puts(b, "[\"AUTH\",");
+	put_str(b, challenge);
+	buf_putc(b, ',');
+	buf_append(b, proof, len);
 	buf_putc(b, ']');
 }
 

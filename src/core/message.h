@@ -57,7 +57,8 @@ enum msg_from {
  * A parsed message.  Which fields are set depends on the verb:
  *   subid     REQ CLOSE COUNT NEG-* and, from a relay, EVENT EOSE CLOSED
  *   event     EVENT, and AUTH from a client: the object's bytes, borrowed
- *             from the input
+ *             from the input; a relay's AUTH with a proof (nip42.h):
+ *             the proof's bytes ("" and 0 without one)
  *   root      the jansson array of everything but EVENT and AUTH from a
  *             client (owned; free with msg_free); REQ and COUNT filters
  *             and the NEG-OPEN filter are read from it
@@ -123,6 +124,12 @@ void	msg_count_hll(struct buf *b, const char *subid, uint64_t n,
 	    const uint8_t reg[256]);
 /* NIP-42: ["AUTH", challenge]. */
 void	msg_auth_challenge(struct buf *b, const char *challenge);
+/*
+ * ["AUTH", challenge, proof]: the challenge, and the proof (nip42.h) a
+ * calling node asked for.  Clients that do not ask never get one.
+ */
+void	msg_auth_proof(struct buf *b, const char *challenge,
+	    const char *proof, size_t len);
 void	msg_neg_err(struct buf *b, const char *subid, const char *reason);
 
 /* Client to relay. */

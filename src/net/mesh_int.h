@@ -88,6 +88,7 @@ struct job {
 	struct link	*l;		/* owned by the loop; read-only here */
 	enum link_kind	 kind;
 	char		 url[1024];
+	char		 npub[64];	/* the key announced there, or "" */
 	int64_t		 lid;
 	int64_t		 since;		/* bridges: upload from here */
 	struct dir_id	 dir;		/* dirs: the store being synced */

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "mesh_int.h"
 #include "message.h"
+#include "bech32.h"
 #include "relay.h"
 #include "wsc.h"
 
@@ -207,6 +208,32 @@ on_writable(void *arg, uint64_t conn)
 	buf_free(&b);
 }
 
+/*
+ * The node we called proved its key (nip42.h) before sending anything:
+ * what the link brings is then counted as that node's, with the trust
+ * its key has earned -- unless mDNS announced another key at this
+ * address, which makes the link a stranger's, as it was.
+ */
+static void
+on_node(void *arg, uint64_t conn, const uint8_t pubkey[32])
+{
+	struct mesh *m = arg;
+	struct link *l = by_conn(m, conn);
+	char	 npub[64];
+
+	if (l == NULL || l->vconn == 0)
+		return;
+	nip19_npub(pubkey, npub, sizeof(npub));
+	if (l->npub[0] != '\0' && strcmp(l->npub, npub) != 0) {
+		log_info("mesh: %s proved the key %s, not the %s announced "
+		    "there: taken as a node whose key is not known", l->url,
+		    npub, l->npub);
+		return;
+	}
+	relay_conn_set_node(m->relay, l->vconn, pubkey);
+	l->proven = true;
+}
+
 static void
 on_down(void *arg, uint64_t conn, const char *why)
 {
@@ -222,6 +249,7 @@ static const struct wsc_ops live_ops = {
 	.rx = on_rx,
 	.writable = on_writable,
 	.down = on_down,
+	.node = on_node,
 };
 
 void

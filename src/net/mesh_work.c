@@ -70,6 +70,7 @@ run_job(struct worker *w, struct store *st)
 	if (j->kind == LINK_PEER) {
 		o.as_node = true;
 		o.peer = true;
+		o.peer_npub = j->npub;
 		rc = sync_ws(st, j->url, "{}", true, true, SYNC_TIMEOUT,
 		    &w->rep, &o);
 		snprintf(w->err, sizeof(w->err), "%s", o.err);
@@ -292,6 +293,7 @@ mesh_worker_tick(struct mesh *m, struct worker *w, bool bridges)
 		if (best->kind == LINK_DIR)
 			dir_ident(best->url, &w->job.dir);
 		snprintf(w->job.url, sizeof(w->job.url), "%s", best->url);
+		memcpy(w->job.npub, best->npub, sizeof(w->job.npub));
 		/* Bridges: what is new since the last success, with a day's
 		 * margin for late arrivals; first, 30 days. */
 		w->job.since = best->last_ok > 0 ? best->last_ok - 86400 :

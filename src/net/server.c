@@ -21,6 +21,7 @@
 #include "log.h"
 #include "mesh.h"
 #include "netaddr.h"
+#include "nip42.h"
 #include "server_int.h"
 #include "store_root.h"
 #include "wsc.h"
@@ -170,7 +171,10 @@ ws_writeable(struct server *s, struct lws *wsi, struct pss *pss)
 	return 0;
 }
 
-/* A node asks to be one: the mesh's client adds ?samizdat-node. */
+/*
+ * A node asks to be one: the mesh's client adds ?samizdat-node, and
+ * &challenge=NONCE for our proof.
+ */
 static bool
 is_node(struct lws *wsi)
 {
@@ -200,8 +204,15 @@ ws_established(struct server *s, struct lws *wsi, struct pss *pss)
 	}
 	if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) > 0)
 		relay_conn_set_host(s->relay, pss->id, host);
-	if (is_node(wsi))
-		relay_conn_challenge(s->relay, pss->id);
+	if (is_node(wsi)) {
+		char	 nb[NIP42_NONCE_MAX + 16];
+		const char *nonce = lws_get_urlarg_by_name(wsi, "challenge=",
+		    nb, sizeof(nb));
+
+		/* A node's own challenge: we prove our key too (nip42.h). */
+		relay_conn_challenge_proved(s->relay, pss->id, s->o->mesh !=
+		    NULL ? s->o->mesh->node_sk : NULL, nonce);
+	}
 	log_info("%s: connected (%zu open)", peer, relay_conn_count(s->relay));
 	return 0;
 }

@@ -12,6 +12,7 @@
 
 #include <libwebsockets.h>
 
+#include "bech32.h"
 #include "log.h"
 #include "progress.h"
 #include "sync_store.h"
@@ -30,6 +31,8 @@ struct wsync {
 	lws_sorted_usec_list_t sul;
 	struct sync_opts *o;
 	struct progress	 prog;
+	struct sync_store *ss;
+	char		 npub[64];	/* the key the relay proved, or "" */
 };
 
 static uint64_t
@@ -120,10 +123,32 @@ on_down(void *arg, uint64_t id, const char *why)
 	sync_lost(&w->eng, why);
 }
 
+/*
+ * The node we called proved its key (nip42.h): what the round brings is
+ * counted as that node's, and the custody log names it by its npub --
+ * unless another key was expected there.
+ */
+static void
+on_node(void *arg, uint64_t id, const uint8_t pubkey[32])
+{
+	struct wsync *w = arg;
+	char	 npub[64];
+
+	nip19_npub(pubkey, npub, sizeof(npub));
+	if (w->o->peer_npub != NULL && w->o->peer_npub[0] != '\0' &&
+	    strcmp(w->o->peer_npub, npub) != 0)
+		return;
+	memcpy(w->npub, npub, sizeof(w->npub));
+	w->ss->custody.from = w->npub;
+	if (w->o->guard != NULL)
+		guard_src_node(&w->ss->src, pubkey);
+}
+
 static const struct wsc_ops sync_wsc_ops = {
 	.up = on_up,
 	.rx = on_rx,
 	.down = on_down,
+	.node = on_node,
 };
 
 static void
@@ -170,6 +195,7 @@ sync_ws(struct store *st, const char *url, const char *filter_json,
 		goto done;
 	}
 	have_ss = true;
+	w.ss = &ss;
 	if (w.o->guard != NULL) {
 		struct guard_src src;
 

@@ -29,6 +29,8 @@ struct sync_opts {
 	uint64_t	 neg_reads;	/* out: rows of the NIP-77 index read */
 	struct guard	*guard;		/* the mesh's defence; NULL: none */
 	bool		 peer;		/* a node of the mesh, not a relay (custody) */
+	const char	*peer_npub;	/* as_node: the key expected there; NULL
+					   or "": any it proves (nip42.h) */
 	char		 err[256];
 };
 

@@ -17,7 +17,10 @@
 #include <libwebsockets.h>
 #include <linux/tcp.h>		/* TCP_INFO's byte counts */
 
+#include "crypto.h"
 #include "fq.h"
+#include "hex.h"
+#include "ingest.h"
 #include "log.h"
 #include "nip42.h"
 #include "wsc.h"
@@ -40,6 +43,8 @@ struct wconn {
 	char		 why[128];	/* why it failed while connecting */
 	bool		 auth_sent;
 	uint8_t		 auth_id[32];
+	char		 nonce[33];	/* our challenge to the relay, or "" */
+	bool		 first;		/* no message from the relay yet */
 	lws_retry_bo_t	 retry;
 };
 
@@ -168,8 +173,16 @@ wsc_connect(struct wsc *w, const struct wsc_opts *o,
 	    o->hangup_s : 75);
 	w->c[w->n++] = c;
 
-	snprintf(path, sizeof(path), "/%s%s", p, !o->as_node ? "" :
-	    strchr(p, '?') ? "&samizdat-node" : "?samizdat-node");
+	c->first = true;
+	if (o->as_node) {
+		uint8_t	 rnd[16];
+
+		if (crypto_random(rnd, sizeof(rnd)) == 0)
+			hex_encode(rnd, sizeof(rnd), c->nonce);
+	}
+	snprintf(path, sizeof(path), "/%s%s%s%s", p, !o->as_node ? "" :
+	    strchr(p, '?') ? "&samizdat-node" : "?samizdat-node",
+	    c->nonce[0] != '\0' ? "&challenge=" : "", c->nonce);
 	/* The Host header names the port unless it is the default. */
 	if (port == (strcmp(prot, "wss") == 0 ? 443 : 80))
 		snprintf(hosthdr, sizeof(hosthdr), "%s", host);
@@ -316,26 +329,65 @@ answer_auth(struct wconn *c, const char *challenge)
 	buf_free(&b);
 }
 
+/*
+ * The relay's proof that it holds a key, if it is the first thing it
+ * sent and is one: the event through the ingest stages every event
+ * passes (strict parse, the id recomputed, the signature), then the
+ * rules of nip42.h against our challenge and the URL we called.  A
+ * proof is never stored.
+ */
+static bool
+relay_proved(struct wconn *c, const struct msg *m, uint8_t pk[32])
+{
+	struct ingest_policy pol;
+	struct ingest_ctx ctx;
+	struct event ev;
+	enum err e;
+
+	if (!c->first || c->nonce[0] == '\0' || m->eventlen == 0)
+		return false;
+	memset(&pol, 0, sizeof(pol));
+	pol.lim.max_size = 4096;
+	ingest_ctx_init(&ctx);
+	/* No created_at check: our challenge is what makes it fresh. */
+	if ((e = ingest_check(&ctx, &pol, NULL, m->event, m->eventlen, 0,
+	    &ev)) == ERR_OK && (e = ingest_verify(&ev)) == ERR_OK)
+		e = nip42_proof_rules(&ev, c->nonce, c->url);
+	if (e == ERR_OK)
+		memcpy(pk, ev.pubkey, 32);
+	else
+		log_info("%s: its proof of its key does not hold (%s): taken "
+		    "as a node whose key is not known", c->url, err_str(e));
+	ingest_ctx_free(&ctx);
+	return e == ERR_OK;
+}
+
 static void
 on_message(struct wsc *w, struct wconn *c)
 {
 	struct msg m;
 	uint64_t id = c->id;
+	uint8_t	 pk[32];
 	enum err e;
 
 	e = msg_parse(c->rx.p ? c->rx.p : "", c->rx.len, MSG_FROM_RELAY,
 	    MSG_MAX_SUBID * 4, &m);
-	if (e == ERR_OK && m.verb == MSG_AUTH)
+	if (e == ERR_OK && m.verb == MSG_AUTH) {
 		answer_auth(c, m.text);
-	else if (e == ERR_OK && m.verb == MSG_OK && c->auth_sent &&
+		if (relay_proved(c, &m, pk) && c->ops.node != NULL)
+			c->ops.node(c->arg, id, pk);
+	} else if (e == ERR_OK && m.verb == MSG_OK && c->auth_sent &&
 	    memcmp(m.id, c->auth_id, 32) == 0) {
 		if (!m.ok)
 			log_info("%s refused our AUTH: %s", c->url, m.text);
 	} else if (c->ops.rx != NULL)
 		c->ops.rx(c->arg, id, e, &m, c->rx.len);
 	msg_free(&m);
-	/* The hook may have closed it. */
-	if ((c = find(w, id)) != NULL && c->rx.cap > (1u << 20)) {
+	/* The hooks may have closed it. */
+	if ((c = find(w, id)) == NULL)
+		return;
+	c->first = false;	/* a proof counts only as the first message */
+	if (c->rx.cap > (1u << 20)) {
 		size_t	 max = c->rx.max;
 
 		buf_free(&c->rx);

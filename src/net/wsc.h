@@ -41,11 +41,18 @@ struct wsc_ops {
 	void	(*writable)(void *arg, uint64_t id);
 	/* The connection is over (why says how); id is gone after this. */
 	void	(*down)(void *arg, uint64_t id, const char *why);
+	/*
+	 * As a node (as_node): the relay proved, before anything else it
+	 * sent, that it holds pubkey (nip42.h); or NULL.  Not called when
+	 * it gave no proof or a bad one.
+	 */
+	void	(*node)(void *arg, uint64_t id, const uint8_t pubkey[32]);
 };
 
 struct wsc_opts {
 	const char	*url;		/* ws:// or wss:// */
-	bool		 as_node;	/* ask to be a node: ?samizdat-node */
+	bool		 as_node;	/* ask to be a node: ?samizdat-node,
+					   and for the relay's proof */
 	const uint8_t	*node_sk;	/* answer AUTH as this node; or NULL */
 	size_t		 max_message;	/* bytes of one incoming message */
 	size_t		 max_queue;	/* bytes waiting to be sent; 0: none */

@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "crypto.h"
 #include "json.h"
+#include "nip42.h"
 #include "relay_int.h"
 
 enum err
@@ -130,6 +132,52 @@ relay_conn_challenge(struct relay *r, uint64_t id)
 	relay_send_buf(r, c, true);
 }
 
+/* True if the Host header host names one of this relay's places. */
+static bool
+host_is_ours(const struct relay *r, const char *host)
+{
+	struct url h;
+	size_t	 i;
+
+	if (host[0] == '\0' || url_authority(host, strlen(host), 80, &h) != 0)
+		return false;
+	for (i = 0; i < r->nplaces; i++)
+		if (url_same_place(&h, &r->places[i]))
+			return true;
+	return false;
+}
+
+void
+relay_conn_challenge_proved(struct relay *r, uint64_t id,
+    const uint8_t node_sk[32], const char *nonce)
+{
+	struct rconn *c = relay_conn_find(r, id);
+	struct buf proof;
+	char	 url[sizeof(c->host) + 8];
+	uint8_t	 rnd[16];
+
+	if (c == NULL)
+		return;
+	if (node_sk == NULL || nonce == NULL || !nip42_nonce_ok(nonce) ||
+	    !host_is_ours(r, c->host)) {
+		relay_conn_challenge(r, id);
+		return;
+	}
+	if (crypto_random(rnd, sizeof(rnd)) != 0)
+		return;
+	hex_encode(rnd, sizeof(rnd), c->challenge);
+	snprintf(url, sizeof(url), "ws://%s/", c->host);
+	buf_init(&proof, 0);
+	buf_reset(&r->out);
+	if (nip42_proof(node_sk, nonce, url, (uint64_t)time(NULL), &proof) ==
+	    ERR_OK)
+		msg_auth_proof(&r->out, c->challenge, proof.p, proof.len);
+	else
+		msg_auth_challenge(&r->out, c->challenge);
+	buf_free(&proof);
+	relay_send_buf(r, c, true);
+}
+
 void
 relay_conn_refuse(struct relay *r, uint64_t id, enum err e,
     const char *detail)
@@ -180,6 +228,17 @@ relay_conn_set_mesh(struct relay *r, uint64_t id)
 	if (c != NULL) {
 		c->mesh = true;
 		c->tokens = (double)r->lim.node_events_per_minute / 6 + 10;
+	}
+}
+
+void
+relay_conn_set_node(struct relay *r, uint64_t id, const uint8_t pubkey[32])
+{
+	struct rconn *c = relay_conn_find(r, id);
+
+	if (c != NULL && c->mesh) {
+		c->authed = true;
+		memcpy(c->pubkey, pubkey, 32);
 	}
 }
 

@@ -120,10 +120,27 @@ void		relay_conn_close(struct relay *, uint64_t id);
  * links are set as nodes directly.
  */
 void		relay_conn_challenge(struct relay *, uint64_t id);
+/*
+ * The same for a node that asked with a challenge of its own (nonce):
+ * with the challenge goes a proof (nip42.h) that this relay holds
+ * node_sk, naming the Host the connection used -- only when that Host is
+ * one of the relay's own places (relay_set_places), so that nobody can
+ * have us vouch for an address that is not ours.  Otherwise, or with a
+ * nonce that is not one, the plain challenge.
+ */
+void		relay_conn_challenge_proved(struct relay *, uint64_t id,
+		    const uint8_t node_sk[32], const char *nonce);
 /* Tells the client why (a NOTICE with e and detail), then closes it. */
 void		relay_conn_refuse(struct relay *, uint64_t id, enum err e,
 		    const char *detail);
 void		relay_conn_set_mesh(struct relay *, uint64_t id);
+/*
+ * A mesh link of our own whose far end proved it holds pubkey (the
+ * called node's proof, nip42.h): counted as that node, as if it had
+ * authenticated to us.
+ */
+void		relay_conn_set_node(struct relay *, uint64_t id,
+		    const uint8_t pubkey[32]);
 /*
  * NIP-42 wants the AUTH's relay tag to name this relay: the Host header
  * a connection used (relay_conn_set_host), or any of the relay's own

@@ -57,6 +57,11 @@ flood_line() {
 	lan_new 2
 	lan_new 3
 	for i in 1 2 3; do node_new "$i"; done
+	# FLOOD_CONF_BC: lines of samizdat.conf for B and C only.
+	if [ -n "${FLOOD_CONF_BC:-}" ]; then
+		node_conf 2 "$FLOOD_CONF_BC"
+		node_conf 3 "$FLOOD_CONF_BC"
+	fi
 	node_link 1 1 eth0
 	node_link 1 3 eth1
 	node_link 2 1 eth0

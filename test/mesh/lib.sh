@@ -195,6 +195,24 @@ node_post() {
 	printf '%s\n' "$out" | jq -r .id
 }
 
+# node_npub N: node N's key.
+node_npub() { "$BIN" -d "${NODEDIR[$1]}" key show | head -1; }
+
+# custody_of N ID: "VIA FROM" of node N's first custody line for ID
+# (VIA as a name: peer, client, ...).
+custody_of() {
+	local via from
+	IFS='|' read -r via from < <(sqlite3 -readonly \
+	    "file:${NODEDIR[$1]}/events.db?mode=ro" \
+	    "PRAGMA busy_timeout=2000; SELECT via, origin FROM custody
+	     WHERE id = x'$2' ORDER BY seq LIMIT 1;" 2>/dev/null | tail -1)
+	case $via in
+	0) via=unknown ;; 1) via=client ;; 2) via=peer ;; 3) via=stick ;;
+	4) via=relay ;; 6) via=post ;;
+	esac
+	echo "$via $from"
+}
+
 # node_count N ID...: how many of the ids node N's store holds.
 node_count() {
 	local n=$1 ids

@@ -37,6 +37,17 @@ c=$(node_post 3 "s2: from C, for A")
 secs=$(wait_ids 60 "$a" "$c" -- 1 2 3) ||
     mesh_fail "the notes of A and C did not cross B within 60 s"
 
+# Each hop's custody line names the node it came from by its key, on
+# the side that called (the called node proved its key, nip42.h) as on
+# the side that was called (the caller's NIP-42 AUTH).
+for hop in "2 $a 1" "3 $a 2" "2 $c 3" "1 $c 2"; do
+	set -- $hop
+	got=$(custody_of "$1" "$2")
+	[ "$got" = "peer $(node_npub "$3")" ] ||
+	    mesh_fail "node $1's custody line for $2 says '$got'," \
+	    "not peer and node $3's key"
+done
+
 # Only B may know both; A and C must not have found each other.
 for pair in "1 3" "3 1"; do
 	set -- $pair

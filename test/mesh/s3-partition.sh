@@ -98,5 +98,18 @@ s2=$(wait_ids 45 "$l1" "$l2" "$r1" "$r2" -- 1 2 3 4) || {
 	done
 	mesh_fail "no convergence within 45 s of healing the down cut"
 }
+# What crossed after the down cut came in the rounds that caught the
+# links up: each node's custody line names the node it came from by its
+# key, proven whichever side called (nip42.h).
+for n in 1 2 3 4; do
+	for id in "$l1" "$l2" "$r1" "$r2"; do
+		got=$(custody_of "$n" "$id")
+		case $got in
+		post\ *|peer\ npub1*) ;;
+		*) mesh_fail "node $n's custody line for $id says '$got'," \
+		    "not peer and a node's key" ;;
+		esac
+	done
+done
 echo "ok s3-partition: silent cut (${cut1}s) healed, converged in ${s1}s;" \
     "interface-down cut (${cut2}s) healed, converged in ${s2}s"

@@ -81,10 +81,45 @@ test_nip42(void **state)
 	assert_memory_equal(ev.id, id, 32);
 	assert_non_null(strstr(msg.p, "[\"challenge\",\"c0ffee\"]"));
 	assert_non_null(strstr(msg.p, "[\"relay\",\"ws://10.0.0.1:4848/\"]"));
+	/* A client's AUTH never passes as a called node's proof. */
+	assert_int_equal(nip42_proof_rules(&ev, "c0ffee",
+	    "ws://10.0.0.1:4848/"), ERR_AUTH_BAD);
+	/* A proof: its own kind, checked against the challenge and URL. */
+	buf_reset(&msg);
+	assert_int_equal(nip42_proof(sk, "c0ffee", "ws://10.0.0.1:4848/",
+	    1700000000, &msg), ERR_OK);
+	assert_int_equal(ingest_check(&ctx, &pol, NULL, msg.p, msg.len, 0,
+	    &ev), ERR_OK);
+	assert_int_equal(ingest_verify(&ev), ERR_OK);
+	assert_int_equal(ev.kind, NIP42_PROOF_KIND);
+	assert_int_not_equal(ev.kind, 22242);
+	assert_int_equal(nip42_proof_rules(&ev, "c0ffee",
+	    "WS://10.0.0.1:4848/?samizdat-node&challenge=c0ffee"), ERR_OK);
+	assert_int_equal(nip42_proof_rules(&ev, "c0ffef",
+	    "ws://10.0.0.1:4848/"), ERR_AUTH_BAD);
+	assert_int_equal(nip42_proof_rules(&ev, "c0ffe",
+	    "ws://10.0.0.1:4848/"), ERR_AUTH_BAD);
+	assert_int_equal(nip42_proof_rules(&ev, "c0ffee",
+	    "ws://10.0.0.1:4849/"), ERR_AUTH_RELAY);
+	assert_int_equal(nip42_proof_rules(&ev, "c0ffee",
+	    "ws://10.0.0.2:4848/"), ERR_AUTH_RELAY);
+	assert_int_equal(nip42_proof_rules(&ev, "c0ffee", "not a url"),
+	    ERR_AUTH_RELAY);
+	/* The caller's challenge: 16 to 64 lowercase hex digits. */
+	assert_true(nip42_nonce_ok("0123456789abcdef"));
+	assert_true(nip42_nonce_ok("0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef"));
+	assert_false(nip42_nonce_ok("0123456789abcde"));
+	assert_false(nip42_nonce_ok("0123456789ABCDEF"));
+	assert_false(nip42_nonce_ok("0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef0"));
+	assert_false(nip42_nonce_ok("0123456789abcdeg"));
 	/* A bad key is refused, nothing appended. */
 	buf_reset(&msg);
 	memset(sk, 0, sizeof(sk));
 	assert_int_not_equal(nip42_auth(sk, "x", "y", 1, &msg, id), ERR_OK);
+	assert_int_not_equal(nip42_proof(sk, "x", "y", 1, &msg), ERR_OK);
+	assert_int_equal(msg.len, 0);
 	ingest_ctx_free(&ctx);
 	buf_free(&msg);
 }

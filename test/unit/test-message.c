@@ -177,6 +177,18 @@ test_relay_to_client(void **state)
 	assert_null(pm.m.event);
 	parsed_free(&pm);
 
+	/* With a called node's proof (nip42.h): its bytes, untouched. */
+	buf_reset(&b);
+	msg_auth_proof(&b, "0123abcd", "{\"kind\": 22243}", 15);
+	assert_string_equal(b.p, "[\"AUTH\",\"0123abcd\",{\"kind\": 22243}]");
+	parse_buf(&pm, &b, MSG_FROM_RELAY, MSG_MAX_SUBID);
+	assert_int_equal(pm.e, ERR_OK);
+	assert_int_equal(pm.m.verb, MSG_AUTH);
+	assert_string_equal(pm.m.text, "0123abcd");
+	assert_int_equal(pm.m.eventlen, 15);
+	assert_memory_equal(pm.m.event, "{\"kind\": 22243}", 15);
+	parsed_free(&pm);
+
 	buf_reset(&b);
 	msg_neg_err(&b, "n1", "closed: unknown negentropy session");
 	parse_buf(&pm, &b, MSG_FROM_RELAY, MSG_MAX_SUBID);
@@ -646,9 +658,15 @@ test_shapes(void **state)
 	assert_int_equal(code("[\"NOTICE\",1]", MSG_FROM_RELAY), ERR_FILTER);
 	assert_int_equal(code("[\"NOTICE\",\"a\",\"b\"]", MSG_FROM_RELAY),
 	    ERR_FILTER);
-	/* A relay's AUTH: one string. */
+	/* A relay's AUTH: one string, and at most a proof object. */
 	assert_int_equal(code("[\"AUTH\"]", MSG_FROM_RELAY), ERR_FILTER);
 	assert_int_equal(code("[\"AUTH\",\"a\",\"b\"]", MSG_FROM_RELAY),
+	    ERR_FILTER);
+	assert_int_equal(code("[\"AUTH\",\"a\",{}]", MSG_FROM_RELAY), ERR_OK);
+	assert_int_equal(code("[\"AUTH\",\"a\",{},{}]", MSG_FROM_RELAY),
+	    ERR_FILTER);
+	assert_int_equal(code("[\"AUTH\",1,{}]", MSG_FROM_RELAY), ERR_FILTER);
+	assert_int_equal(code("[\"AUTH\",\"\",{}]", MSG_FROM_RELAY),
 	    ERR_FILTER);
 	assert_int_equal(code("[\"AUTH\",\"a\\u0000b\"]", MSG_FROM_RELAY),
 	    ERR_FILTER);

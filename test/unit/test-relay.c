@@ -1503,6 +1503,81 @@ challenge_of(struct world *w, uint64_t c, char *out, size_t sz)
 	frames_free(f);
 }
 
+/*
+ * A node that calls with a challenge of its own gets, with ours, a proof
+ * that this relay holds the node key (nip42.h) -- only for a Host that
+ * is one of the relay's places, and never one that passes as an AUTH.
+ */
+static void
+test_node_proof(void **state)
+{
+	static const char *places[] = { "10.0.0.1", "localhost" };
+	static const char nonce[] = "00112233445566778899aabbccddeeff";
+	struct world *w = w_open(NULL);
+	uint64_t ok = conn(w, NULL), other = conn(w, NULL);
+	uint64_t badnonce = conn(w, NULL), nokey = conn(w, NULL);
+	struct ingest_policy pol;
+	struct ingest_ctx ctx;
+	struct frames *f;
+	struct event ev;
+	uint8_t	 sk[32], pk[32];
+	struct buf b;
+
+	tu_seckey(5, sk);
+	crypto_pubkey(sk, pk);
+	assert_int_equal(relay_set_places(w->r, places, 2, 4848), ERR_OK);
+	relay_conn_set_host(w->r, ok, "10.0.0.1:4848");
+	relay_conn_challenge_proved(w->r, ok, sk, nonce);
+	f = take(w, ok);
+	assert_int_equal(f->n, 1);
+	expect_verb(f, 0, MSG_AUTH, NULL);
+	assert_int_equal(strlen(f->m[0].text), 32);
+	assert_true(f->m[0].eventlen > 0);
+	/* The proof: valid, our key, the caller's challenge, that place. */
+	ingest_ctx_init(&ctx);
+	memset(&pol, 0, sizeof(pol));
+	assert_int_equal(ingest_check(&ctx, &pol, NULL, f->m[0].event,
+	    f->m[0].eventlen, 0, &ev), ERR_OK);
+	assert_int_equal(ingest_verify(&ev), ERR_OK);
+	assert_memory_equal(ev.pubkey, pk, 32);
+	assert_int_equal(nip42_proof_rules(&ev, nonce, "ws://10.0.0.1:4848"),
+	    ERR_OK);
+	assert_int_equal(nip42_proof_rules(&ev, nonce, "ws://10.0.0.2:4848"),
+	    ERR_AUTH_RELAY);
+	/* Sent back as this connection's AUTH, it is no AUTH. */
+	buf_init(&b, 0);
+	msg_auth(&b, f->m[0].event, f->m[0].eventlen);
+	frames_free(f);
+	send_n(w, ok, b.p, b.len);
+	f = take(w, ok);
+	expect_verb(f, 0, MSG_OK, NULL);
+	assert_false(f->m[0].ok);
+	assert_true(starts(f->m[0].text, "invalid: AUTH needs"));
+	frames_free(f);
+	assert_int_equal(w->hk.authed, 0);
+	buf_free(&b);
+	ingest_ctx_free(&ctx);
+	/* A Host that is not ours, a nonce that is not one, no key: none. */
+	relay_conn_set_host(w->r, other, "10.0.0.9:4848");
+	relay_conn_challenge_proved(w->r, other, sk, nonce);
+	relay_conn_set_host(w->r, badnonce, "localhost:4848");
+	relay_conn_challenge_proved(w->r, badnonce, sk, "0011\"");
+	relay_conn_set_host(w->r, nokey, "localhost:4848");
+	relay_conn_challenge_proved(w->r, nokey, NULL, nonce);
+	f = take(w, other);
+	assert_int_equal(f->n, 1);
+	expect_verb(f, 0, MSG_AUTH, NULL);
+	assert_int_equal(f->m[0].eventlen, 0);
+	frames_free(f);
+	f = take(w, badnonce);
+	assert_int_equal(f->m[0].eventlen, 0);
+	frames_free(f);
+	f = take(w, nokey);
+	assert_int_equal(f->m[0].eventlen, 0);
+	frames_free(f);
+	w_close(w);
+}
+
 /* A node authenticates (NIP-42) and is then spared the clock window. */
 static void
 test_node_auth(void **state)
@@ -1797,6 +1872,7 @@ main(void)
 		cmocka_unit_test(test_deletion),
 		cmocka_unit_test(test_negentropy),
 		cmocka_unit_test(test_negentropy_off),
+		cmocka_unit_test(test_node_proof),
 		cmocka_unit_test(test_node_auth),
 		cmocka_unit_test(test_slow_reader),
 	};
