@@ -91,7 +91,9 @@ export function tempDir(prefix = 'samizdat-relay-') {
 }
 
 export function removeDir(d) {
-	rmSync(d, { recursive: true, force: true });
+	// A process that just stopped may still have had a file to close.
+	rmSync(d, { recursive: true, force: true, maxRetries: 5,
+	    retryDelay: 100 });
 	tempDirs.delete(d);
 }
 

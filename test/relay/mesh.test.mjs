@@ -282,8 +282,9 @@ test('a configured stick is synced as soon as a store appears there', T,
     async (t) => {
 	const stick = tempDir();
 	removeDir(stick);	// not plugged in yet
-	t.after(() => removeDir(stick));
 	const node = await ownRelay(t, { peer: stick });
+	// After the node stopped (hooks run in order): it writes there.
+	t.after(() => removeDir(stick));
 	const post = await run(SAMIZDAT, ['-d', node.dir, 'post', 'for the stick']);
 	const mine = JSON.parse(post.stdout);
 	await waitFor(async () => /state +absent/.test((await run(SAMIZDAT,
