@@ -7,8 +7,9 @@
  * the id last handed out.  A page reads keys only (eid, created_at, id);
  * the filters' streams are merged newest first, ties by lowest id, an
  * event two filters match is given once, and its JSON is read by eid as
- * it is handed out.  No statement stays open between pages, so a slow
- * reader holds no read transaction and no WAL back.
+ * it is handed out, all in one read transaction.  No statement or
+ * transaction stays open between pages, so a slow reader holds no WAL
+ * back.
  *
  * The answer is fixed when the cursor opens: rows up to max_eid (the
  * relay's delivery position), so what is stored later reaches the client
@@ -252,10 +253,17 @@ store_cursor_next(struct store *s, struct store_cursor *c, size_t max_bytes,
     store_row_cb cb, void *arg, bool *done)
 {
 	size_t	 bytes = 0, i, k;
-	bool	 stop = false;
+	bool	 stop = false, tx;
 	int	 b;
 	enum err e = ERR_OK;
 
+	/*
+	 * One read transaction for the page, not one per statement step:
+	 * each would take and give back the WAL's read lock (fcntl calls,
+	 * a look at the WAL index) for every event handed out.
+	 */
+	tx = sqlite3_get_autocommit(s->db) != 0 && sqlite3_exec(s->db,
+	    "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
 	/* Keys for about max_bytes of events of a few hundred bytes each. */
 	k = max_bytes / 256 / (c->nf ? c->nf : 1);
 	k = k < PAGE_MIN ? PAGE_MIN : k > PAGE_MAX ? PAGE_MAX : k;
@@ -280,6 +288,8 @@ store_cursor_next(struct store *s, struct store_cursor *c, size_t max_bytes,
 		}
 	}
 out:
+	if (tx)
+		(void)sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	/* Nothing is kept between pages but the positions. */
 	for (i = 0; i < c->nf; i++)
 		c->p[i].n = c->p[i].pos = 0;
