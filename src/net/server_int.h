@@ -56,7 +56,10 @@ struct server {
 	struct blobsrv	*blobs;		/* NULL: no blobs */
 	size_t		 peak_conns;	/* most open since memory was given back */
 	int64_t		 root_day;	/* the last day custody roots closed */
+	unsigned char	*tx;		/* LWS_PRE + TX_BATCH: frames to send */
 };
+
+#define TX_BATCH	(16 * 1024)	/* bytes of frames in one send */
 
 /* server_http.c */
 int	server_http_request(struct server *, struct lws *, struct pss *,

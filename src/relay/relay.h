@@ -165,6 +165,8 @@ bool		relay_conn_next(struct relay *, uint64_t id, char **p,
 		    size_t *len, bool *close_after);
 /* Bytes queued for a connection. */
 size_t		relay_conn_queued(struct relay *, uint64_t id);
+/* The length of the frame relay_conn_next would give now; 0: none. */
+size_t		relay_conn_next_len(struct relay *, uint64_t id);
 /* Longest an OK waits for its commit, in milliseconds. */
 #define RELAY_COMMIT_MS	10
 

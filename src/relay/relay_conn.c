@@ -202,6 +202,14 @@ relay_conn_next(struct relay *r, uint64_t id, char **p, size_t *len,
 }
 
 size_t
+relay_conn_next_len(struct relay *r, uint64_t id)
+{
+	struct rconn *c = relay_conn_find(r, id);
+
+	return c != NULL && c->out.head != NULL ? c->out.head->len : 0;
+}
+
+size_t
 relay_conn_queued(struct relay *r, uint64_t id)
 {
 	struct rconn *c = relay_conn_find(r, id);

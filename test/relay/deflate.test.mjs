@@ -2,7 +2,9 @@
 // nostr-tools uses negotiates it: the relay accepts it and its answers
 // come compressed; nostr-tools' Relay works over it; deflate_connections
 // caps how many clients compress (the rest still work, uncompressed);
-// a sync between two nodes compresses both ways.
+// a sync between two nodes compresses both ways; and a stored answer of
+// every size arrives whole over a compressed and over a plain connection,
+// the two ways the relay writes frames.
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +20,15 @@ const T = { timeout: 60000 };
 // A ws client that offers permessage-deflate, as nostr-tools' does.
 function open(url) {
 	const ws = new WebSocket(url, { perMessageDeflate: true });
+	return withTimeout(new Promise((resolve, reject) => {
+		ws.once('open', () => resolve(ws));
+		ws.once('error', reject);
+	}), 10000, `a connection to ${url}`);
+}
+
+// One that does not.
+function openPlain(url) {
+	const ws = new WebSocket(url, { perMessageDeflate: false });
 	return withTimeout(new Promise((resolve, reject) => {
 		ws.once('open', () => resolve(ws));
 		ws.once('error', reject);
@@ -56,18 +67,23 @@ test('the relay takes permessage-deflate, and compressed messages work ' +
 	await r.stop();
 });
 
-// Stored answers of every size over one compressed connection: frames
+// Stored answers of every size over one connection.  Compressed: frames
 // that deflate within libwebsockets' output buffer go out several to a
 // writable callback, bigger ones over several callbacks (src/net/wsext.h);
 // random content (base64 deflates to about 3/4) puts frames on both sides
-// of the line, and every event must arrive whole, once.
-test('a REQ streams small and large events whole over a compressed ' +
-    'connection', T, async (t) => {
+// of the line.  Plain: frames go out packed, several to one write of at
+// most 16 KiB, bigger ones alone (src/net/server.c); the sizes fall on
+// both sides of that too, and the client stops reading for a while so
+// that writes are cut short.  Every event must arrive whole, once.
+for (const deflate of [true, false]) {
+test(`a REQ streams small and large events whole over a ${deflate ?
+    'compressed' : 'plain'} connection`, T, async (t) => {
 	const r = await startRelay();
 	t.after(() => r.cleanup());
-	const ws = await open(r.url);
+	const ws = deflate ? await open(r.url) : await openPlain(r.url);
 	t.after(() => ws.terminate());
-	const sizes = [100, 2000, 5500, 6000, 7900, 8200, 12000, 30000];
+	const sizes = deflate ? [100, 2000, 5500, 6000, 7900, 8200, 12000,
+	    30000] : [100, 700, 2000, 8000, 16300, 16400, 30000, 60000];
 	const { sk, pk } = keys(), sent = new Map();
 	for (let i = 0; i < 160; i++) {
 		const content = randomBytes(sizes[i % sizes.length] * 3 / 4)
@@ -78,6 +94,7 @@ test('a REQ streams small and large events whole over a compressed ' +
 		const ok = await next(ws, (m) => m[0] === 'OK' && m[1] === ev.id);
 		assert.equal(ok[2], true, ok[3]);
 	}
+	assert.equal(ws.extensions.includes('permessage-deflate'), deflate);
 	const got = new Map();
 	let n = 0;
 	await withTimeout(new Promise((resolve) => {
@@ -91,6 +108,10 @@ test('a REQ streams small and large events whole over a compressed ' +
 				resolve();
 		});
 		ws.send(JSON.stringify(['REQ', 'all', { authors: [pk] }]));
+		if (!deflate) {
+			ws._socket.pause();
+			setTimeout(() => ws._socket.resume(), 1000);
+		}
 	}), 30000, 'the stored answer');
 	assert.equal(n, sent.size, 'each event once');
 	assert.equal(got.size, sent.size);
@@ -98,6 +119,7 @@ test('a REQ streams small and large events whole over a compressed ' +
 		assert.equal(got.get(id), content, `event ${id} arrived whole`);
 	await r.stop();
 });
+}
 
 test('nostr-tools publishes and subscribes over a compressed connection',
     T, async (t) => {

@@ -11,6 +11,7 @@
 #include "filter.h"
 #include "hex.h"
 #include "message.h"
+#include "wsframe.h"
 
 #define ID_HEX	"475456fa7ade5ccd4f651144c68741288db33bf05ff54aa50083c53eab98a521"
 #define PK_HEX	"f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f9"
@@ -956,11 +957,39 @@ test_builders_cap(void **state)
 	buf_free(&b);
 }
 
+/* A server's text frame header (RFC 6455, 5.2): the three length forms. */
+static void
+test_wsframe(void **state)
+{
+	static const struct {
+		size_t		 len;
+		size_t		 n;
+		uint8_t		 h[WSFRAME_HDR_MAX];
+	} v[] = {
+		{ 0, 2, { 0x81, 0 } },
+		{ 125, 2, { 0x81, 125 } },
+		{ 126, 4, { 0x81, 126, 0, 126 } },
+		{ 65535, 4, { 0x81, 126, 0xff, 0xff } },
+		{ 65536, 10, { 0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0 } },
+		{ 0x89abcdefU, 10, { 0x81, 127, 0, 0, 0, 0, 0x89, 0xab, 0xcd,
+		    0xef } },
+	};
+	uint8_t	 h[WSFRAME_HDR_MAX];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		memset(h, 0xee, sizeof(h));
+		assert_int_equal(wsframe_text_header(h, v[i].len), v[i].n);
+		assert_memory_equal(h, v[i].h, v[i].n);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_relay_to_client),
+		cmocka_unit_test(test_wsframe),
 		cmocka_unit_test(test_client_to_relay),
 		cmocka_unit_test(test_wrong_side),
 		cmocka_unit_test(test_not_an_array),
