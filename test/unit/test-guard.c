@@ -5,16 +5,21 @@
  * what may be forwarded and what NIP-77 sets leave out, vouched keys
  * past the quotas, releases once a key is vouched for, the store
  * budget's eviction order and the evicted ids it refuses, operator mutes
- * from the node's NIP-51 list, and the disk reserve.
+ * from the node's NIP-51 list, the disk reserve, and the custody lines
+ * of a sync round under the guard.
  */
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "testutil.h"
+#include "filter.h"
 #include "guard.h"
 #include "ingest.h"
+#include "json.h"
 #include "store.h"
+#include "store_custody.h"
+#include "sync_store.h"
 
 /* who: 1 is the node, 3 is vouched for, others are fresh. */
 static bool vouch2;		/* key 2 vouched for too */
@@ -339,6 +344,46 @@ test_disk_reserve(void **state)
 	fx_free(&f);
 }
 
+/*
+ * A sync round's events pass the guard and get their custody line with
+ * the round's source, as without the guard (they were once "unknown").
+ */
+static void
+test_sync_custody(void **state)
+{
+	struct fx f;
+	struct sync_store ss;
+	struct sync_local local;
+	struct guard_src src;
+	struct custody_entry ce;
+	struct filter flt;
+	uint64_t at;
+	uint8_t	 id[32];
+	char	*e;
+	bool	 found = false;
+
+	fx_init(&f, 10, 10);
+	filter_init(&flt);
+	assert_int_equal(sync_store_open(&ss, f.st, &flt, 1000, 0, 0, &local),
+	    ERR_OK);
+	guard_src_node(&src, pk_of[3]);
+	assert_int_equal(sync_store_guard(&ss, f.g, &src), ERR_OK);
+	ss.custody.via = CUSTODY_PEER;
+	ss.custody.from = "npub1peer";
+	ss.ictx.src = &ss.custody;
+	e = note(2, 0);
+	assert_true(json_find_hex_field(e, e + strlen(e), "id", id, 32));
+	assert_int_equal(local.ingest(local.arg, e, strlen(e), &at), ERR_OK);
+	assert_true(store_has(f.st, id));
+	assert_int_equal(store_custody_find(f.st, id, &ce, &found), ERR_OK);
+	assert_true(found);
+	assert_int_equal(ce.line.via, CUSTODY_PEER);
+	assert_string_equal(ce.source.from, "npub1peer");
+	free(e);
+	sync_store_close(&ss);
+	fx_free(&f);
+}
+
 static int
 setup(void **state)
 {
@@ -366,6 +411,7 @@ main(void)
 		cmocka_unit_test(test_budget_eviction),
 		cmocka_unit_test(test_operator_mute),
 		cmocka_unit_test(test_disk_reserve),
+		cmocka_unit_test(test_sync_custody),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
