@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bech32.h"
 #include "log.h"
 #include "mesh_int.h"
 #include "message.h"
-#include "bech32.h"
 #include "relay.h"
 #include "wsc.h"
 
