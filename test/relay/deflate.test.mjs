@@ -17,18 +17,10 @@ import {
 
 const T = { timeout: 60000 };
 
-// A ws client that offers permessage-deflate, as nostr-tools' does.
-function open(url) {
-	const ws = new WebSocket(url, { perMessageDeflate: true });
-	return withTimeout(new Promise((resolve, reject) => {
-		ws.once('open', () => resolve(ws));
-		ws.once('error', reject);
-	}), 10000, `a connection to ${url}`);
-}
-
-// One that does not.
-function openPlain(url) {
-	const ws = new WebSocket(url, { perMessageDeflate: false });
+// A ws client that offers permessage-deflate, as nostr-tools' does, or
+// (deflate false) one that does not.
+function open(url, deflate = true) {
+	const ws = new WebSocket(url, { perMessageDeflate: deflate });
 	return withTimeout(new Promise((resolve, reject) => {
 		ws.once('open', () => resolve(ws));
 		ws.once('error', reject);
@@ -80,7 +72,7 @@ test(`a REQ streams small and large events whole over a ${deflate ?
     'compressed' : 'plain'} connection`, T, async (t) => {
 	const r = await startRelay();
 	t.after(() => r.cleanup());
-	const ws = deflate ? await open(r.url) : await openPlain(r.url);
+	const ws = await open(r.url, deflate);
 	t.after(() => ws.terminate());
 	const sizes = deflate ? [100, 2000, 5500, 6000, 7900, 8200, 12000,
 	    30000] : [100, 700, 2000, 8000, 16300, 16400, 30000, 60000];
