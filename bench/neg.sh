@@ -70,8 +70,8 @@ while [ $i -lt 100 ] && ! "$SZ" -q -d "$W/A" sync --timeout 5 --down \
 	i=$((i + 1))
 done
 # The relay's first round after it starts loads its NIP-77 index's blocks
-# (N / 32 rows) and its first minutes may do one-off work (the day's
-# custody root over every line stored today: the whole import): the
+# (N / 32 rows), and its first seconds do one-off work (a scan of the
+# custody log for its daily roots: every line of the import): the
 # first round is timed alone, then the relay is let go idle, and the
 # periodic round -- a node that has run for a while -- is what follows.
 s0=$(cpu "$spid") t0=$(now)
