@@ -1504,6 +1504,26 @@ challenge_of(struct world *w, uint64_t c, char *out, size_t sz)
 }
 
 /*
+ * Sends the AUTH message in b on c: refused with OK false and a reason
+ * starting with prefix, and nobody authenticated.
+ */
+static void
+expect_auth_refused(struct world *w, uint64_t c, const struct buf *b,
+    const char *prefix)
+{
+	struct frames *f;
+
+	send_n(w, c, b->p, b->len);
+	f = take(w, c);
+	assert_int_equal(f->n, 1);
+	expect_verb(f, 0, MSG_OK, NULL);
+	assert_false(f->m[0].ok);
+	assert_true(starts(f->m[0].text, prefix));
+	frames_free(f);
+	assert_int_equal(w->hk.authed, 0);
+}
+
+/*
  * A node that calls with a challenge of its own gets, with ours, a proof
  * that this relay holds the node key (nip42.h) -- only for a Host that
  * is one of the relay's places, and never one that passes as an AUTH.
@@ -1548,13 +1568,7 @@ test_node_proof(void **state)
 	buf_init(&b, 0);
 	msg_auth(&b, f->m[0].event, f->m[0].eventlen);
 	frames_free(f);
-	send_n(w, ok, b.p, b.len);
-	f = take(w, ok);
-	expect_verb(f, 0, MSG_OK, NULL);
-	assert_false(f->m[0].ok);
-	assert_true(starts(f->m[0].text, "invalid: AUTH needs"));
-	frames_free(f);
-	assert_int_equal(w->hk.authed, 0);
+	expect_auth_refused(w, ok, &b, "invalid: AUTH needs");
 	buf_free(&b);
 	ingest_ctx_free(&ctx);
 	/* A Host that is not ours, a nonce that is not one, no key: none. */
@@ -1625,13 +1639,7 @@ test_node_auth(void **state)
 
 		*p = *p == '0' ? '1' : '0';
 	}
-	send_n(w, other, b.p, b.len);
-	f = take(w, other);
-	expect_verb(f, 0, MSG_OK, NULL);
-	assert_false(f->m[0].ok);
-	assert_true(starts(f->m[0].text, "invalid: signature"));
-	frames_free(f);
-	assert_int_equal(w->hk.authed, 0);
+	expect_auth_refused(w, other, &b, "invalid: signature");
 	/* The right challenge naming another relay (NIP-42): refused. */
 	relay_conn_challenge(w->r, node);
 	challenge_of(w, node, ch, sizeof(ch));
@@ -1640,13 +1648,7 @@ test_node_auth(void **state)
 	buf_reset(&b);
 	assert_int_equal(nip42_auth(sk, ch, "ws://relay:7447", t, &b, id),
 	    ERR_OK);
-	send_n(w, node, b.p, b.len);
-	f = take(w, node);
-	expect_verb(f, 0, MSG_OK, NULL);
-	assert_false(f->m[0].ok);
-	assert_true(starts(f->m[0].text, "invalid: AUTH's relay tag"));
-	frames_free(f);
-	assert_int_equal(w->hk.authed, 0);
+	expect_auth_refused(w, node, &b, "invalid: AUTH's relay tag");
 	/* The right one: the Host it used, any case, a trailing slash. */
 	buf_reset(&b);
 	assert_int_equal(nip42_auth(sk, ch, "WS://Relay/", t, &b, id), ERR_OK);
