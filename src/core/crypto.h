@@ -40,6 +40,22 @@ int		crypto_random(void *p, size_t n);
 enum err	crypto_verify(const uint8_t sig[64], const uint8_t *msg,
 		    size_t msglen, const uint8_t pubkey[32]);
 /*
+ * The same with the public keys a thread parsed before: parsing one (a
+ * square root) is a tenth of a verification, and most events come from
+ * keys seen a moment ago.  One per thread, zeroed to begin (48 KiB:
+ * allocate it); a slot holds the last key whose bytes hash to it, so a
+ * stranger sending many keys costs parses, never memory.
+ */
+#define CRYPTO_KEYS	512
+struct crypto_keys {
+	uint8_t		 raw[CRYPTO_KEYS][32];
+	unsigned char	 parsed[CRYPTO_KEYS][64];	/* secp256k1's form */
+	uint8_t		 used[CRYPTO_KEYS];
+	uint64_t	 hits, misses;
+};
+enum err	crypto_verify_with(struct crypto_keys *, const uint8_t sig[64],
+		    const uint8_t *msg, size_t msglen, const uint8_t pubkey[32]);
+/*
  * Signs msg with seckey; aux is the 32 bytes of BIP-340 auxiliary
  * randomness (NULL: fresh random bytes).  Writes sig only on success.
  * Returns: ERR_OK or ERR_KEY (seckey out of range).

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "vpool.h"
 
 #define VPOOL_SLOTS	1024
@@ -35,6 +36,7 @@ worker(void *arg)
 {
 	struct vpool *p = arg;
 	struct vslot *s;
+	struct crypto_keys *keys = calloc(1, sizeof(*keys));	/* or none */
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
@@ -44,7 +46,7 @@ worker(void *arg)
 			break;
 		s = &p->ring[p->claim++ % VPOOL_SLOTS];
 		pthread_mutex_unlock(&p->mu);
-		s->job.e = ingest_verify(&s->job.ev);
+		s->job.e = ingest_verify_with(&s->job.ev, keys);
 		pthread_mutex_lock(&p->mu);
 		s->done = true;
 		pthread_mutex_unlock(&p->mu);
@@ -52,6 +54,7 @@ worker(void *arg)
 		pthread_mutex_lock(&p->mu);
 	}
 	pthread_mutex_unlock(&p->mu);
+	free(keys);
 	return NULL;
 }
 

@@ -121,6 +121,12 @@ ingest_verify(const struct event *ev)
 }
 
 enum err
+ingest_verify_with(const struct event *ev, struct crypto_keys *k)
+{
+	return crypto_verify_with(k, ev->sig, ev->id, 32, ev->pubkey);
+}
+
+enum err
 ingest_store(struct store *st, const struct event *ev, uint64_t now)
 {
 	return ingest_store_from(st, ev, now, NULL);

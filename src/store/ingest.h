@@ -62,6 +62,9 @@ enum err	ingest_check(struct ingest_ctx *, const struct ingest_policy *,
 		    struct event *ev);
 /* Returns: ERR_OK, ERR_BAD_SIG or ERR_PUBKEY_CURVE.  Thread-safe. */
 enum err	ingest_verify(const struct event *);
+/* The same with a thread's parsed keys (crypto.h); NULL: none. */
+struct crypto_keys;
+enum err	ingest_verify_with(const struct event *, struct crypto_keys *);
 /* store_put for a checked and verified event: see store.h. */
 enum err	ingest_store(struct store *, const struct event *, uint64_t now);
 /*

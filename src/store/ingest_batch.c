@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "ingest_batch.h"
 #include "json.h"
 #include "log.h"
@@ -135,14 +136,15 @@ reader_main(void *arg)
 }
 
 static void
-process(struct pipe *p, struct slot *s, struct store *ro)
+process(struct pipe *p, struct slot *s, struct store *ro,
+    struct crypto_keys *keys)
 {
 	const struct ingest_policy *pol = p->o->pol;
 
 	s->e = ingest_check(&s->ctx, pol, ro, s->line, s->len, p->o->now,
 	    &s->ev);
 	if (s->e == ERR_OK)
-		s->e = ingest_verify(&s->ev);
+		s->e = ingest_verify_with(&s->ev, keys);
 }
 
 static void *
@@ -150,6 +152,7 @@ worker_main(void *arg)
 {
 	struct pipe *p = arg;
 	struct store *ro = NULL;
+	struct crypto_keys *keys = calloc(1, sizeof(*keys));	/* or none */
 
 	/*
 	 * Duplicates are checked here to spare their signatures; into an
@@ -173,7 +176,7 @@ worker_main(void *arg)
 		p->claim++;
 		pthread_mutex_unlock(&p->mu);
 
-		process(p, s, ro);
+		process(p, s, ro, keys);
 
 		pthread_mutex_lock(&p->mu);
 		s->state = S_DONE;
@@ -182,6 +185,7 @@ worker_main(void *arg)
 		pthread_mutex_unlock(&p->mu);
 	}
 	store_close(ro);
+	free(keys);
 	return NULL;
 }
 

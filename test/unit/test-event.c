@@ -105,7 +105,10 @@ test_bip340_csv(void **state)
 {
 	char	*csv = tu_read_file("../vectors/bip340/test-vectors.csv", NULL);
 	char	*line, *save = NULL;
-	int	 rows = 0;
+	int	 rows = 0, pass;
+	struct crypto_keys *keys = calloc(1, sizeof(*keys));
+
+	assert_non_null(keys);
 
 	line = strtok_r(csv, "\n", &save);	/* header */
 	while ((line = strtok_r(NULL, "\r\n", &save)) != NULL) {
@@ -142,10 +145,62 @@ test_bip340_csv(void **state)
 		else
 			assert_int_not_equal(crypto_verify(sig, msg, mlen, pk),
 			    ERR_OK);
+		/* With parsed keys: the same answer, parsed or remembered. */
+		for (pass = 0; pass < 2; pass++)
+			assert_int_equal(crypto_verify_with(keys, sig, msg,
+			    mlen, pk), crypto_verify(sig, msg, mlen, pk));
 		rows++;
 	}
 	assert_int_equal(rows, 19);
+	/* Keys off the curve are never remembered, so every pass parsed them. */
+	assert_true(keys->hits > 0 && keys->misses > 0);
+	free(keys);
 	free(csv);
+}
+
+/* A key whose slot another key takes is parsed again, never mistaken. */
+static void
+test_verify_keys(void **state)
+{
+	struct crypto_keys *keys = calloc(1, sizeof(*keys));
+	uint8_t	 sk[2][32], pk[2][32], sig[2][64], msg[32] = { 7 }, bad[32];
+	unsigned slot, i;
+	int	 tries = 0;
+
+	(void)state;
+	assert_non_null(keys);
+	assert_int_equal(crypto_keygen(sk[0]), ERR_OK);
+	assert_int_equal(crypto_pubkey(sk[0], pk[0]), ERR_OK);
+	slot = ((unsigned)pk[0][0] << 8 | pk[0][1]) % CRYPTO_KEYS;
+	do {			/* a second key for the same slot */
+		assert_int_equal(crypto_keygen(sk[1]), ERR_OK);
+		assert_int_equal(crypto_pubkey(sk[1], pk[1]), ERR_OK);
+		assert_true(++tries < 100000);
+	} while (((unsigned)pk[1][0] << 8 | pk[1][1]) % CRYPTO_KEYS != slot ||
+	    memcmp(pk[0], pk[1], 32) == 0);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(crypto_sign(sk[i], msg, 32, NULL, sig[i]),
+		    ERR_OK);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(crypto_verify_with(keys, sig[i % 2], msg, 32,
+		    pk[i % 2]), ERR_OK);
+		/* One key's signature under the other's key fails. */
+		assert_int_equal(crypto_verify_with(keys, sig[i % 2], msg, 32,
+		    pk[(i + 1) % 2]), ERR_BAD_SIG);
+	}
+	/* A remembered key, a signature over another message: refused. */
+	msg[0] ^= 1;
+	assert_int_equal(crypto_verify_with(keys, sig[0], msg, 32, pk[0]),
+	    ERR_BAD_SIG);
+	/* Bytes that are not a key (x >= p): refused, never remembered. */
+	memset(bad, 0xff, 32);
+	bad[31] = 0x2e;
+	for (i = 0; i < 2; i++)
+		assert_int_equal(crypto_verify_with(keys, sig[0], msg, 32, bad),
+		    ERR_PUBKEY_CURVE);
+	assert_int_equal(crypto_verify_with(NULL, sig[1], msg, 32, pk[1]),
+	    ERR_BAD_SIG);
+	free(keys);
 }
 
 static const char good[] =
@@ -276,6 +331,7 @@ main(void)
 		cmocka_unit_test(test_serialization_vectors),
 		cmocka_unit_test(test_verified_events),
 		cmocka_unit_test(test_bip340_csv),
+		cmocka_unit_test(test_verify_keys),
 		cmocka_unit_test(test_strict_parse),
 		cmocka_unit_test(test_escape_roundtrip),
 		cmocka_unit_test(test_classes_and_tags),
