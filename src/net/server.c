@@ -449,6 +449,7 @@ server_run(const struct server_opts *o, struct store *st,
 	struct lws_context_creation_info info;
 	struct relay_io io;
 	struct server s;
+	struct store_ckpt *ckpt = NULL;
 	struct sigaction sa;
 	int	 rc = -1, i;
 
@@ -493,6 +494,10 @@ server_run(const struct server_opts *o, struct store *st,
 	    ERR_OK)
 		log_warnx("counts and syncs run on the loop: the store thread "
 		    "did not start");
+	/* WAL checkpoints off the loop too: they were a third of a commit. */
+	if (store_ckpt_start(st, &ckpt) != ERR_OK)
+		log_warnx("checkpoints run on the loop: their thread did not "
+		    "start");
 	set_places(&s);
 	if (o->mesh != NULL && mesh_new(&s.mesh, o->mesh, s.ctx, s.wsc,
 	    s.relay) != 0)
@@ -540,6 +545,7 @@ done:
 	server_blob_free(&s);
 	wsc_free(s.wsc);
 	relay_free(s.relay);
+	store_ckpt_stop(ckpt);
 	admit_free(s.admit);
 	free(s.tx);
 	return rc;

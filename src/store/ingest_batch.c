@@ -59,8 +59,6 @@ struct slot {
 
 struct pipe {
 	const struct batch_opts *o;
-	bool		 ckpt_stop;
-	pthread_cond_t	 ckpt_cv;
 	batch_read_fn	 read;
 	void		*rarg;
 	struct slot	*ring;
@@ -189,40 +187,6 @@ worker_main(void *arg)
 	return NULL;
 }
 
-/*
- * Copies the WAL into the database while the writer goes on: checkpoints
- * were a sixth of the writer's time, and the writer is the one stage that
- * cannot be spread over cores.
- */
-static void *
-checkpointer_main(void *arg)
-{
-	struct pipe *p = arg;
-	struct store *cs = NULL;
-	struct timespec ts;
-
-	if (store_open(&cs, p->o->store_path, STORE_HELPER) != ERR_OK)
-		return NULL;
-	pthread_mutex_lock(&p->mu);
-	while (!p->ckpt_stop) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 250 * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&p->ckpt_cv, &p->mu, &ts);
-		if (p->ckpt_stop)
-			break;
-		pthread_mutex_unlock(&p->mu);
-		(void)store_checkpoint(cs, false);
-		pthread_mutex_lock(&p->mu);
-	}
-	pthread_mutex_unlock(&p->mu);
-	store_close(cs);
-	return NULL;
-}
-
 static int64_t
 now_ns(void)
 {
@@ -314,12 +278,13 @@ ingest_batch(const struct batch_opts *o, batch_read_fn rd, void *rarg,
     batch_result_fn res, void *res_arg, struct batch_stats *st)
 {
 	struct pipe p;
-	pthread_t reader, workers[MAX_WORKERS], ckpt;
+	pthread_t reader, workers[MAX_WORKERS];
+	struct store_ckpt *ckpt = NULL;
 	int	 nw, i, started = 0;
 	unsigned batch = o->batch ? o->batch : BATCH_EVENTS, pending = 0;
 	uint64_t pending_seq = 0;
 	int64_t	 tx_start = 0;
-	bool	 reader_up = false, in_tx = false, ckpt_up = false;
+	bool	 reader_up = false, in_tx = false;
 	enum err e = ERR_OK;
 
 	memset(&p, 0, sizeof(p));
@@ -338,13 +303,14 @@ ingest_batch(const struct batch_opts *o, batch_read_fn rd, void *rarg,
 	pthread_cond_init(&p.space, NULL);
 	pthread_cond_init(&p.work, NULL);
 	pthread_cond_init(&p.done, NULL);
-	pthread_cond_init(&p.ckpt_cv, NULL);
 	(void)store_cache(o->store, WRITER_CACHE_KIB);	/* only faster */
-	if (o->store_path != NULL && store_autocheckpoint(o->store, 0) ==
-	    ERR_OK && pthread_create(&ckpt, NULL, checkpointer_main, &p) == 0)
-		ckpt_up = true;
-	else
-		store_autocheckpoint(o->store, 1000);
+	/*
+	 * Checkpoints on another thread: they were a sixth of the writer's
+	 * time, and the writer is the one stage that cannot be spread over
+	 * cores.  Without that thread the writer does them, as always.
+	 */
+	if (o->store_path != NULL)
+		(void)store_ckpt_start(o->store, &ckpt);
 	if (pthread_create(&reader, NULL, reader_main, &p) != 0) {
 		e = ERR_NOMEM;
 		goto out_sync;
@@ -436,17 +402,11 @@ join:
 		pthread_join(reader, NULL);
 	st->lines = p.lines;
 out_sync:
-	if (ckpt_up) {
-		pthread_mutex_lock(&p.mu);
-		p.ckpt_stop = true;
-		pthread_cond_signal(&p.ckpt_cv);
-		pthread_mutex_unlock(&p.mu);
-		pthread_join(ckpt, NULL);
-		store_autocheckpoint(o->store, 1000);
+	if (ckpt != NULL) {
+		store_ckpt_stop(ckpt);
 		(void)store_checkpoint(o->store, true);
 	}
 	(void)store_cache(o->store, 0);
-	pthread_cond_destroy(&p.ckpt_cv);
 	pthread_cond_destroy(&p.done);
 	pthread_cond_destroy(&p.work);
 	pthread_cond_destroy(&p.space);

@@ -136,6 +136,18 @@ enum err	store_checkpoint(struct store *, bool truncate);
  */
 enum err	store_checkpoint_restart(struct store *);
 /*
+ * A thread that checkpoints for the writer w on a handle of its own, so
+ * that w's commits never copy the WAL into the database themselves (that
+ * was a third of the relay loop's time under a stream of EVENTs).  Woken
+ * by w's commits once the WAL holds 1000 pages; bounds the WAL at 64 MiB.
+ * Sets *out NULL, and is not needed, for a read-only or a stick's handle.
+ * _stop (NULL: nothing) joins it and gives w its own checkpoints back;
+ * call it before closing w.  Returns: ERR_OK or an open error.
+ */
+struct store_ckpt;
+enum err	store_ckpt_start(struct store *w, struct store_ckpt **out);
+void		store_ckpt_stop(struct store_ckpt *);
+/*
  * The event with this id, unless it expired by now: cb is called once
  * with its JSON (valid during the call), or not at all when there is
  * none.  Returns: ERR_OK or a database error.

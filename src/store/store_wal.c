@@ -1,8 +1,14 @@
 /*
  * store_wal.c: a handle's page cache and its WAL checkpoints (store.h):
- * what ingest_batch.c tunes while an import runs.
+ * what ingest_batch.c tunes while an import runs, and the thread that
+ * checkpoints for a writer (the relay's loop, an import's writer).
  */
+#include <sys/stat.h>
+
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "store_int.h"
 
@@ -52,4 +58,119 @@ store_checkpoint_restart(struct store *s)
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		return ERR_OK;		/* readers in the way: next time */
 	return rc == SQLITE_OK ? ERR_OK : store_sqlerr(s, rc, "store: checkpoint");
+}
+
+/*
+ * The background checkpointer of store.h.  The writer's handle gets a WAL
+ * hook in place of SQLite's automatic checkpoint: a commit that leaves
+ * CKPT_FRAMES or more frames in the WAL wakes the thread, which copies
+ * them into the database on its own handle (PASSIVE, so the writer never
+ * waits for it).  Past CKPT_WAL_MAX the thread also restarts the WAL
+ * (waiting, within the busy timeout, for the writer and the readers to
+ * let it), so that a writer that never pauses cannot grow it forever.
+ */
+#define CKPT_FRAMES	1000		/* SQLite's own default */
+#define CKPT_WAL_MAX	(64LL << 20)
+
+struct store_ckpt {
+	pthread_t	 th;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	bool		 kicked, stop;
+	struct store	*w, *cs;
+	char		 wal[PATH_MAX + 32];
+};
+
+static int
+ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct store_ckpt *k = arg;
+
+	(void)db;
+	(void)name;
+	if (frames >= CKPT_FRAMES) {
+		pthread_mutex_lock(&k->mu);
+		if (!k->kicked) {
+			k->kicked = true;
+			pthread_cond_signal(&k->cv);
+		}
+		pthread_mutex_unlock(&k->mu);
+	}
+	return SQLITE_OK;
+}
+
+static void *
+ckpt_main(void *arg)
+{
+	struct store_ckpt *k = arg;
+	struct stat sb;
+
+	pthread_mutex_lock(&k->mu);
+	for (;;) {
+		while (!k->kicked && !k->stop)
+			pthread_cond_wait(&k->cv, &k->mu);
+		if (k->stop)
+			break;
+		k->kicked = false;
+		pthread_mutex_unlock(&k->mu);
+		(void)store_checkpoint(k->cs, false);
+		if (stat(k->wal, &sb) == 0 && sb.st_size > CKPT_WAL_MAX)
+			(void)store_checkpoint_restart(k->cs);
+		pthread_mutex_lock(&k->mu);
+	}
+	pthread_mutex_unlock(&k->mu);
+	return NULL;
+}
+
+enum err
+store_ckpt_start(struct store *w, struct store_ckpt **out)
+{
+	struct store_ckpt *k;
+	const char *path;
+	enum err e;
+
+	*out = NULL;
+	path = sqlite3_db_filename(w->db, "main");
+	if ((w->flags & (STORE_RDONLY | STORE_FOREIGN)) || path == NULL ||
+	    *path == '\0')
+		return ERR_OK;		/* nothing to copy, or a stick's own */
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return ERR_NOMEM;
+	k->w = w;
+	snprintf(k->wal, sizeof(k->wal), "%s-wal", path);
+	if ((e = store_open(&k->cs, path, STORE_HELPER)) != ERR_OK) {
+		free(k);
+		return e;
+	}
+	pthread_mutex_init(&k->mu, NULL);
+	pthread_cond_init(&k->cv, NULL);
+	if (pthread_create(&k->th, NULL, ckpt_main, k) != 0) {
+		pthread_cond_destroy(&k->cv);
+		pthread_mutex_destroy(&k->mu);
+		store_close(k->cs);
+		free(k);
+		return ERR_NOMEM;
+	}
+	sqlite3_wal_hook(w->db, ckpt_hook, k);	/* replaces autocheckpoint */
+	*out = k;
+	return ERR_OK;
+}
+
+void
+store_ckpt_stop(struct store_ckpt *k)
+{
+	if (k == NULL)
+		return;
+	/* The writer checkpoints itself again, as it was opened to. */
+	(void)sqlite3_wal_autocheckpoint(k->w->db, CKPT_FRAMES);
+	pthread_mutex_lock(&k->mu);
+	k->stop = true;
+	pthread_cond_signal(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+	pthread_join(k->th, NULL);
+	(void)store_checkpoint(k->cs, false);
+	pthread_cond_destroy(&k->cv);
+	pthread_mutex_destroy(&k->mu);
+	store_close(k->cs);
+	free(k);
 }
