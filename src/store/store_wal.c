@@ -62,10 +62,13 @@ store_checkpoint_restart(struct store *s)
 
 /*
  * The background checkpointer of store.h.  The writer's handle gets a WAL
- * hook in place of SQLite's automatic checkpoint: a commit that leaves
- * CKPT_FRAMES or more frames in the WAL wakes the thread, which copies
- * them into the database on its own handle (PASSIVE, so the writer never
- * waits for it).  Past CKPT_WAL_MAX the thread also restarts the WAL
+ * hook in place of SQLite's automatic checkpoint: a commit that takes
+ * the WAL CKPT_FRAMES frames past where it was at the last wake wakes the
+ * thread, which copies them into the database on its own handle (PASSIVE,
+ * so the writer never waits for it).  Counting from the last wake, not
+ * from the start of the WAL as SQLite's own does, matters: a writer that
+ * keeps a transaction open most of the time never lets the WAL start
+ * again, and every commit would then copy and sync.  Past CKPT_WAL_MAX the thread also restarts the WAL
  * (waiting, within the busy timeout, for the writer and the readers to
  * let it), so that a writer that never pauses cannot grow it forever.
  */
@@ -77,6 +80,7 @@ struct store_ckpt {
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
 	bool		 kicked, stop;
+	int		 woke_at;	/* the WAL's frames then: the hook's own */
 	struct store	*w, *cs;
 	char		 wal[PATH_MAX + 32];
 };
@@ -88,7 +92,10 @@ ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 
 	(void)db;
 	(void)name;
-	if (frames >= CKPT_FRAMES) {
+	if (frames < k->woke_at)
+		k->woke_at = 0;		/* the WAL started again */
+	if (frames - k->woke_at >= CKPT_FRAMES) {
+		k->woke_at = frames;
 		pthread_mutex_lock(&k->mu);
 		if (!k->kicked) {
 			k->kicked = true;
