@@ -68,9 +68,13 @@ store_checkpoint_restart(struct store *s)
  * so the writer never waits for it).  Counting from the last wake, not
  * from the start of the WAL as SQLite's own does, matters: a writer that
  * keeps a transaction open most of the time never lets the WAL start
- * again, and every commit would then copy and sync.  Past CKPT_WAL_MAX the thread also restarts the WAL
- * (waiting, within the busy timeout, for the writer and the readers to
- * let it), so that a writer that never pauses cannot grow it forever.
+ * again, and every commit would then copy and sync.  Past CKPT_WAL_MAX
+ * the thread also restarts the WAL (waiting, within the busy timeout, for
+ * the writer and the readers to let it), so that a writer that never
+ * pauses cannot grow it forever.
+ * Its handle is opened at the first wake, so a relay that stores nothing
+ * keeps none; if it cannot be opened, the writer checkpoints itself, as
+ * SQLite would have.
  */
 #define CKPT_FRAMES	1000		/* SQLite's own default */
 #define CKPT_WAL_MAX	(64LL << 20)
@@ -80,29 +84,33 @@ struct store_ckpt {
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
 	bool		 kicked, stop;
+	bool		 failed;	/* no handle of its own: the writer does */
 	int		 woke_at;	/* the WAL's frames then: the hook's own */
 	struct store	*w, *cs;
-	char		 wal[PATH_MAX + 32];
+	char		 path[PATH_MAX + 16], wal[PATH_MAX + 32];
 };
 
 static int
 ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
 	struct store_ckpt *k = arg;
+	bool	 failed;
 
-	(void)db;
 	(void)name;
-	if (frames < k->woke_at)
-		k->woke_at = 0;		/* the WAL started again */
-	if (frames - k->woke_at >= CKPT_FRAMES) {
-		k->woke_at = frames;
-		pthread_mutex_lock(&k->mu);
-		if (!k->kicked) {
+	pthread_mutex_lock(&k->mu);
+	if (!(failed = k->failed)) {
+		if (frames < k->woke_at)
+			k->woke_at = 0;		/* the WAL started again */
+		if (frames - k->woke_at >= CKPT_FRAMES && !k->kicked) {
+			k->woke_at = frames;
 			k->kicked = true;
 			pthread_cond_signal(&k->cv);
 		}
-		pthread_mutex_unlock(&k->mu);
 	}
+	pthread_mutex_unlock(&k->mu);
+	if (failed && frames >= CKPT_FRAMES)
+		(void)sqlite3_wal_checkpoint_v2(db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	return SQLITE_OK;
 }
 
@@ -120,6 +128,13 @@ ckpt_main(void *arg)
 			break;
 		k->kicked = false;
 		pthread_mutex_unlock(&k->mu);
+		if (k->cs == NULL && store_open(&k->cs, k->path, STORE_HELPER) !=
+		    ERR_OK) {
+			k->cs = NULL;
+			pthread_mutex_lock(&k->mu);
+			k->failed = true;	/* logged by store_open */
+			break;
+		}
 		(void)store_checkpoint(k->cs, false);
 		if (stat(k->wal, &sb) == 0 && sb.st_size > CKPT_WAL_MAX)
 			(void)store_checkpoint_restart(k->cs);
@@ -134,7 +149,6 @@ store_ckpt_start(struct store *w, struct store_ckpt **out)
 {
 	struct store_ckpt *k;
 	const char *path;
-	enum err e;
 
 	*out = NULL;
 	path = sqlite3_db_filename(w->db, "main");
@@ -144,17 +158,17 @@ store_ckpt_start(struct store *w, struct store_ckpt **out)
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return ERR_NOMEM;
 	k->w = w;
-	snprintf(k->wal, sizeof(k->wal), "%s-wal", path);
-	if ((e = store_open(&k->cs, path, STORE_HELPER)) != ERR_OK) {
+	if ((size_t)snprintf(k->path, sizeof(k->path), "%s", path) >=
+	    sizeof(k->path)) {
 		free(k);
-		return e;
+		return ERR_OK;		/* no room for "-wal": as before */
 	}
+	snprintf(k->wal, sizeof(k->wal), "%s-wal", path);
 	pthread_mutex_init(&k->mu, NULL);
 	pthread_cond_init(&k->cv, NULL);
 	if (pthread_create(&k->th, NULL, ckpt_main, k) != 0) {
 		pthread_cond_destroy(&k->cv);
 		pthread_mutex_destroy(&k->mu);
-		store_close(k->cs);
 		free(k);
 		return ERR_NOMEM;
 	}
@@ -175,7 +189,8 @@ store_ckpt_stop(struct store_ckpt *k)
 	pthread_cond_signal(&k->cv);
 	pthread_mutex_unlock(&k->mu);
 	pthread_join(k->th, NULL);
-	(void)store_checkpoint(k->cs, false);
+	if (k->cs != NULL)
+		(void)store_checkpoint(k->cs, false);
 	pthread_cond_destroy(&k->cv);
 	pthread_mutex_destroy(&k->mu);
 	store_close(k->cs);

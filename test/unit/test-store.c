@@ -3,6 +3,8 @@
  * path, and a differential test: store_query and store_count must agree
  * with filter_match on random events and random filters.
  */
+#include <sys/stat.h>
+
 #include <unistd.h>
 
 #include "testutil.h"
@@ -752,6 +754,52 @@ test_errors(void **state)
 	store_close(NULL);
 }
 
+/*
+ * The checkpointer thread copies a writer's WAL into events.db while the
+ * writer goes on: the database file grows although the writer, its own
+ * checkpoints replaced by the hook, never copies a page itself.
+ */
+static void
+test_checkpointer(void **state)
+{
+	struct store *s;
+	struct store_ckpt *k;
+	struct stat sb;
+	char	 path[256], *json, content[3001];
+	int	 i, tries;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/db%d", dbdir, dbseq);
+	s = open_fresh();
+	assert_int_equal(store_ckpt_start(s, &k), ERR_OK);
+	assert_non_null(k);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_true(sb.st_size < (1 << 20));
+	memset(content, 'x', sizeof(content) - 1);
+	content[sizeof(content) - 1] = '\0';
+	/* 1,500 events of 3 KB: some 1,200 pages, in five commits. */
+	for (i = 0; i < 1500; i++) {
+		if (i % 300 == 0)
+			assert_int_equal(store_begin(s), ERR_OK);
+		content[0] = (char)('a' + i % 26);
+		json = mk(1 + i % 9, NOW - 1500 + (uint64_t)i, 1, "[]", content);
+		assert_int_equal(put(s, json), ERR_OK);
+		free(json);
+		if (i % 300 == 299)
+			assert_int_equal(store_commit(s), ERR_OK);
+	}
+	for (tries = 0; tries < 200; tries++) {
+		assert_int_equal(stat(path, &sb), 0);
+		if (sb.st_size > (4 << 20))
+			break;
+		usleep(50000);
+	}
+	assert_true(sb.st_size > (4 << 20));
+	store_ckpt_stop(k);
+	store_ckpt_stop(NULL);
+	store_close(s);
+}
+
 TU_TMPDIR_FIXTURE(dbdir)
 
 int
@@ -767,6 +815,7 @@ main(void)
 		cmocka_unit_test(test_cursor_range),
 		cmocka_unit_test(test_differential),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_checkpointer),
 	};
 
 	crypto_init();
