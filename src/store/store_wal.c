@@ -68,16 +68,22 @@ store_checkpoint_restart(struct store *s)
  * so the writer never waits for it).  Counting from the last wake, not
  * from the start of the WAL as SQLite's own does, matters: a writer that
  * keeps a transaction open most of the time never lets the WAL start
- * again, and every commit would then copy and sync.  Past CKPT_WAL_MAX
- * the thread also restarts the WAL (waiting, within the busy timeout, for
- * the writer and the readers to let it), so that a writer that never
- * pauses cannot grow it forever.
+ * again, and every commit would then copy and sync.
+ *
+ * The WAL starts again from its beginning only if it was wholly copied
+ * when the writer's transaction began, and a writer under a steady stream
+ * begins the next one at once.  So past CKPT_WAL_FRAMES (64 MiB of 4 KiB
+ * pages) the commit copies what the thread has not yet, itself (little:
+ * the thread keeps up), and the next transaction writes the WAL from its
+ * start; journal_size_limit then cuts the file back.  Nothing waits for
+ * readers: one that holds an old snapshot only delays the new start.
  * Its handle is opened at the first wake, so a relay that stores nothing
  * keeps none; if it cannot be opened, the writer checkpoints itself, as
  * SQLite would have.
  */
 #define CKPT_FRAMES	1000		/* SQLite's own default */
-#define CKPT_WAL_MAX	(64LL << 20)
+#define CKPT_WAL_FRAMES	16000
+#define CKPT_WAL_MAX	"67108864"
 
 struct store_ckpt {
 	pthread_t	 th;
@@ -87,7 +93,7 @@ struct store_ckpt {
 	bool		 failed;	/* no handle of its own: the writer does */
 	int		 woke_at;	/* the WAL's frames then: the hook's own */
 	struct store	*w, *cs;
-	char		 path[PATH_MAX + 16], wal[PATH_MAX + 32];
+	char		 path[PATH_MAX + 16];
 };
 
 static int
@@ -108,7 +114,7 @@ ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 		}
 	}
 	pthread_mutex_unlock(&k->mu);
-	if (failed && frames >= CKPT_FRAMES)
+	if ((failed && frames >= CKPT_FRAMES) || frames >= CKPT_WAL_FRAMES)
 		(void)sqlite3_wal_checkpoint_v2(db, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	return SQLITE_OK;
@@ -118,7 +124,6 @@ static void *
 ckpt_main(void *arg)
 {
 	struct store_ckpt *k = arg;
-	struct stat sb;
 
 	pthread_mutex_lock(&k->mu);
 	for (;;) {
@@ -136,8 +141,6 @@ ckpt_main(void *arg)
 			break;
 		}
 		(void)store_checkpoint(k->cs, false);
-		if (stat(k->wal, &sb) == 0 && sb.st_size > CKPT_WAL_MAX)
-			(void)store_checkpoint_restart(k->cs);
 		pthread_mutex_lock(&k->mu);
 	}
 	pthread_mutex_unlock(&k->mu);
@@ -161,9 +164,8 @@ store_ckpt_start(struct store *w, struct store_ckpt **out)
 	if ((size_t)snprintf(k->path, sizeof(k->path), "%s", path) >=
 	    sizeof(k->path)) {
 		free(k);
-		return ERR_OK;		/* no room for "-wal": as before */
+		return ERR_OK;		/* cannot be: as before */
 	}
-	snprintf(k->wal, sizeof(k->wal), "%s-wal", path);
 	pthread_mutex_init(&k->mu, NULL);
 	pthread_cond_init(&k->cv, NULL);
 	if (pthread_create(&k->th, NULL, ckpt_main, k) != 0) {
@@ -172,6 +174,8 @@ store_ckpt_start(struct store *w, struct store_ckpt **out)
 		free(k);
 		return ERR_NOMEM;
 	}
+	(void)sqlite3_exec(w->db, "PRAGMA journal_size_limit=" CKPT_WAL_MAX,
+	    NULL, NULL, NULL);
 	sqlite3_wal_hook(w->db, ckpt_hook, k);	/* replaces autocheckpoint */
 	*out = k;
 	return ERR_OK;
