@@ -494,7 +494,7 @@ server_run(const struct server_opts *o, struct store *st,
 	    ERR_OK)
 		log_warnx("counts and syncs run on the loop: the store thread "
 		    "did not start");
-	/* WAL checkpoints off the loop too: they were a third of a commit. */
+	/* WAL checkpoints off the loop too: a third of its time under load. */
 	if (store_ckpt_start(st, &ckpt) != ERR_OK)
 		log_warnx("checkpoints run on the loop: their thread did not "
 		    "start");

@@ -119,16 +119,11 @@ enum err	store_since(struct store *, int64_t after_eid, size_t max,
 /* The highest row number in use (0 when empty). */
 enum err	store_last_eid(struct store *, int64_t *eid);
 /*
- * WAL checkpoints.  store_autocheckpoint(s, 0) stops a writer from doing
- * them itself, so that another thread's handle can run store_checkpoint
- * (PASSIVE: never blocks the writer; truncate: also empties the WAL).
- */
-enum err	store_autocheckpoint(struct store *, int pages);
-/*
  * Sets the handle's page cache to kib KiB; 0 puts back the size it was
  * opened with (8 MiB).  A helper's or a stick's handle keeps 2 MiB.
  */
 enum err	store_cache(struct store *, int kib);
+/* A WAL checkpoint: PASSIVE (never blocks the writer), or TRUNCATE. */
 enum err	store_checkpoint(struct store *, bool truncate);
 /*
  * A checkpoint that also lets the next commit write the WAL from its
@@ -139,10 +134,10 @@ enum err	store_checkpoint_restart(struct store *);
  * A thread that checkpoints for the writer w on a handle of its own, so
  * that w's commits never copy the WAL into the database themselves (that
  * was a third of the relay loop's time under a stream of EVENTs).  Woken
- * by w's commits once the WAL holds 1000 pages; bounds the WAL at 64 MiB.
+ * by w's commits every 1000 new WAL pages; keeps the WAL near 64 MiB.
  * Sets *out NULL, and is not needed, for a read-only or a stick's handle.
  * _stop (NULL: nothing) joins it and gives w its own checkpoints back;
- * call it before closing w.  Returns: ERR_OK or an open error.
+ * call it before closing w.  Returns: ERR_OK or ERR_NOMEM.
  */
 struct store_ckpt;
 enum err	store_ckpt_start(struct store *w, struct store_ckpt **out);

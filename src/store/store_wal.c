@@ -3,22 +3,12 @@
  * what ingest_batch.c tunes while an import runs, and the thread that
  * checkpoints for a writer (the relay's loop, an import's writer).
  */
-#include <sys/stat.h>
-
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "store_int.h"
-
-enum err
-store_autocheckpoint(struct store *s, int pages)
-{
-	int	 rc = sqlite3_wal_autocheckpoint(s->db, pages);
-
-	return rc == SQLITE_OK ? ERR_OK : store_sqlerr(s, rc, "store");
-}
 
 enum err
 store_cache(struct store *s, int kib)
