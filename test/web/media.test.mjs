@@ -750,8 +750,10 @@ test('a photo not on this node: a placeholder with its hash; bytes that ' +
 	const tile = cardWith(c, 'The square at noon').locator('.m-missing');
 	await tile.waitFor();
 	assert.match(await tile.textContent(), /басқасын жіберді/);
+	// A card drawn again (the page settling after its load) holds an
+	// <img> with no source while it asks once more: never one with bytes.
 	assert.equal(await cardWith(c, 'The square at noon').locator(
-	    '.media img').count(), 0, 'not shown');
+	    '.media img[src]').count(), 0, 'not shown');
 	await c.unroute(`**/${thumbX}`);
 	// Asked again, the node's real thumbnail shows.
 	await tile.locator('button').click();
