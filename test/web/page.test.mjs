@@ -563,6 +563,7 @@ step('search (NIP-50), mute on this phone, delete one\'s own report',
 	    'Power' })).length === 0, 'deleted on the node', 5000);
 });
 
+// 450 cards under ASan: 12 s alone, past 30 s in a loaded make check.
 step('every report reachable: older pages on scroll, honest counts, a ' +
     'burst does not push old ones out', async () => {
 	const s = await phone('S');
@@ -601,7 +602,7 @@ step('every report reachable: older pages on scroll, honest counts, a ' +
 	    'all 450 on screen');
 	assert.match(await s.textContent('#feed-info'), /450 of 450/);
 	await phones.S.ctx.close();
-});
+}, { timeout: 90000 });
 
 step('a report dated ahead of the node\'s clock is not pinned on top',
     async () => {
