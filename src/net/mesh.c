@@ -36,6 +36,7 @@ static void	mesh_authed(void *, uint64_t, const uint8_t[32], const char *);
 static void	mesh_seen(void *, uint64_t, const uint8_t *, const uint8_t[32],
 		    enum err);
 static void	mesh_conn_closed(void *, uint64_t);
+static void	mesh_sent(void *, uint64_t, const uint8_t[32]);
 static void	found_log(struct mesh *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
@@ -44,6 +45,7 @@ static const struct relay_hooks mesh_hooks = {
 	.seen = mesh_seen,
 	.closed = mesh_conn_closed,
 	.forward = mesh_live_forward,
+	.sent = mesh_sent,
 };
 
 static struct link *
@@ -535,6 +537,24 @@ mesh_seen(void *arg, uint64_t conn, const uint8_t *pubkey,
 			if (e == ERR_OK)
 				store_link_update(m->st, m->in[i].lid, NULL,
 				    (int64_t)mesh_now(), 0, 0, 1, 0, NULL);
+			return;
+		}
+}
+
+/*
+ * A node that called us took a stored event from our relay: the record
+ * says we sent it there.  Our own links' pushes are recorded from the
+ * peer's OK instead (mesh_live.c).
+ */
+static void
+mesh_sent(void *arg, uint64_t conn, const uint8_t id[32])
+{
+	struct mesh *m = arg;
+	size_t	 i;
+
+	for (i = 0; i < m->nin; i++)
+		if (m->in[i].conn == conn) {
+			mesh_seen_add(m, id, m->in[i].lid, SEEN_SENT);
 			return;
 		}
 }

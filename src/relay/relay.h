@@ -74,6 +74,12 @@ struct relay_hooks {
 	 * false keeps it from that link (it came from there another way).
 	 */
 	bool	(*forward)(void *arg, uint64_t conn, const struct event *);
+	/*
+	 * A stored event went out on the node connection conn (live, in
+	 * answer to a REQ, or released by the guard): queued for it, its
+	 * storing there not confirmed.
+	 */
+	void	(*sent)(void *arg, uint64_t conn, const uint8_t id[32]);
 };
 
 /* Frames are queued with this much free space in front (lws needs it). */

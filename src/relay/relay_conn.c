@@ -175,6 +175,14 @@ relay_send_buf(struct relay *r, struct rconn *c, bool force)
 	buf_reset(&r->out);
 }
 
+/* Tells the hook that a stored event is queued for node connection c. */
+void
+relay_sent_hook(struct relay *r, struct rconn *c, const uint8_t id[32])
+{
+	if (c->mesh && !c->closing && r->hooks.sent != NULL)
+		r->hooks.sent(r->hooks_arg, c->id, id);
+}
+
 bool
 relay_conn_next(struct relay *r, uint64_t id, char **p, size_t *len,
     bool *close_after)

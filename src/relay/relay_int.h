@@ -152,6 +152,8 @@ bool		 relay_echo_has(const struct rconn *, const uint8_t[32]);
 void		 relay_send(struct relay *, struct rconn *, const char *,
 		    size_t, bool force);
 void		 relay_send_buf(struct relay *, struct rconn *, bool force);
+void		 relay_sent_hook(struct relay *, struct rconn *,
+		    const uint8_t[32]);
 void		 relay_notice(struct relay *, struct rconn *, const char *);
 void		 relay_notice_err(struct relay *, struct rconn *, enum err,
 		    const char *detail);

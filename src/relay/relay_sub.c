@@ -132,11 +132,11 @@ send_stored(const char *json, size_t len, void *arg)
 	struct relay *r = o->r;
 	struct event ev;
 	void	*scratch;
-	bool	 pass = true;
+	bool	 pass = true, parsed = false;
 
 	/* Nodes: no echo, the hook, and nothing the guard holds back. */
 	if (o->c->mesh && (r->hooks.forward != NULL || o->c->necho > 0 ||
-	    r->guard != NULL)) {
+	    r->guard != NULL || r->hooks.sent != NULL)) {
 		if ((scratch = malloc(EVENT_SCRATCH(len))) == NULL)
 			return 0;
 		pass = event_parse(json, len, NULL, &ev, scratch,
@@ -144,12 +144,15 @@ send_stored(const char *json, size_t len, void *arg)
 		    !relay_echo_has(o->c, ev.id) && (r->hooks.forward == NULL ||
 		    r->hooks.forward(r->hooks_arg, o->c->id, &ev)) &&
 		    (r->guard == NULL || guard_forward(r->guard, &ev));
+		parsed = true;
 		free(scratch);
 	}
 	if (pass) {
 		buf_reset(&r->out);
 		msg_event(&r->out, o->subid, json, len);
 		relay_send_buf(r, o->c, true);
+		if (parsed)
+			relay_sent_hook(r, o->c, ev.id);
 	}
 	return 0;
 }

@@ -83,6 +83,7 @@ fanout_json(struct relay *r, const struct event *ev, const char *json,
 {
 	uint64_t from = r->norigin > 0 ? origin_of(r, ev) : 0;
 	size_t	 i, j;
+	bool	 sent;
 
 	if (!clients_only && r->guard != NULL && !guard_forward(r->guard, ev))
 		clients_only = true;	/* held here: phones only */
@@ -100,7 +101,7 @@ fanout_json(struct relay *r, const struct event *ev, const char *json,
 		if (c->mesh && r->hooks.forward != NULL &&
 		    !r->hooks.forward(r->hooks_arg, c->id, ev))
 			continue;
-		for (j = 0; j < c->nsubs; j++) {
+		for (j = 0, sent = false; j < c->nsubs; j++) {
 			/* Still streaming: it catches up after EOSE. */
 			if (c->subs[j].cur != NULL ||
 			    !filter_match_any(c->subs[j].f, c->subs[j].nf, ev))
@@ -108,7 +109,10 @@ fanout_json(struct relay *r, const struct event *ev, const char *json,
 			buf_reset(&r->out);
 			msg_event(&r->out, c->subs[j].id, json, len);
 			relay_send_buf(r, c, false);
+			sent = true;
 		}
+		if (sent)
+			relay_sent_hook(r, c, ev->id);
 	}
 }
 
@@ -349,6 +353,7 @@ forward_row(const char *json, size_t len, void *arg)
 	struct event ev;
 	void	*scratch;
 	size_t	 i, j;
+	bool	 sent;
 
 	if ((scratch = malloc(EVENT_SCRATCH(len))) == NULL)
 		return 0;
@@ -361,13 +366,16 @@ forward_row(const char *json, size_t len, void *arg)
 		if (!c->mesh || c->nsubs == 0 || (r->hooks.forward != NULL &&
 		    !r->hooks.forward(r->hooks_arg, c->id, &ev)))
 			continue;
-		for (j = 0; j < c->nsubs; j++) {
+		for (j = 0, sent = false; j < c->nsubs; j++) {
 			if (!filter_match_any(c->subs[j].f, c->subs[j].nf, &ev))
 				continue;
 			buf_reset(&r->out);
 			msg_event(&r->out, c->subs[j].id, json, len);
 			relay_send_buf(r, c, false);
+			sent = true;
 		}
+		if (sent)
+			relay_sent_hook(r, c, ev.id);
 	}
 done:
 	free(scratch);

@@ -40,7 +40,7 @@ json_row(const struct seen_row *r, void *arg)
 		buf_json_str(j->b, name, strlen(name));
 		buf_printf(j->b, ",\"how\":\"%s\"", r->how == SEEN_RECEIVED ?
 		    "received" : r->how == SEEN_ACCEPTED ? "accepted" :
-		    "refused");
+		    r->how == SEEN_SENT ? "sent" : "refused");
 	}
 	buf_printf(j->b, ",\"at\":%lld}", (long long)r->at);
 	return 0;

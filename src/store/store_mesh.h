@@ -15,7 +15,13 @@
 #include "store.h"
 
 enum link_kind { LINK_PEER, LINK_RELAY, LINK_DIR, LINK_BLOSSOM };
-enum seen_how { SEEN_RECEIVED = 1, SEEN_ACCEPTED = 2, SEEN_REFUSED = 3 };
+/*
+ * What a link is known to have done with an event: sent it to us, taken
+ * it from us (OK true), refused it, or been sent it by us (a node that
+ * called us: it reads our subscription, so nothing confirms it stored it).
+ */
+enum seen_how { SEEN_RECEIVED = 1, SEEN_ACCEPTED = 2, SEEN_REFUSED = 3,
+    SEEN_SENT = 4 };
 
 struct link_row {
 	int64_t		 lid;

@@ -153,6 +153,17 @@ test('two linked nodes forward both ways and record where events are', T,
 	assert.match(peers.stdout, /state +live/);
 	const pb = await run(SAMIZDAT, ['-d', b.dir, 'peers']);
 	assert.match(pb.stdout, /found by +inbound/);
+	// b did not call a: a read "back" from b's relay.  b says it sent
+	// it there (nothing came back from a to say more).
+	await waitFor(async () => {
+		const res = await httpRequest(b.port,
+		    { path: `/api/status/${back.id}` });
+		const s = JSON.parse(res.body);
+		return s.stored && s.peers.some((p) => p.how === 'sent' &&
+		    /^npub1/.test(p.name));
+	}, { timeout: 10000, what: 'status on b' });
+	const sb = await run(SAMIZDAT, ['-d', b.dir, 'status', back.id]);
+	assert.match(sb.stdout, /sent to +peer +npub1[02-9ac-hj-np-z]{58}/);
 	// Unknown id: not stored, exit 1.
 	const none = await run(SAMIZDAT, ['-d', a.dir, 'status', '0'.repeat(64)]);
 	assert.equal(none.code, 1);

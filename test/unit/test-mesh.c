@@ -311,6 +311,40 @@ test_links_seen(void **state)
 		assert_non_null(strstr(out.p, "{\"url\":\"wss://third.example/\","
 		    "\"ok\":true,\"reason\":\"\",\"at\":1700000800}"));
 	}
+	/*
+	 * A node that called us took it ("sent to"): it gives way to what
+	 * the node says itself, and never replaces what it said.
+	 */
+	{
+		int64_t	 in1, in2;
+
+		assert_int_equal(store_link_add(s, "npub1in1", LINK_PEER,
+		    "inbound", "npub1in1", &in1), ERR_OK);
+		assert_int_equal(store_link_add(s, "npub1in2", LINK_PEER,
+		    "inbound", "npub1in2", &in2), ERR_OK);
+		assert_int_equal(store_seen_put(s, id, in1, SEEN_SENT,
+		    1700000900, NULL), ERR_OK);
+		assert_int_equal(store_seen_put(s, id, in1, SEEN_SENT,
+		    1700000950, NULL), ERR_OK);
+		buf_reset(&out);
+		assert_int_equal(status_json(s, id, &out), ERR_OK);
+		assert_non_null(strstr(out.p, "{\"name\":\"npub1in1\","
+		    "\"how\":\"sent\",\"at\":1700000900}"));
+		assert_int_equal(store_seen_put(s, id, in1, SEEN_RECEIVED,
+		    1700001000, NULL), ERR_OK);
+		assert_int_equal(store_seen_put(s, id, in2, SEEN_REFUSED,
+		    1700001000, "blocked: no"), ERR_OK);
+		assert_int_equal(store_seen_put(s, id, in2, SEEN_SENT,
+		    1700001100, NULL), ERR_OK);
+		buf_reset(&out);
+		assert_int_equal(status_json(s, id, &out), ERR_OK);
+		assert_non_null(strstr(out.p, "{\"name\":\"npub1in1\","
+		    "\"how\":\"received\",\"at\":1700001000}"));
+		assert_non_null(strstr(out.p, "{\"name\":\"npub1in2\","
+		    "\"how\":\"refused\",\"at\":1700001000}"));
+		assert_null(strstr(out.p, "\"sent\""));
+		assert_string_equal(seen_how_name(SEEN_SENT), "sent to");
+	}
 
 	ingest_ctx_free(&ctx);
 	buf_free(&json);
