@@ -32,17 +32,21 @@ found=$("$BIN" -d "${NODEDIR[1]}" peers | grep -c "found by  mdns")
     mesh_fail "node 1 lists $found peers found by mdns, want $((N - 1)):
 $("$BIN" -d "${NODEDIR[1]}" peers)"
 
-# The origin says where its note went.  The records are written in
-# batches, so give them a few seconds.
+# The origin says where its note went: a peer it pushed the note to
+# (accepted by), one that sent it back (received from) or one that called
+# us and took it (sent to).  The records are written in batches, and a
+# link that came up late catches up in its next round, so allow 30 s.
 st=
-for _ in $(seq 40); do
+for _ in $(seq 120); do
 	st=$("$BIN" -d "${NODEDIR[1]}" status "${ids[0]}" 2>&1)
 	echo "$st" | grep -q "npub1" && break
 	sleep 0.25
 done
 echo "$st" | grep -q "npub1" ||
     mesh_fail "status on the origin names no peer:
-$st"
+$st
+peers of node 1:
+$("$BIN" -d "${NODEDIR[1]}" peers)"
 npeers=$(echo "$st" | grep -c npub1)
 echo "ok s1-lan: 5 notes on 5 nodes in ${secs}s after posting" \
     "(${total}s from start); node 1 found $found peers by mdns;" \
