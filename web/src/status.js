@@ -1,7 +1,8 @@
 // status.js: what /api/status/<id> says about a post beyond this node, in
 // a shape the page shows.  The node answers {"id", "stored", "peers":
-// [{"name","how"}], "relays": [{"url","ok","reason"}]}; until it knows the
-// route it answers 404, which means "unknown".  Pure.
+// [{"name","how"}], "relays": [{"url","ok","reason"}]}, how being
+// received, accepted, sent or refused; until it knows the route it
+// answers 404, which means "unknown".  Pure.
 
 export const POLL_INTERVAL_MS = 5000;
 export const POLL_DURATION_MS = 120000;
@@ -14,8 +15,10 @@ export function summarizeStatus(body, id) {
 	const peers = Array.isArray(body.peers) ? body.peers : [];
 	const relays = Array.isArray(body.relays) ? body.relays : [];
 	const names = new Set();
+	// A peer that refused it does not hold it; "sent" went to a node
+	// that called this one and read it from here.
 	for (const p of peers)
-		if (p && typeof p.name === 'string')
+		if (p && typeof p.name === 'string' && p.how !== 'refused')
 			names.add(p.name);
 	let ok = 0, refused = 0;
 	const reasons = [];

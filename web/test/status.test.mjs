@@ -8,14 +8,16 @@ import { statusPath, summarizeStatus } from '../src/status.js';
 
 const ID = 'a'.repeat(64);
 
-test('status summary counts distinct peers and relay answers', () => {
+test('status summary counts distinct peers holding it and relay answers', () => {
 	const s = summarizeStatus({ id: ID, stored: true, peers: [
 	    { name: 'npub1x', how: 'received' }, { name: 'npub1y', how:
-	    'accepted' }, { name: 'npub1x', how: 'accepted' }], relays: [
+	    'accepted' }, { name: 'npub1x', how: 'accepted' },
+	    { name: 'npub1z', how: 'refused' }, { name: 'npub1w', how: 'sent' }],
+	    relays: [
 	    { url: 'wss://r1', ok: true, reason: '' },
 	    { url: 'wss://r2', ok: false, reason: 'blocked: no' },
 	    { url: 'wss://r3' }] }, ID);
-	assert.deepEqual(s, { stored: true, peers: 2, relaysOk: 1,
+	assert.deepEqual(s, { stored: true, peers: 3, relaysOk: 1,
 	    relaysRefused: 1, reasons: ['blocked: no'] });
 });
 
