@@ -629,8 +629,8 @@ archive_write(struct store *st, const struct archive_opts *o,
 	}
 	/* One snapshot: the log's head and the events read together. */
 	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(st->db, "SELECT json FROM events WHERE id = ?",
-	    -1, &a.get, NULL) != SQLITE_OK) {
+	    store_prepare(st, "SELECT " EV_JSON " FROM events WHERE id = ?",
+	    0, &a.get) != SQLITE_OK) {
 		snprintf(err, errsz, "the store cannot be read");
 		goto done;
 	}

@@ -26,7 +26,7 @@ prep(struct store *s, const char *sql, sqlite3_stmt **st)
 {
 	int	 rc;
 
-	if ((rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL)) != SQLITE_OK)
+	if ((rc = store_prepare(s, sql, 0, st)) != SQLITE_OK)
 		return store_sqlerr(s, rc, "store: blob index");
 	return ERR_OK;
 }
@@ -141,7 +141,7 @@ blob_index(struct store *s, int64_t now, size_t max, size_t *n)
 	*n = 0;
 	if ((e = store_begin(s)) != ERR_OK)
 		return e;
-	if ((e = prep(s, "SELECT eid, json FROM events WHERE eid > ?"
+	if ((e = prep(s, "SELECT eid, " EV_JSON " FROM events WHERE eid > ?"
 	    " ORDER BY eid LIMIT ?", &st)) != ERR_OK)
 		goto bad;
 	sqlite3_bind_int64(st, 1, last);
@@ -415,7 +415,7 @@ event_refs(struct store *s, const uint8_t id[32], struct blobref *refs)
 	void	*scratch = NULL;
 	size_t	 cap = 0, n = 0;
 
-	if (prep(s, "SELECT json FROM events WHERE id = ?", &st) != ERR_OK)
+	if (prep(s, "SELECT " EV_JSON " FROM events WHERE id = ?", &st) != ERR_OK)
 		return 0;
 	sqlite3_bind_blob(st, 1, id, 32, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && parse((const char *)

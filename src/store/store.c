@@ -23,7 +23,7 @@ static const char *const store_sql[Q__COUNT] = {
 	[Q_AUTHOR_GET] = "SELECT aid FROM authors WHERE pubkey = ?",
 	[Q_AUTHOR_ADD] = "INSERT INTO authors(pubkey) VALUES (?)",
 	[Q_INSERT] = "INSERT INTO events(id, created_at, kind, aid, d,"
-	    " expires, json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    " expires, json, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_TAG] = "INSERT OR IGNORE INTO tags(key, created_at, eid)"
 	    " VALUES (?, ?, ?)",
 	[Q_FTS] = "INSERT INTO fts(rowid, content) VALUES (?, ?)",
@@ -41,7 +41,7 @@ static const char *const store_sql[Q__COUNT] = {
 	    " VALUES (?, ?, ?, ?) ON CONFLICT(aid, kind, d) DO UPDATE"
 	    " SET until = max(until, excluded.until)",
 	[Q_GET_BY_ID] = "SELECT eid, aid, kind FROM events WHERE id = ?",
-	[Q_GET_BY_EID] = "SELECT json FROM events WHERE eid = ?",
+	[Q_GET_BY_EID] = "SELECT " EV_JSON " FROM events WHERE eid = ?",
 	[Q_EV_DEL] = "DELETE FROM events WHERE eid = ?",
 	[Q_TAG_DEL] = "DELETE FROM tags WHERE key = ? AND created_at = ?"
 	    " AND eid = ?",
@@ -50,7 +50,7 @@ static const char *const store_sql[Q__COUNT] = {
 	[Q_EXPIRED] = "SELECT eid FROM events WHERE expires IS NOT NULL"
 	    " AND expires <= ? LIMIT 1000",
 	[Q_COUNT_ALL] = "SELECT count(*) FROM events",
-	[Q_GET_JSON] = "SELECT json FROM events WHERE id = ?"
+	[Q_GET_JSON] = "SELECT " EV_JSON " FROM events WHERE id = ?"
 	    " AND (expires IS NULL OR expires > ?)",
 };
 
@@ -87,8 +87,11 @@ store_schema_init(struct store *s)
 		return ERR_FOREIGN;
 	if ((e = store_exec(s, "BEGIN IMMEDIATE")) != ERR_OK)
 		return e;
-	for (i = 0, e = ERR_OK; i < STORE_SCHEMA_VERSION && e == ERR_OK; i++)
+	for (i = version, e = ERR_OK; i < STORE_SCHEMA_VERSION && e == ERR_OK;
+	    i++)
 		e = store_exec(s, store_schema_parts[i]);
+	/* From here on statements may read events.sig (store_evjson.c). */
+	s->version = STORE_SCHEMA_VERSION;
 	/* Version 3's witness index filled from what was stored before. */
 	if (e == ERR_OK)
 		e = witness_schema(s, version);
@@ -99,13 +102,13 @@ store_schema_init(struct store *s)
 	if (e == ERR_OK && version < 6)
 		e = store_neg_rebuild(s);
 	if (e != ERR_OK || (e = store_exec(s, "PRAGMA user_version = "
-	    STORE_STR(STORE_SCHEMA_VERSION))) != ERR_OK) {
+	    STORE_STR(STORE_SCHEMA_VERSION))) != ERR_OK ||
+	    (e = store_exec(s, "COMMIT")) != ERR_OK) {
 		store_exec(s, "ROLLBACK");
+		s->version = version;
 		return e;
 	}
-	if ((e = store_exec(s, "COMMIT")) == ERR_OK)
-		s->version = STORE_SCHEMA_VERSION;
-	return e;
+	return ERR_OK;
 }
 
 enum err
@@ -146,6 +149,10 @@ store_attach(struct store **sp, sqlite3 *db, int flags, struct store_fx *fx)
 	buf_init(&s->tmp, 0);
 	sqlite3_extended_result_codes(s->db, 0);
 	sqlite3_busy_timeout(s->db, 5000);
+	if ((rc = store_evjson_register(s->db)) != SQLITE_OK) {
+		e = store_sqlerr(s, rc, "store: ev_json");
+		goto bad;
+	}
 	if (!(flags & STORE_RDONLY) &&
 	    (e = store_exec(s, "PRAGMA journal_mode=WAL")) != ERR_OK)
 		goto bad;
@@ -168,8 +175,8 @@ store_attach(struct store **sp, sqlite3 *db, int flags, struct store_fx *fx)
 		if ((flags & STORE_RDONLY) && i != Q_HAS && i != Q_COUNT_ALL &&
 		    i != Q_GET_BY_EID && i != Q_GET_JSON)
 			continue;
-		rc = sqlite3_prepare_v3(s->db, store_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL);
+		rc = store_prepare(s, store_sql[i], SQLITE_PREPARE_PERSISTENT,
+		    &s->q[i]);
 		if (rc != SQLITE_OK) {
 			e = store_sqlerr(s, rc, "store: prepare");
 			goto bad;
@@ -634,6 +641,7 @@ store_put(struct store *s, const struct event *ev, uint64_t now)
 	sqlite3_int64 aid = 0, eid;
 	uint64_t expires;
 	struct buf json;
+	size_t	 off, n;
 	enum err e;
 	bool	 own_tx = false;
 
@@ -677,7 +685,14 @@ store_put(struct store *s, const struct event *ev, uint64_t now)
 		sqlite3_bind_int64(st, 6, (sqlite3_int64)expires);
 	else
 		sqlite3_bind_null(st, 6);
-	sqlite3_bind_text(st, 7, json.p, (int)json.len, SQLITE_STATIC);
+	/* Without the id and sig when they are where ev_json puts them. */
+	if (store_evjson_split(ev->id, ev->sig, json.p, json.len, &off, &n)) {
+		sqlite3_bind_text(st, 7, json.p + off, (int)n, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 8, ev->sig, 64, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_text(st, 7, json.p, (int)json.len, SQLITE_STATIC);
+		sqlite3_bind_null(st, 8);
+	}
 	if ((e = step_done(s, st, "store: insert")) != ERR_OK)
 		goto done;
 	eid = sqlite3_last_insert_rowid(s->db);

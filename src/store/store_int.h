@@ -11,6 +11,7 @@
  *   store_query.c           whole answers, counts, id sets
  *   store_sql.c             filters as SQL
  *   store.c                 open, attach, write
+ *   store_evjson.c          events kept without their id and sig
  *   store_schema.c          the schema text, one part per version (bottom)
  */
 #ifndef SAMIZDAT_STORE_INT_H
@@ -23,7 +24,7 @@
 
 #include "store.h"
 
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
 #define STORE_FOREIGN	0x100	/* internal: came through store_open_foreign */
 
 /* The CREATE statements of each version, oldest first (store_schema.c). */
@@ -130,6 +131,27 @@ enum err	store_attach(struct store **, sqlite3 *db, int flags,
  */
 int		store_foreign_schema(sqlite3 *db, const char *dir,
 		    enum err *refusal, char *why, size_t whysz);
+
+/*
+ * Events without their id and sig (store_evjson.c).  Statements read a
+ * stored event's JSON as EV_JSON (EV_JSON_E with the table named e) and
+ * are prepared with store_prepare (sqlite3_prepare_v3's flags), which
+ * reads plain json on a store older than version 7.
+ */
+#define EV_JSON		"ev_json(id, json, sig)"
+#define EV_JSON_E	"ev_json(e.id, e.json, e.sig)"
+int		store_prepare(struct store *, const char *sql, unsigned flags,
+		    sqlite3_stmt **);
+/* Registers ev_json on db; an SQLite result code. */
+int		store_evjson_register(sqlite3 *db);
+/*
+ * Whether json (len bytes) is {"id":"<id>",BODY,"sig":"<sig>"} with
+ * lowercase hex: then BODY is json + *off, *n bytes, all a row stores.
+ */
+bool		store_evjson_split(const uint8_t id[32], const uint8_t sig[64],
+		    const char *json, size_t len, size_t *off, size_t *n);
+/* sql with every ev_json(A, B, C) turned into B, malloc'd; NULL: no memory. */
+char		*store_evjson_sql(const char *sql);
 
 /* Builds the tags table key for a tag's name and first value. */
 void		store_tag_key(struct buf *, char, const char *, size_t);

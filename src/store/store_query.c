@@ -133,8 +133,8 @@ store_since(struct store *s, int64_t after_eid, size_t max, store_new_cb cb,
 	int	 rc;
 	enum err e = ERR_OK;
 
-	rc = sqlite3_prepare_v2(s->db, "SELECT eid, json FROM events"
-	    " WHERE eid > ? ORDER BY eid LIMIT ?", -1, &st, NULL);
+	rc = store_prepare(s, "SELECT eid, " EV_JSON " FROM events"
+	    " WHERE eid > ? ORDER BY eid LIMIT ?", 0, &st);
 	if (rc != SQLITE_OK)
 		return store_sqlerr(s, rc, "store: since");
 	sqlite3_bind_int64(st, 1, after_eid);

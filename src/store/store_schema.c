@@ -1,24 +1,25 @@
 /*
  * store_schema.c: the store's schema text, one part per schema version.
- * A store of version v has run parts 0 to v-1; every statement is
- * CREATE ... IF NOT EXISTS, so running the parts again upgrades an older
- * store in place.  Only data: store.c runs the parts when it creates or
+ * A store of version v has run parts 0 to v-1; running parts v onwards
+ * upgrades it in place.  Only data: store.c runs the parts when it creates or
  * upgrades the node's own store, and store_foreign.c runs them in a
  * fresh in-memory database to learn the exact schema a store from
  * elsewhere must have, so the two can never drift apart.
  *
  * Layout (docs/store.md has the reasoning): events keeps the JSON as it
- * came in plus the columns queries need; authors maps a pubkey to a small
- * integer so indexes stay narrow; tags holds one row per single-letter
- * tag value, keyed so that a tag query is one index range already in
- * time order; deleted and addr_deleted remember NIP-09 requests so
+ * came in (since version 7 without id and sig) plus the columns queries
+ * need; authors maps a pubkey to a small integer so indexes stay narrow;
+ * tags holds one row per single-letter tag value, keyed so that a tag
+ * query is one index range already in time order; deleted and addr_deleted remember NIP-09 requests so
  * deleted events cannot be re-synced; fts is a contentless FTS5 index of
  * content.  Version 2 added the mesh's links and seen (store_mesh.c),
  * version 3 the witness index: keys first seen, marks and vouches, newest
  * per key (witness_index.c), version 4 the photos and videos: blobs,
  * blob_owners, blob_refs, blob_seen, blob_state (docs/blobs.md says what
  * each column means), version 5 the custody log (store_custody.c,
- * docs/archive.md), version 6 the NIP-77 index (store_negidx.c).
+ * docs/archive.md), version 6 the NIP-77 index (store_negidx.c),
+ * version 7 events.sig: rows since then keep the JSON without its id and
+ * sig, which ev_json (store_evjson.c) puts back.
  */
 #include "store_int.h"
 
@@ -189,4 +190,9 @@ const char *const store_schema_parts[STORE_SCHEMA_VERSION] = {
     "CREATE TABLE IF NOT EXISTS negidx_gen("
     " one INTEGER PRIMARY KEY CHECK(one = 1),"
     " g INTEGER NOT NULL);",
+    /*
+     * Version 7: the sig as 64 bytes, out of the JSON (store_evjson.c);
+     * not IF NOT EXISTS, so store.c runs only the parts a store lacks.
+     */
+    "ALTER TABLE events ADD COLUMN sig BLOB;",
 };

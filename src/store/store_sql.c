@@ -224,11 +224,11 @@ sql_filter(struct query *q, const struct filter *f, uint64_t now, bool *ranked,
 		buf_printf(&q->sql, "e.eid, %s.created_at AS created_at, e.id AS"
 		    " id", drive != NULL ? "t" : "e");
 	else if (drive != NULL)
-		buf_puts(&q->sql, "e.eid, t.created_at AS created_at, e.id AS id,"
-		    " e.json");
+		buf_puts(&q->sql, "e.eid, t.created_at AS created_at, e.id AS id, "
+		    EV_JSON_E);
 	else
-		buf_puts(&q->sql, "e.eid, e.created_at AS created_at, e.id AS id,"
-		    " e.json");
+		buf_puts(&q->sql, "e.eid, e.created_at AS created_at, e.id AS id, "
+		    EV_JSON_E);
 	if (expr != NULL) {
 		/*
 		 * Ranking every match of a common word is slow on a big
@@ -356,9 +356,11 @@ sql_prepare(struct store *s, struct query *q, sqlite3_stmt **stp)
 	size_t	 i;
 	int	 rc;
 
+	buf_putc(&q->sql, '\0');	/* store_prepare reads a C string */
 	if (q->err || q->sql.err)
 		return ERR_NOMEM;
-	rc = sqlite3_prepare_v2(s->db, q->sql.p, (int)q->sql.len, &st, NULL);
+	q->sql.len--;
+	rc = store_prepare(s, q->sql.p, 0, &st);
 	if (rc != SQLITE_OK)
 		return store_sqlerr(s, rc, "store: query");
 	for (i = 0; i < q->nb; i++) {

@@ -52,7 +52,7 @@ static const char *const wsql[W__COUNT] = {
 	[W_MARK_DEL] = "DELETE FROM marks WHERE target = ? AND aid = ?",
 	[W_VOUCHES_BY_EID] = "SELECT aid, whom FROM vouches WHERE eid = ?",
 	[W_VOUCH_DEL] = "DELETE FROM vouches WHERE aid = ? AND whom = ?",
-	[W_CANDIDATES] = "SELECT e.eid, e.json FROM events e"
+	[W_CANDIDATES] = "SELECT e.eid, " EV_JSON_E " FROM events e"
 	    " WHERE e.aid = ?1 AND e.kind = 1985 AND EXISTS (SELECT 1"
 	    " FROM tags t WHERE t.key = ?2 AND t.created_at = e.created_at"
 	    " AND t.eid = e.eid)",
@@ -70,8 +70,9 @@ static const char *const wsql[W__COUNT] = {
 	    " FROM wkeys k JOIN seen s ON s.eid = k.first_eid AND s.how = 1"
 	    " JOIN links l ON l.lid = s.lid WHERE k.aid = ?"
 	    " ORDER BY s.at LIMIT 1",
-	[W_JSON_BY_EID] = "SELECT json FROM events WHERE eid = ?",
-	[W_VOUCH_LIST] = "SELECT a.pubkey, v.created_at, e.json FROM vouches v"
+	[W_JSON_BY_EID] = "SELECT " EV_JSON " FROM events WHERE eid = ?",
+	[W_VOUCH_LIST] = "SELECT a.pubkey, v.created_at, " EV_JSON_E
+	    " FROM vouches v"
 	    " JOIN authors a ON a.aid = v.whom JOIN events e ON e.eid = v.eid"
 	    " WHERE v.aid = ? AND v.label = 4 ORDER BY v.created_at DESC",
 	[W_BY_PREFIX] = "SELECT a.pubkey, (SELECT count(*) FROM events e"
@@ -80,7 +81,8 @@ static const char *const wsql[W__COUNT] = {
 	[W_VOUCH_AT] = "SELECT v.created_at FROM vouches v WHERE v.aid ="
 	    " (SELECT aid FROM authors WHERE pubkey = ?1) AND v.whom ="
 	    " (SELECT aid FROM authors WHERE pubkey = ?2)",
-	[W_LABELS] = "SELECT eid, aid, json FROM events WHERE kind = 1985"
+	[W_LABELS] = "SELECT eid, aid, " EV_JSON " FROM events"
+	    " WHERE kind = 1985"
 	    " AND eid > ? ORDER BY eid LIMIT 500",
 };
 
@@ -114,8 +116,8 @@ wq(struct store *s, int which)
 	if (wc == NULL)
 		return NULL;
 	if (wc->q[which] == NULL) {
-		rc = sqlite3_prepare_v3(s->db, wsql[which], -1,
-		    SQLITE_PREPARE_PERSISTENT, &wc->q[which], NULL);
+		rc = store_prepare(s, wsql[which], SQLITE_PREPARE_PERSISTENT,
+		    &wc->q[which]);
 		if (rc != SQLITE_OK) {
 			store_sqlerr(s, rc, "store: witness");
 			wc->q[which] = NULL;

@@ -1,7 +1,7 @@
 /*
  * test-stick.c: the check of a store from elsewhere (store_foreign.h)
- * that stick_sync opens a stick through.  An honest store, and one of
- * the older version, pass; every change to the schema is refused by
+ * that stick_sync opens a stick through.  An honest store, and ones of
+ * older versions, pass (version 6's rows read byte for byte); every change to the schema is refused by
  * name and leaves the file as it was (a trigger never runs); symbolic
  * links, pipes, hard links, journals and files that are no store are
  * refused; the deadline, the memory bound and the cancel flag stop the
@@ -192,12 +192,12 @@ static const struct {
 	  ERR_FOREIGN },
 	{ "INSERT INTO fts(fts, rank) VALUES ('hashsize', 1000000000);",
 	  "fts_config", ERR_FOREIGN },
-	{ "PRAGMA user_version = 7;", "made by a newer samizdat (schema "
-	  "version 7", ERR_DB_VERSION },
+	{ "PRAGMA user_version = 8;", "made by a newer samizdat (schema "
+	  "version 8", ERR_DB_VERSION },
 	{ "PRAGMA user_version = 0;", "not a samizdat store (schema version 0)",
 	  ERR_FOREIGN },
 	{ "PRAGMA user_version = -7;", "schema version -7", ERR_FOREIGN },
-	/* A version 6 schema that says 1: the later tables are extra. */
+	/* A version 7 schema that says 1: the later tables are extra. */
 	{ "PRAGMA user_version = 1;", "that samizdat did not make",
 	  ERR_FOREIGN },
 	/* A name meant for the terminal, not for samizdat. */
@@ -253,6 +253,164 @@ test_version1(void **state)
 	sql(path, one);
 	sql(path, "DROP INDEX ev_author_time;");
 	expect(dir, 0, ERR_FOREIGN, "lacks the index 'ev_author_time'");
+}
+
+struct rows {
+	char	*v[8];
+	size_t	 n;
+};
+
+static int
+take(const char *json, size_t len, void *arg)
+{
+	struct rows *r = arg;
+
+	assert_true(r->n < 8);
+	r->v[r->n++] = strndup(json, len);
+	return 0;
+}
+
+static void
+rows_free(struct rows *r)
+{
+	while (r->n > 0)
+		free(r->v[--r->n]);
+}
+
+/* Reads every event of s by a query, by id and as new rows: evs exactly. */
+static void
+want_events(struct store *s, char *const *evs, size_t n)
+{
+	struct rows r = { .n = 0 };
+	struct filter all;
+	uint8_t	 id[32];
+	int64_t	 last;
+	size_t	 i, k;
+
+	filter_init(&all);
+	assert_int_equal(store_query(s, &all, 1, 1700000100, 0, take, &r),
+	    ERR_OK);
+	assert_int_equal(r.n, n);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < r.n && strcmp(r.v[k], evs[i]) != 0; k++)
+			;
+		if (k == r.n)
+			fail_msg("not read back byte for byte: %s", evs[i]);
+	}
+	rows_free(&r);
+	for (i = 0; i < n; i++) {
+		tu_event_id(evs[i], id);
+		assert_int_equal(store_get(s, id, 1700000100, take, &r),
+		    ERR_OK);
+		assert_int_equal(r.n, 1);
+		assert_string_equal(r.v[0], evs[i]);
+		rows_free(&r);
+	}
+	assert_int_equal(store_since(s, 0, 8, take, &r, &last), ERR_OK);
+	assert_int_equal(r.n, n);
+	for (i = 0; i < n; i++)
+		assert_string_equal(r.v[i], evs[i]);
+	rows_free(&r);
+}
+
+/*
+ * Version 7 keeps an event's JSON without its id and sig (store_evjson.c).
+ * A stick of version 6 passes and is read as it is, read-only; opened to
+ * write it becomes version 7, its old rows read as before, new rows are
+ * 147 bytes smaller; a row whose sig is not 64 bytes reads as JSON no
+ * parser takes, and is refused.
+ */
+static void
+test_version6(void **state)
+{
+	struct store_bounds b;
+	struct ingest_policy pol;
+	struct ingest_ctx ctx;
+	struct store *s;
+	struct rows r = { .n = 0 };
+	struct filter all;
+	char	 path[300], why[512], q[200], *dir = newdir(path), *evs[2];
+	size_t	 i;
+
+	memset(&b, 0, sizeof(b));
+	memset(&pol, 0, sizeof(pol));
+	ingest_ctx_init(&ctx);
+	evs[0] = tu_event(1, 1700000000, 1, "[[\"t\",\"x\"]]",
+	    "before: \"id\":\"sig\":\" in a whole row");
+	evs[1] = tu_event(2, 1700000001, 1, "[]", "after ,\"sig\":\"");
+	assert_int_equal(store_open(&s, path, 0), ERR_OK);
+	assert_int_equal(ingest_one(&ctx, &pol, s, evs[0], strlen(evs[0]),
+	    1700000100, NULL), ERR_OK);
+	store_close(s);
+	sql(path, V6_SQL);
+	assert_int_equal(count(path, "SELECT count(*) FROM"
+	    " pragma_table_info('events') WHERE name = 'sig'"), 0);
+
+	assert_int_equal(store_foreign_open(&s, dir, STORE_RDONLY, &b, why,
+	    sizeof(why)), ERR_OK);
+	want_events(s, evs, 1);
+	store_close(s);
+	assert_int_equal(count(path, "PRAGMA user_version"), 6);
+
+	assert_int_equal(store_open(&s, path, 0), ERR_OK);
+	assert_int_equal(ingest_one(&ctx, &pol, s, evs[1], strlen(evs[1]),
+	    1700000100, NULL), ERR_OK);
+	want_events(s, evs, 2);
+	store_close(s);
+	assert_int_equal(count(path, "PRAGMA user_version"), 7);
+	assert_int_equal(count(path, "SELECT count(*) FROM events"
+	    " WHERE sig IS NULL"), 1);
+	snprintf(q, sizeof(q), "SELECT count(*) FROM events WHERE sig IS NOT"
+	    " NULL AND length(json) = %zu AND length(sig) = 64"
+	    " AND instr(json, lower(hex(id))) = 0", strlen(evs[1]) - 211);
+	assert_int_equal(count(path, q), 1);
+	assert_int_equal(store_foreign_open(&s, dir, STORE_RDONLY, &b, why,
+	    sizeof(why)), ERR_OK);
+	want_events(s, evs, 2);
+	store_close(s);
+
+	/* A stranger's rows: a sig of 2 bytes, then one of text. */
+	for (i = 0; i < 2; i++) {
+		sql(path, i == 0 ? "UPDATE events SET sig = x'0102' WHERE"
+		    " sig IS NOT NULL" : "UPDATE events SET sig = 'x' WHERE"
+		    " sig IS NOT NULL");
+		assert_int_equal(store_foreign_open(&s, dir, STORE_RDONLY, &b,
+		    why, sizeof(why)), ERR_OK);
+		filter_init(&all);
+		assert_int_equal(store_query(s, &all, 1, 1700000100, 0, take,
+		    &r), ERR_OK);
+		store_close(s);
+		assert_int_equal(r.n, 2);
+		assert_true(strcmp(r.v[0], evs[0]) == 0 ? r.v[1][0] == '\0' :
+		    r.v[0][0] == '\0' && strcmp(r.v[1], evs[0]) == 0);
+		assert_int_equal(store_open(&s, path, 0), ERR_OK);
+		assert_int_not_equal(ingest_one(&ctx, &pol, s, "", 0,
+		    1700000100, NULL), ERR_OK);
+		store_close(s);
+		rows_free(&r);
+	}
+	ingest_ctx_free(&ctx);
+	free(evs[0]);
+	free(evs[1]);
+}
+
+/* ev_json(A, B, C) is B on a store older than version 7. */
+static void
+test_evjson_sql(void **state)
+{
+	char	*p;
+
+	p = store_evjson_sql("SELECT eid, " EV_JSON " FROM events WHERE"
+	    " eid > ?");
+	assert_string_equal(p, "SELECT eid, json FROM events WHERE eid > ?");
+	free(p);
+	p = store_evjson_sql("SELECT " EV_JSON_E ", " EV_JSON_E " FROM x");
+	assert_string_equal(p, "SELECT e.json, e.json FROM x");
+	free(p);
+	p = store_evjson_sql("SELECT 1");
+	assert_string_equal(p, "SELECT 1");
+	free(p);
+	assert_null(store_evjson_sql("SELECT ev_json(id) FROM events"));
 }
 
 static void
@@ -438,6 +596,8 @@ main(void)
 		cmocka_unit_test(test_honest),
 		cmocka_unit_test(test_schema),
 		cmocka_unit_test(test_version1),
+		cmocka_unit_test(test_version6),
+		cmocka_unit_test(test_evjson_sql),
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_intact),

@@ -175,7 +175,7 @@ test_append_only(void **state)
 	sql(lastpath, "UPDATE custody SET at = 1 WHERE seq = 1", SQLITE_CONSTRAINT);
 	sql(lastpath, "DELETE FROM custody", SQLITE_CONSTRAINT);
 	/* Someone with the file drops the trigger and edits: the scan says where. */
-	sql(lastpath, "DROP TRIGGER custody_no_update;"
+	sql(lastpath, V6_SQL " DROP TRIGGER custody_no_update;"
 	    "UPDATE custody SET origin = 'elsewhere' WHERE seq = 1", SQLITE_OK);
 	assert_int_equal(store_open(&s, lastpath, STORE_RDONLY), ERR_OK);
 	memset(&seen, 0, sizeof(seen));
@@ -206,7 +206,7 @@ test_upgrade(void **state)
 	}
 	store_close(s);
 	/* What a version 2 store looks like. */
-	sql(lastpath, "DROP TRIGGER custody_no_update;"
+	sql(lastpath, V6_SQL " DROP TRIGGER custody_no_update;"
 	    "DROP TRIGGER custody_no_delete; DROP TABLE custody;"
 	    "PRAGMA user_version = 2", SQLITE_OK);
 	assert_int_equal(store_open(&s, lastpath, 0), ERR_OK);

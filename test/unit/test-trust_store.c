@@ -472,7 +472,7 @@ test_backfill_and_list(void **state)
 	store_close(s);
 	/* A version 2 store: no index. */
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE marks; DROP TABLE "
+	assert_int_equal(sqlite3_exec(db, V6_SQL " DROP TABLE marks; DROP TABLE "
 	    "vouches; DROP TABLE wkeys; DROP TABLE wgen; PRAGMA "
 	    "user_version = 2", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);

@@ -184,4 +184,14 @@ teardown(void **state)							\
 	return system(cmd_) == 0 ? 0 : -1;				\
 }
 
+/*
+ * SQL that makes a store of schema version 7 one of version 6 again, as
+ * an older samizdat left it: each event's whole JSON in json, no sig
+ * column (docs/store.md gives the same expression).
+ */
+#define V6_SQL	"UPDATE events SET json = '{\"id\":\"' || lower(hex(id)) ||" \
+		" '\",' || json || ',\"sig\":\"' || lower(hex(sig)) || '\"}'" \
+		" WHERE sig IS NOT NULL; ALTER TABLE events DROP COLUMN sig;" \
+		" PRAGMA user_version = 6;"
+
 #endif
