@@ -255,40 +255,18 @@ test_version1(void **state)
 	expect(dir, 0, ERR_FOREIGN, "lacks the index 'ev_author_time'");
 }
 
-struct rows {
-	char	*v[8];
-	size_t	 n;
-};
-
-static int
-take(const char *json, size_t len, void *arg)
-{
-	struct rows *r = arg;
-
-	assert_true(r->n < 8);
-	r->v[r->n++] = strndup(json, len);
-	return 0;
-}
-
-static void
-rows_free(struct rows *r)
-{
-	while (r->n > 0)
-		free(r->v[--r->n]);
-}
-
 /* Reads every event of s by a query, by id and as new rows: evs exactly. */
 static void
 want_events(struct store *s, char *const *evs, size_t n)
 {
-	struct rows r = { .n = 0 };
+	struct tu_rows r = { .n = 0 };
 	struct filter all;
 	uint8_t	 id[32];
 	int64_t	 last;
 	size_t	 i, k;
 
 	filter_init(&all);
-	assert_int_equal(store_query(s, &all, 1, 1700000100, 0, take, &r),
+	assert_int_equal(store_query(s, &all, 1, 1700000100, 0, tu_collect, &r),
 	    ERR_OK);
 	assert_int_equal(r.n, n);
 	for (i = 0; i < n; i++) {
@@ -297,20 +275,20 @@ want_events(struct store *s, char *const *evs, size_t n)
 		if (k == r.n)
 			fail_msg("not read back byte for byte: %s", evs[i]);
 	}
-	rows_free(&r);
+	tu_rows_free(&r);
 	for (i = 0; i < n; i++) {
 		tu_event_id(evs[i], id);
-		assert_int_equal(store_get(s, id, 1700000100, take, &r),
+		assert_int_equal(store_get(s, id, 1700000100, tu_collect, &r),
 		    ERR_OK);
 		assert_int_equal(r.n, 1);
 		assert_string_equal(r.v[0], evs[i]);
-		rows_free(&r);
+		tu_rows_free(&r);
 	}
-	assert_int_equal(store_since(s, 0, 8, take, &r, &last), ERR_OK);
+	assert_int_equal(store_since(s, 0, 8, tu_collect, &r, &last), ERR_OK);
 	assert_int_equal(r.n, n);
 	for (i = 0; i < n; i++)
 		assert_string_equal(r.v[i], evs[i]);
-	rows_free(&r);
+	tu_rows_free(&r);
 }
 
 /*
@@ -327,7 +305,7 @@ test_version6(void **state)
 	struct ingest_policy pol;
 	struct ingest_ctx ctx;
 	struct store *s;
-	struct rows r = { .n = 0 };
+	struct tu_rows r = { .n = 0 };
 	struct filter all;
 	char	 path[300], why[512], q[200], *dir = newdir(path), *evs[2];
 	size_t	 i;
@@ -377,7 +355,7 @@ test_version6(void **state)
 		assert_int_equal(store_foreign_open(&s, dir, STORE_RDONLY, &b,
 		    why, sizeof(why)), ERR_OK);
 		filter_init(&all);
-		assert_int_equal(store_query(s, &all, 1, 1700000100, 0, take,
+		assert_int_equal(store_query(s, &all, 1, 1700000100, 0, tu_collect,
 		    &r), ERR_OK);
 		store_close(s);
 		assert_int_equal(r.n, 2);
@@ -387,7 +365,7 @@ test_version6(void **state)
 		assert_int_not_equal(ingest_one(&ctx, &pol, s, "", 0,
 		    1700000100, NULL), ERR_OK);
 		store_close(s);
-		rows_free(&r);
+		tu_rows_free(&r);
 	}
 	ingest_ctx_free(&ctx);
 	free(evs[0]);

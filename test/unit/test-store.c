@@ -102,42 +102,20 @@ put(struct store *s, const char *json)
 	return e;
 }
 
-struct rows {
-	char	*v[1024];
-	size_t	 n;
-};
-
-static int
-collect(const char *json, size_t len, void *arg)
-{
-	struct rows *r = arg;
-
-	assert_true(r->n < 1024);
-	r->v[r->n++] = strndup(json, len);
-	return 0;
-}
-
-static void
-rows_free(struct rows *r)
-{
-	while (r->n > 0)
-		free(r->v[--r->n]);
-}
-
 /* The same filters through a cursor, max_bytes a page. */
 static void
 cursor_rows(struct store *s, const struct filter *f, size_t n, uint64_t now,
-    size_t max_bytes, int64_t after, int64_t max, bool all, struct rows *r)
+    size_t max_bytes, int64_t after, int64_t max, bool all, struct tu_rows *r)
 {
 	struct store_cursor *c;
 	bool	 done = false;
 	int	 turns = 0;
 
-	rows_free(r);
+	tu_rows_free(r);
 	assert_int_equal(store_cursor_open(s, f, n, now, 0, after, max, all,
 	    &c), ERR_OK);
 	while (!done) {
-		assert_int_equal(store_cursor_next(s, c, max_bytes, collect, r,
+		assert_int_equal(store_cursor_next(s, c, max_bytes, tu_collect, r,
 		    &done), ERR_OK);
 		assert_true(++turns < 2000);
 	}
@@ -145,20 +123,20 @@ cursor_rows(struct store *s, const struct filter *f, size_t n, uint64_t now,
 }
 
 static size_t
-query(struct store *s, const char *fj, struct rows *r, uint64_t now)
+query(struct store *s, const char *fj, struct tu_rows *r, uint64_t now)
 {
 	struct filter f[4];
 	json_t	*j = json_loads(fj, 0, NULL);
-	struct rows cr = { .n = 0 };
+	struct tu_rows cr = { .n = 0 };
 	size_t	 n, i, k, pages[] = { 1, 700, 1 << 20 };
 
 	assert_non_null(j);
-	rows_free(r);
+	tu_rows_free(r);
 	n = json_is_array(j) ? json_array_size(j) : 1;
 	for (i = 0; i < n; i++)
 		assert_int_equal(filter_parse_json(json_is_array(j) ?
 		    json_array_get(j, i) : j, &f[i]), ERR_OK);
-	assert_int_equal(store_query(s, f, n, now, 0, collect, r), ERR_OK);
+	assert_int_equal(store_query(s, f, n, now, 0, tu_collect, r), ERR_OK);
 	/*
 	 * A cursor gives the same rows in the same order, whatever its pages
 	 * (one event a page only for short answers: it costs a query each).
@@ -174,7 +152,7 @@ query(struct store *s, const char *fj, struct rows *r, uint64_t now)
 			if (strcmp(cr.v[i], r->v[i]) != 0)
 				fail_msg("%s: cursor row %zu differs", fj, i);
 	}
-	rows_free(&cr);
+	tu_rows_free(&cr);
 	for (i = 0; i < n; i++)
 		filter_free(&f[i]);
 	json_decref(j);
@@ -182,7 +160,7 @@ query(struct store *s, const char *fj, struct rows *r, uint64_t now)
 }
 
 static bool
-has_row(struct rows *r, const char *json)
+has_row(struct tu_rows *r, const char *json)
 {
 	size_t	 i;
 
@@ -196,7 +174,7 @@ static void
 test_duplicate_and_raw(void **state)
 {
 	struct store *s = open_fresh();
-	struct rows r = { .n = 0 };
+	struct tu_rows r = { .n = 0 };
 	char	*a = mk(1, 100, 1, "[]", "one");
 	char	 spaced[4096];
 
@@ -213,7 +191,7 @@ test_duplicate_and_raw(void **state)
 	assert_int_equal(put(s, spaced), ERR_OK);
 	assert_int_equal(query(s, "{\"#t\":[\"x\"]}", &r, NOW), 1);
 	assert_string_equal(r.v[0], a);
-	rows_free(&r);
+	tu_rows_free(&r);
 	free(a);
 	store_close(s);
 }
@@ -222,7 +200,7 @@ static void
 test_replaceable(void **state)
 {
 	struct store *s = open_fresh();
-	struct rows r = { .n = 0 };
+	struct tu_rows r = { .n = 0 };
 	char	*v10 = mk(1, 10, 0, "[]", "v10");
 	char	*v20 = mk(1, 20, 0, "[]", "v20");
 	char	*v15 = mk(1, 15, 0, "[]", "v15");
@@ -243,7 +221,7 @@ test_replaceable(void **state)
 	assert_int_equal(put(s, hi), ERR_HAVE_NEWER);
 	assert_int_equal(query(s, "{\"kinds\":[10002]}", &r, NOW), 1);
 	assert_string_equal(r.v[0], lo);
-	rows_free(&r);
+	tu_rows_free(&r);
 	free(v10); free(v20); free(v15); free(t1); free(t2);
 	store_close(s);
 }
@@ -252,7 +230,7 @@ static void
 test_addressable_and_ephemeral(void **state)
 {
 	struct store *s = open_fresh();
-	struct rows r = { .n = 0 };
+	struct tu_rows r = { .n = 0 };
 	char	*a10 = mk(1, 10, 30023, "[[\"d\",\"a\"]]", "a10");
 	char	*b10 = mk(1, 10, 30023, "[[\"d\",\"b\"]]", "b10");
 	char	*a20 = mk(1, 20, 30023, "[[\"d\",\"a\"]]", "a20");
@@ -272,7 +250,7 @@ test_addressable_and_ephemeral(void **state)
 	assert_string_equal(r.v[1], b10);
 	assert_string_equal(r.v[2], emptyd);
 	assert_int_equal(query(s, "{\"kinds\":[20001]}", &r, NOW), 0);
-	rows_free(&r);
+	tu_rows_free(&r);
 	free(a10); free(b10); free(a20); free(nod); free(emptyd); free(eph);
 	store_close(s);
 }
@@ -281,7 +259,7 @@ static void
 test_deletion(void **state)
 {
 	struct store *s = open_fresh();
-	struct rows r = { .n = 0 };
+	struct tu_rows r = { .n = 0 };
 	char	 tags[512], pk1[65];
 	char	*x, *y, *z, *del, *del2, *del3, *addr10, *addr12, *addr20,
 		*adel, *w, *del4;
@@ -335,7 +313,7 @@ test_deletion(void **state)
 	/* The search index forgot the deleted content. */
 	assert_int_equal(query(s, "{\"search\":\"oops\"}", &r, NOW), 1);
 	assert_int_equal(query(s, "{\"search\":\"x by\"}", &r, NOW), 0);
-	rows_free(&r);
+	tu_rows_free(&r);
 	free(x); free(y); free(z); free(w); free(del); free(del2); free(del3);
 	free(addr10); free(addr12); free(addr20); free(adel); free(del4);
 	store_close(s);
@@ -345,7 +323,7 @@ static void
 test_expiration(void **state)
 {
 	struct store *s = open_fresh();
-	struct rows r = { .n = 0 };
+	struct tu_rows r = { .n = 0 };
 	char	 tags[128];
 	char	*old, *later, *bad;
 	uint64_t n;
@@ -367,7 +345,7 @@ test_expiration(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(store_event_count(s, &n), ERR_OK);
 	assert_int_equal(n, 0);
-	rows_free(&r);
+	tu_rows_free(&r);
 	free(old); free(later); free(bad);
 	store_close(s);
 }
@@ -376,7 +354,7 @@ static void
 test_order_limit_search_count(void **state)
 {
 	struct store *s = open_fresh();
-	struct rows r = { .n = 0 };
+	struct tu_rows r = { .n = 0 };
 	struct filter f[2];
 	char	*e[6];
 	uint64_t n;
@@ -431,7 +409,7 @@ test_order_limit_search_count(void **state)
 	assert_int_equal(n, 4);
 	filter_free(&f[0]);
 	filter_free(&f[1]);
-	rows_free(&r);
+	tu_rows_free(&r);
 	for (i = 0; i < 6; i++)
 		free(e[i]);
 	store_close(s);
@@ -445,7 +423,7 @@ static void
 test_cursor_range(void **state)
 {
 	struct store *s = open_fresh();
-	struct rows r = { .n = 0 };
+	struct tu_rows r = { .n = 0 };
 	struct filter f;
 	char	*e[30];
 	size_t	 i;
@@ -481,7 +459,7 @@ test_cursor_range(void **state)
 			assert_true(strcmp(r.v[i - 1], r.v[i]) != 0);
 	}
 	filter_free(&f);
-	rows_free(&r);
+	tu_rows_free(&r);
 	for (i = 0; i < 30; i++)
 		free(e[i]);
 	store_close(s);
@@ -603,7 +581,7 @@ test_differential(void **state)
 	struct devent **match = calloc(DIFF_EVENTS, sizeof(*match));
 	char	 pks[5][65];
 	struct buf b, tmp;
-	struct rows r = { .n = 0 };
+	struct tu_rows r = { .n = 0 };
 	int	 i, j, fi, nf, failures = 0;
 
 	buf_init(&b, 0);
@@ -723,7 +701,7 @@ test_differential(void **state)
 		(void)lim_total;
 	}
 	assert_int_equal(failures, 0);
-	rows_free(&r);
+	tu_rows_free(&r);
 	for (i = 0; i < DIFF_EVENTS; i++) {
 		free(evs[i].json);
 		free(evs[i].scratch);

@@ -184,6 +184,29 @@ teardown(void **state)							\
 	return system(cmd_) == 0 ? 0 : -1;				\
 }
 
+/* Rows a store callback gave: each JSON copied, at most 1024. */
+struct tu_rows {
+	char	*v[1024];
+	size_t	 n;
+};
+
+static inline int
+tu_collect(const char *json, size_t len, void *arg)
+{
+	struct tu_rows *r = arg;
+
+	assert_true(r->n < 1024);
+	r->v[r->n++] = strndup(json, len);
+	return 0;
+}
+
+static inline void
+tu_rows_free(struct tu_rows *r)
+{
+	while (r->n > 0)
+		free(r->v[--r->n]);
+}
+
 /*
  * SQL that makes a store of schema version 7 one of version 6 again, as
  * an older samizdat left it: each event's whole JSON in json, no sig
