@@ -15,8 +15,9 @@
 #include "store_int.h"
 #include "witness_store.h"
 
-#define STORE_STR2(x)		#x
-#define STORE_STR(x)		STORE_STR2(x)
+
+#define Q_INSERT_V6	"INSERT INTO events(id, created_at, kind, aid, d," \
+			" expires, json) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 static const char *const store_sql[Q__COUNT] = {
 	[Q_HAS] = "SELECT 1 FROM events WHERE id = ?",
@@ -67,7 +68,8 @@ store_exec(struct store *s, const char *sql)
 static enum err
 store_schema_init(struct store *s)
 {
-	int	 rc, version = 0, i;
+	int	 rc, version = 0, target = STORE_SCHEMA_VERSION, i;
+	char	 set[64];
 	enum err e;
 
 	if ((rc = store_sql_int(s->db, "PRAGMA user_version", &version)) !=
@@ -80,18 +82,24 @@ store_schema_init(struct store *s)
 		return ERR_DB_VERSION;
 	}
 	s->version = version;
-	if (version == STORE_SCHEMA_VERSION || (s->flags & STORE_RDONLY))
+	/*
+	 * A stick goes from node to node, and some run an older samizdat:
+	 * one of version 6 or older is taken no further than 6, which every
+	 * samizdat since then reads (version 7 only makes rows smaller).
+	 */
+	if ((s->flags & STORE_FOREIGN) && version <= STORE_STICK_VERSION)
+		target = STORE_STICK_VERSION;
+	if (version == target || (s->flags & STORE_RDONLY))
 		return ERR_OK;
 	/* A foreign store passed the exact check for its version: never 0. */
 	if ((s->flags & STORE_FOREIGN) && version < 1)
 		return ERR_FOREIGN;
 	if ((e = store_exec(s, "BEGIN IMMEDIATE")) != ERR_OK)
 		return e;
-	for (i = version, e = ERR_OK; i < STORE_SCHEMA_VERSION && e == ERR_OK;
-	    i++)
+	for (i = version, e = ERR_OK; i < target && e == ERR_OK; i++)
 		e = store_exec(s, store_schema_parts[i]);
 	/* From here on statements may read events.sig (store_evjson.c). */
-	s->version = STORE_SCHEMA_VERSION;
+	s->version = target;
 	/* Version 3's witness index filled from what was stored before. */
 	if (e == ERR_OK)
 		e = witness_schema(s, version);
@@ -101,8 +109,8 @@ store_schema_init(struct store *s)
 	/* Version 6: the NIP-77 index, built from the events. */
 	if (e == ERR_OK && version < 6)
 		e = store_neg_rebuild(s);
-	if (e != ERR_OK || (e = store_exec(s, "PRAGMA user_version = "
-	    STORE_STR(STORE_SCHEMA_VERSION))) != ERR_OK ||
+	snprintf(set, sizeof(set), "PRAGMA user_version = %d", target);
+	if (e != ERR_OK || (e = store_exec(s, set)) != ERR_OK ||
 	    (e = store_exec(s, "COMMIT")) != ERR_OK) {
 		store_exec(s, "ROLLBACK");
 		s->version = version;
@@ -175,7 +183,9 @@ store_attach(struct store **sp, sqlite3 *db, int flags, struct store_fx *fx)
 		if ((flags & STORE_RDONLY) && i != Q_HAS && i != Q_COUNT_ALL &&
 		    i != Q_GET_BY_EID && i != Q_GET_JSON)
 			continue;
-		rc = store_prepare(s, store_sql[i], SQLITE_PREPARE_PERSISTENT,
+		/* A stick kept at version 6 has no sig column. */
+		rc = store_prepare(s, i == Q_INSERT && s->version < 7 ?
+		    Q_INSERT_V6 : store_sql[i], SQLITE_PREPARE_PERSISTENT,
 		    &s->q[i]);
 		if (rc != SQLITE_OK) {
 			e = store_sqlerr(s, rc, "store: prepare");
@@ -686,12 +696,14 @@ store_put(struct store *s, const struct event *ev, uint64_t now)
 	else
 		sqlite3_bind_null(st, 6);
 	/* Without the id and sig when they are where ev_json puts them. */
-	if (store_evjson_split(ev->id, ev->sig, json.p, json.len, &off, &n)) {
+	if (s->version >= 7 && store_evjson_split(ev->id, ev->sig, json.p,
+	    json.len, &off, &n)) {
 		sqlite3_bind_text(st, 7, json.p + off, (int)n, SQLITE_STATIC);
 		sqlite3_bind_blob(st, 8, ev->sig, 64, SQLITE_STATIC);
 	} else {
 		sqlite3_bind_text(st, 7, json.p, (int)json.len, SQLITE_STATIC);
-		sqlite3_bind_null(st, 8);
+		if (s->version >= 7)
+			sqlite3_bind_null(st, 8);
 	}
 	if ((e = step_done(s, st, "store: insert")) != ERR_OK)
 		goto done;

@@ -246,7 +246,7 @@ test_version1(void **state)
 	assert_int_equal(count(path, "PRAGMA user_version"), 1);
 	expect(dir, 0, ERR_OK, NULL);
 	assert_int_equal(count(path, "PRAGMA user_version"),
-	    STORE_SCHEMA_VERSION);
+	    STORE_STICK_VERSION);
 	expect(dir, STORE_RDONLY, ERR_OK, NULL);
 	/* A version 1 store that lacks a part of version 1 is not one. */
 	dir = newdir(path);
@@ -293,8 +293,9 @@ want_events(struct store *s, char *const *evs, size_t n)
 
 /*
  * Version 7 keeps an event's JSON without its id and sig (store_evjson.c).
- * A stick of version 6 passes and is read as it is, read-only; opened to
- * write it becomes version 7, its old rows read as before, new rows are
+ * A stick of version 6 passes and is read as it is; written to as a
+ * stick it stays version 6 (older nodes read it); opened as a node's own
+ * store it becomes version 7, its old rows read as before, new rows are
  * 147 bytes smaller; a row whose sig is not 64 bytes reads as JSON no
  * parser takes, and is refused.
  */
@@ -307,7 +308,7 @@ test_version6(void **state)
 	struct store *s;
 	struct tu_rows r = { .n = 0 };
 	struct filter all;
-	char	 path[300], why[512], q[200], *dir = newdir(path), *evs[2];
+	char	 path[300], why[512], q[200], *dir = newdir(path), *evs[3];
 	size_t	 i;
 
 	memset(&b, 0, sizeof(b));
@@ -315,7 +316,8 @@ test_version6(void **state)
 	ingest_ctx_init(&ctx);
 	evs[0] = tu_event(1, 1700000000, 1, "[[\"t\",\"x\"]]",
 	    "before: \"id\":\"sig\":\" in a whole row");
-	evs[1] = tu_event(2, 1700000001, 1, "[]", "after ,\"sig\":\"");
+	evs[1] = tu_event(2, 1700000001, 1, "[]", "a stick's, kept whole");
+	evs[2] = tu_event(3, 1700000002, 1, "[]", "after ,\"sig\":\"");
 	assert_int_equal(store_open(&s, path, 0), ERR_OK);
 	assert_int_equal(ingest_one(&ctx, &pol, s, evs[0], strlen(evs[0]),
 	    1700000100, NULL), ERR_OK);
@@ -329,22 +331,32 @@ test_version6(void **state)
 	want_events(s, evs, 1);
 	store_close(s);
 	assert_int_equal(count(path, "PRAGMA user_version"), 6);
-
-	assert_int_equal(store_open(&s, path, 0), ERR_OK);
+	/* Written to as a stick, it stays version 6 for older nodes. */
+	assert_int_equal(store_foreign_open(&s, dir, 0, &b, why,
+	    sizeof(why)), ERR_OK);
 	assert_int_equal(ingest_one(&ctx, &pol, s, evs[1], strlen(evs[1]),
 	    1700000100, NULL), ERR_OK);
 	want_events(s, evs, 2);
 	store_close(s);
+	assert_int_equal(count(path, "PRAGMA user_version"), 6);
+	assert_int_equal(count(path, "SELECT count(*) FROM"
+	    " pragma_table_info('events') WHERE name = 'sig'"), 0);
+
+	assert_int_equal(store_open(&s, path, 0), ERR_OK);
+	assert_int_equal(ingest_one(&ctx, &pol, s, evs[2], strlen(evs[2]),
+	    1700000100, NULL), ERR_OK);
+	want_events(s, evs, 3);
+	store_close(s);
 	assert_int_equal(count(path, "PRAGMA user_version"), 7);
 	assert_int_equal(count(path, "SELECT count(*) FROM events"
-	    " WHERE sig IS NULL"), 1);
+	    " WHERE sig IS NULL"), 2);
 	snprintf(q, sizeof(q), "SELECT count(*) FROM events WHERE sig IS NOT"
 	    " NULL AND length(json) = %zu AND length(sig) = 64"
-	    " AND instr(json, lower(hex(id))) = 0", strlen(evs[1]) - 211);
+	    " AND instr(json, lower(hex(id))) = 0", strlen(evs[2]) - 211);
 	assert_int_equal(count(path, q), 1);
 	assert_int_equal(store_foreign_open(&s, dir, STORE_RDONLY, &b, why,
 	    sizeof(why)), ERR_OK);
-	want_events(s, evs, 2);
+	want_events(s, evs, 3);
 	store_close(s);
 
 	/* A stranger's rows: a sig of 2 bytes, then one of text. */
@@ -358,9 +370,9 @@ test_version6(void **state)
 		assert_int_equal(store_query(s, &all, 1, 1700000100, 0, tu_collect,
 		    &r), ERR_OK);
 		store_close(s);
-		assert_int_equal(r.n, 2);
-		assert_true(strcmp(r.v[0], evs[0]) == 0 ? r.v[1][0] == '\0' :
-		    r.v[0][0] == '\0' && strcmp(r.v[1], evs[0]) == 0);
+		assert_int_equal(r.n, 3);
+		assert_int_equal((r.v[0][0] == '\0') + (r.v[1][0] == '\0') +
+		    (r.v[2][0] == '\0'), 1);
 		assert_int_equal(store_open(&s, path, 0), ERR_OK);
 		assert_int_not_equal(ingest_one(&ctx, &pol, s, "", 0,
 		    1700000100, NULL), ERR_OK);
@@ -368,8 +380,8 @@ test_version6(void **state)
 		tu_rows_free(&r);
 	}
 	ingest_ctx_free(&ctx);
-	free(evs[0]);
-	free(evs[1]);
+	for (i = 0; i < 3; i++)
+		free(evs[i]);
 }
 
 /* ev_json(A, B, C) is B on a store older than version 7. */
