@@ -232,8 +232,8 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 		    cfg.listen);
 		return 1;
 	}
-	if (cmd_store_open(env, cfg.sync_full ? STORE_SYNC_FULL : 0, true,
-	    &st) != ERR_OK)
+	if (cmd_store_open(env, STORE_UPGRADE | (cfg.sync_full ?
+	    STORE_SYNC_FULL : 0), true, &st) != ERR_OK)
 		return 1;
 	if ((nip11 = nip11_document(&cfg, &so.nip11_len)) == NULL)
 		goto done;

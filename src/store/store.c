@@ -83,12 +83,17 @@ store_schema_init(struct store *s)
 	}
 	s->version = version;
 	/*
-	 * A stick goes from node to node, and some run an older samizdat:
-	 * one of version 6 or older is taken no further than 6, which every
-	 * samizdat since then reads (version 7 only makes rows smaller).
+	 * Version 7 changes what events.json holds, and an older samizdat
+	 * reading it would send rows written since then without their id and
+	 * sig.  So only the daemon takes an existing store there (two
+	 * daemons cannot share a data dir), never a command that may run
+	 * beside an older one, and never a stick: it goes from node to node,
+	 * and some run an older samizdat.  Those stay at 6, which every
+	 * samizdat since then reads.
 	 */
-	if ((s->flags & STORE_FOREIGN) && version <= STORE_STICK_VERSION)
-		target = STORE_STICK_VERSION;
+	if (version > 0 && version <= STORE_COMPAT_VERSION &&
+	    (!(s->flags & STORE_UPGRADE) || (s->flags & STORE_FOREIGN)))
+		target = STORE_COMPAT_VERSION;
 	if (version == target || (s->flags & STORE_RDONLY))
 		return ERR_OK;
 	/* A foreign store passed the exact check for its version: never 0. */
@@ -96,8 +101,10 @@ store_schema_init(struct store *s)
 		return ERR_FOREIGN;
 	if ((e = store_exec(s, "BEGIN IMMEDIATE")) != ERR_OK)
 		return e;
-	for (i = version, e = ERR_OK; i < target && e == ERR_OK; i++)
-		e = store_exec(s, store_schema_parts[i]);
+	/* Parts 1-6 may run again (IF NOT EXISTS): they mend what lacks. */
+	for (i = 0, e = ERR_OK; i < target && e == ERR_OK; i++)
+		if (i < STORE_PARTS_AGAIN || i >= version)
+			e = store_exec(s, store_schema_parts[i]);
 	/* From here on statements may read events.sig (store_evjson.c). */
 	s->version = target;
 	/* Version 3's witness index filled from what was stored before. */

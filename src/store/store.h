@@ -27,6 +27,12 @@ struct store;
 #define STORE_RDONLY	0x1	/* open an existing store read-only */
 #define STORE_SYNC_FULL	0x2	/* fsync every commit (synchronous=FULL) */
 #define STORE_HELPER	0x4	/* a side handle (dedup probes, checkpoints): 2 MiB cache */
+/*
+ * The node's daemon: an existing store is upgraded to the newest schema.
+ * Without it one of version 6 or older goes no further than 6, which an
+ * older samizdat still running on it reads correctly (docs/store.md).
+ */
+#define STORE_UPGRADE	0x8
 
 /*
  * Opens (creating when writable) the store at path.

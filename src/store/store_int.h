@@ -25,7 +25,8 @@
 #include "store.h"
 
 #define STORE_SCHEMA_VERSION	7
-#define STORE_STICK_VERSION	6	/* a stick is upgraded no further */
+#define STORE_COMPAT_VERSION	6	/* what every samizdat since 6 reads */
+#define STORE_PARTS_AGAIN	6	/* schema parts that may run twice */
 #define STORE_FOREIGN	0x100	/* internal: came through store_open_foreign */
 
 /* The CREATE statements of each version, oldest first (store_schema.c). */

@@ -102,13 +102,16 @@ store_seen_put(struct store *s, const uint8_t id[32], int64_t lid,
 	 * and then sent back (a sync round that crossed a live forward) was
 	 * not received from it, and a later refusal is noise.  Only a
 	 * refusal gives way, to a newer refusal or to the peer taking it,
-	 * and "sent to" to anything the peer says itself.
+	 * and "sent to" to the peer's own OK, true or false (the event
+	 * coming back from a node we sent it to is not news of where it
+	 * came from).
 	 */
 	if ((e = prep(s, "INSERT INTO seen(eid, lid, how, at, reason)"
 	    " SELECT eid, ?2, ?3, ?4, ?5 FROM events WHERE id = ?1"
 	    " ON CONFLICT(eid, lid) DO UPDATE SET how = excluded.how,"
 	    " at = excluded.at, reason = excluded.reason"
-	    " WHERE seen.how IN (3, 4) AND excluded.how != 4", &st)) != ERR_OK)
+	    " WHERE (seen.how = 3 AND excluded.how != 4)"
+	    " OR (seen.how = 4 AND excluded.how IN (2, 3))", &st)) != ERR_OK)
 		return e;
 	sqlite3_bind_blob(st, 1, id, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, lid);

@@ -1,7 +1,8 @@
 /*
  * store_schema.c: the store's schema text, one part per schema version.
- * A store of version v has run parts 0 to v-1; running parts v onwards
- * upgrades it in place.  Only data: store.c runs the parts when it creates or
+ * A store of version v has run parts 0 to v-1; running the later ones
+ * upgrades it in place.  Parts 1 to 6 are CREATE ... IF NOT EXISTS and
+ * may run again; from 7 on a part runs once (STORE_PARTS_AGAIN).  Only data: store.c runs the parts when it creates or
  * upgrades the node's own store, and store_foreign.c runs them in a
  * fresh in-memory database to learn the exact schema a store from
  * elsewhere must have, so the two can never drift apart.

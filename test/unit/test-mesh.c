@@ -312,8 +312,8 @@ test_links_seen(void **state)
 		    "\"ok\":true,\"reason\":\"\",\"at\":1700000800}"));
 	}
 	/*
-	 * A node that called us took it ("sent to"): it gives way to what
-	 * the node says itself, and never replaces what it said.
+	 * A node that called us took it ("sent to"): it gives way to the
+	 * node's OK, not to the event coming back, and replaces nothing.
 	 */
 	{
 		int64_t	 in1, in2;
@@ -331,6 +331,12 @@ test_links_seen(void **state)
 		assert_non_null(strstr(out.p, "{\"name\":\"npub1in1\","
 		    "\"how\":\"sent\",\"at\":1700000900}"));
 		assert_int_equal(store_seen_put(s, id, in1, SEEN_RECEIVED,
+		    1700000990, NULL), ERR_OK);
+		buf_reset(&out);
+		assert_int_equal(status_json(s, id, &out), ERR_OK);
+		assert_non_null(strstr(out.p, "{\"name\":\"npub1in1\","
+		    "\"how\":\"sent\",\"at\":1700000900}"));
+		assert_int_equal(store_seen_put(s, id, in1, SEEN_ACCEPTED,
 		    1700001000, NULL), ERR_OK);
 		assert_int_equal(store_seen_put(s, id, in2, SEEN_REFUSED,
 		    1700001000, "blocked: no"), ERR_OK);
@@ -339,7 +345,7 @@ test_links_seen(void **state)
 		buf_reset(&out);
 		assert_int_equal(status_json(s, id, &out), ERR_OK);
 		assert_non_null(strstr(out.p, "{\"name\":\"npub1in1\","
-		    "\"how\":\"received\",\"at\":1700001000}"));
+		    "\"how\":\"accepted\",\"at\":1700001000}"));
 		assert_non_null(strstr(out.p, "{\"name\":\"npub1in2\","
 		    "\"how\":\"refused\",\"at\":1700001000}"));
 		assert_null(strstr(out.p, "\"sent\""));

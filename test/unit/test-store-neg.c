@@ -467,7 +467,7 @@ test_upgrade(void **state)
 		assert_int_equal(store_neg_check(s), ERR_OK);
 		check_window(s, 0, UINT64_MAX);
 		store_close(s);
-		assert_int_equal(count(path, "PRAGMA user_version"), 7);
+		assert_int_equal(count(path, "PRAGMA user_version"), 6);
 		assert_int_equal(count(path, "SELECT count(*) FROM sqlite_schema"
 		    " WHERE name = 'ev_time'"), 0);
 		/* The custody log: kept at 5, begun with every event at 2. */
