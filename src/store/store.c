@@ -15,7 +15,6 @@
 #include "store_int.h"
 #include "witness_store.h"
 
-
 #define Q_INSERT_V6	"INSERT INTO events(id, created_at, kind, aid, d," \
 			" expires, json) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
@@ -85,11 +84,11 @@ store_schema_init(struct store *s)
 	/*
 	 * Version 7 changes what events.json holds, and an older samizdat
 	 * reading it would send rows written since then without their id and
-	 * sig.  So only the daemon takes an existing store there (two
-	 * daemons cannot share a data dir), never a command that may run
-	 * beside an older one, and never a stick: it goes from node to node,
-	 * and some run an older samizdat.  Those stay at 6, which every
-	 * samizdat since then reads.
+	 * sig.  So only the daemon takes an existing store there (an older
+	 * daemon is stopped first: docs/store.md), never a command that may
+	 * run beside an older one, and never a stick: it goes from node to
+	 * node, and some run an older samizdat.  Those stay at 6, which
+	 * every samizdat since then reads.
 	 */
 	if (version > 0 && version <= STORE_COMPAT_VERSION &&
 	    (!(s->flags & STORE_UPGRADE) || (s->flags & STORE_FOREIGN)))
@@ -191,9 +190,9 @@ store_attach(struct store **sp, sqlite3 *db, int flags, struct store_fx *fx)
 		    i != Q_GET_BY_EID && i != Q_GET_JSON)
 			continue;
 		/* A stick kept at version 6 has no sig column. */
-		rc = store_prepare(s, i == Q_INSERT && s->version < 7 ?
-		    Q_INSERT_V6 : store_sql[i], SQLITE_PREPARE_PERSISTENT,
-		    &s->q[i]);
+		rc = store_prepare(s, i == Q_INSERT && s->version <
+		    STORE_SIG_VERSION ? Q_INSERT_V6 : store_sql[i],
+		    SQLITE_PREPARE_PERSISTENT, &s->q[i]);
 		if (rc != SQLITE_OK) {
 			e = store_sqlerr(s, rc, "store: prepare");
 			goto bad;
@@ -703,13 +702,13 @@ store_put(struct store *s, const struct event *ev, uint64_t now)
 	else
 		sqlite3_bind_null(st, 6);
 	/* Without the id and sig when they are where ev_json puts them. */
-	if (s->version >= 7 && store_evjson_split(ev->id, ev->sig, json.p,
-	    json.len, &off, &n)) {
+	if (s->version >= STORE_SIG_VERSION && store_evjson_split(ev->id,
+	    ev->sig, json.p, json.len, &off, &n)) {
 		sqlite3_bind_text(st, 7, json.p + off, (int)n, SQLITE_STATIC);
 		sqlite3_bind_blob(st, 8, ev->sig, 64, SQLITE_STATIC);
 	} else {
 		sqlite3_bind_text(st, 7, json.p, (int)json.len, SQLITE_STATIC);
-		if (s->version >= 7)
+		if (s->version >= STORE_SIG_VERSION)
 			sqlite3_bind_null(st, 8);
 	}
 	if ((e = step_done(s, st, "store: insert")) != ERR_OK)

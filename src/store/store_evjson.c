@@ -132,7 +132,8 @@ store_prepare(struct store *s, const char *sql, unsigned flags,
 	int	 rc;
 
 	*st = NULL;
-	if (s->version >= 7 || strstr(sql, "ev_json(") == NULL)
+	if (s->version >= STORE_SIG_VERSION ||
+	    strstr(sql, "ev_json(") == NULL)
 		return sqlite3_prepare_v3(s->db, sql, -1, flags, st, NULL);
 	if ((old = store_evjson_sql(sql)) == NULL)
 		return SQLITE_NOMEM;

@@ -26,6 +26,7 @@
 
 #define STORE_SCHEMA_VERSION	7
 #define STORE_COMPAT_VERSION	6	/* what every samizdat since 6 reads */
+#define STORE_SIG_VERSION	7	/* events.sig: rows without id and sig */
 #define STORE_PARTS_AGAIN	6	/* schema parts that may run twice */
 #define STORE_FOREIGN	0x100	/* internal: came through store_open_foreign */
 

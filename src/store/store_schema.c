@@ -2,20 +2,22 @@
  * store_schema.c: the store's schema text, one part per schema version.
  * A store of version v has run parts 0 to v-1; running the later ones
  * upgrades it in place.  Parts 1 to 6 are CREATE ... IF NOT EXISTS and
- * may run again; from 7 on a part runs once (STORE_PARTS_AGAIN).  Only data: store.c runs the parts when it creates or
- * upgrades the node's own store, and store_foreign.c runs them in a
- * fresh in-memory database to learn the exact schema a store from
- * elsewhere must have, so the two can never drift apart.
+ * may run again; from 7 on a part runs once (STORE_PARTS_AGAIN).  Only
+ * data: store.c runs the parts when it creates or upgrades the node's
+ * own store, and store_foreign.c runs them in a fresh in-memory
+ * database to learn the exact schema a store from elsewhere must have,
+ * so the two can never drift apart.
  *
  * Layout (docs/store.md has the reasoning): events keeps the JSON as it
  * came in (since version 7 without id and sig) plus the columns queries
  * need; authors maps a pubkey to a small integer so indexes stay narrow;
  * tags holds one row per single-letter tag value, keyed so that a tag
- * query is one index range already in time order; deleted and addr_deleted remember NIP-09 requests so
- * deleted events cannot be re-synced; fts is a contentless FTS5 index of
- * content.  Version 2 added the mesh's links and seen (store_mesh.c),
- * version 3 the witness index: keys first seen, marks and vouches, newest
- * per key (witness_index.c), version 4 the photos and videos: blobs,
+ * query is one index range already in time order; deleted and
+ * addr_deleted remember NIP-09 requests so deleted events cannot be
+ * re-synced; fts is a contentless FTS5 index of content.  Version 2
+ * added the mesh's links and seen (store_mesh.c), version 3 the witness
+ * index: keys first seen, marks and vouches, newest per key
+ * (witness_index.c), version 4 the photos and videos: blobs,
  * blob_owners, blob_refs, blob_seen, blob_state (docs/blobs.md says what
  * each column means), version 5 the custody log (store_custody.c,
  * docs/archive.md), version 6 the NIP-77 index (store_negidx.c),
@@ -193,7 +195,7 @@ const char *const store_schema_parts[STORE_SCHEMA_VERSION] = {
     " g INTEGER NOT NULL);",
     /*
      * Version 7: the sig as 64 bytes, out of the JSON (store_evjson.c);
-     * not IF NOT EXISTS, so store.c runs only the parts a store lacks.
+     * not IF NOT EXISTS, so store.c runs it once (STORE_PARTS_AGAIN).
      */
     "ALTER TABLE events ADD COLUMN sig BLOB;",
 };

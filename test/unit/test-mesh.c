@@ -211,6 +211,17 @@ count_links(const struct link_row *l, void *arg)
 	return 0;
 }
 
+/* status_json of id holds want. */
+static void
+status_has(struct store *s, const uint8_t id[32], struct buf *out,
+    const char *want)
+{
+	buf_reset(out);
+	assert_int_equal(status_json(s, id, out), ERR_OK);
+	if (strstr(out->p, want) == NULL)
+		fail_msg("'%s' not in %s", want, out->p);
+}
+
 static void
 test_links_seen(void **state)
 {
@@ -326,26 +337,20 @@ test_links_seen(void **state)
 		    1700000900, NULL), ERR_OK);
 		assert_int_equal(store_seen_put(s, id, in1, SEEN_SENT,
 		    1700000950, NULL), ERR_OK);
-		buf_reset(&out);
-		assert_int_equal(status_json(s, id, &out), ERR_OK);
-		assert_non_null(strstr(out.p, "{\"name\":\"npub1in1\","
-		    "\"how\":\"sent\",\"at\":1700000900}"));
+		status_has(s, id, &out, "{\"name\":\"npub1in1\","
+		    "\"how\":\"sent\",\"at\":1700000900}");
 		assert_int_equal(store_seen_put(s, id, in1, SEEN_RECEIVED,
 		    1700000990, NULL), ERR_OK);
-		buf_reset(&out);
-		assert_int_equal(status_json(s, id, &out), ERR_OK);
-		assert_non_null(strstr(out.p, "{\"name\":\"npub1in1\","
-		    "\"how\":\"sent\",\"at\":1700000900}"));
+		status_has(s, id, &out, "{\"name\":\"npub1in1\","
+		    "\"how\":\"sent\",\"at\":1700000900}");
 		assert_int_equal(store_seen_put(s, id, in1, SEEN_ACCEPTED,
 		    1700001000, NULL), ERR_OK);
 		assert_int_equal(store_seen_put(s, id, in2, SEEN_REFUSED,
 		    1700001000, "blocked: no"), ERR_OK);
 		assert_int_equal(store_seen_put(s, id, in2, SEEN_SENT,
 		    1700001100, NULL), ERR_OK);
-		buf_reset(&out);
-		assert_int_equal(status_json(s, id, &out), ERR_OK);
-		assert_non_null(strstr(out.p, "{\"name\":\"npub1in1\","
-		    "\"how\":\"accepted\",\"at\":1700001000}"));
+		status_has(s, id, &out, "{\"name\":\"npub1in1\","
+		    "\"how\":\"accepted\",\"at\":1700001000}");
 		assert_non_null(strstr(out.p, "{\"name\":\"npub1in2\","
 		    "\"how\":\"refused\",\"at\":1700001000}"));
 		assert_null(strstr(out.p, "\"sent\""));
