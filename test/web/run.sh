@@ -149,6 +149,10 @@ fi
 NODE_PORT=$port ARTIFACTS=$art CHROMIUM=$CHROMIUM SAMIZDAT_BIN=$BIN \
     timeout -k 5 600 node --test --test-concurrency=1 "$@" \
     $files || status=$?
+if [ $status != 0 ]; then
+	echo "web: the node's log, its last 60 lines:" >&2
+	tail -n 60 "$dir/serve.log" >&2
+fi
 
 kill "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true

@@ -35,10 +35,7 @@ async function ask() {
 		return;
 	asked = true;
 	nodeAnswered = false;
-	ctx.relay.count([{ kinds: [1] }], (n) => {
-		count = n;
-		aboutRedraw();
-	});
+	askCount(0);
 	try {
 		const res = await fetch('/api/node', { cache: 'no-store' });
 		node = res.ok ? await res.json() : null;
@@ -47,6 +44,38 @@ async function ask() {
 	}
 	nodeAnswered = true;
 	aboutRedraw();
+}
+
+// The count, asked again while this view is open when the node refused
+// it (CLOSED) or no answer came within COUNT_WAIT_MS: a busy node or a
+// lost message leaves "…" for a moment, not for good.
+const COUNT_WAIT_MS = 8000, COUNT_TRIES = 5;
+let countTimer = null;
+
+function askCount(tries) {
+	let answered = false;
+	const again = () => {
+		clearTimeout(countTimer);
+		if (tries + 1 < COUNT_TRIES && !$('about-view').hidden)
+			askCount(tries + 1);
+	};
+	clearTimeout(countTimer);
+	ctx.relay.count([{ kinds: [1] }], (n) => {
+		if (answered)
+			return;
+		answered = true;
+		if (n !== null || count === null)
+			count = n;
+		aboutRedraw();
+		if (n === null)
+			again();
+	});
+	countTimer = setTimeout(() => {
+		if (!answered) {
+			answered = true;
+			again();
+		}
+	}, COUNT_WAIT_MS);
 }
 
 // "3 days 4 hours", "5 minutes": the two largest units.
