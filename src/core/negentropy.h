@@ -3,7 +3,9 @@
  * both roles, byte-compatible with the reference implementation
  * (hoytech/negentropy): the same range splitting (16 buckets, id lists
  * under 32 items) and the same frame-size rule, so its messages are
- * identical.  Pure: items and messages in, messages and ids out.
+ * identical -- unless an initiator sets split_leaves, which keeps id
+ * lists out of its own frames.  Pure: items and messages in, messages
+ * and ids out.
  *
  * Items are (created_at, id) pairs in (created_at, id) order.  The engine
  * reads them either from a sorted array the caller lends it (neg_init;
@@ -61,6 +63,15 @@ struct neg {
 	void		*st_arg;
 	size_t		 frame_limit;	/* bytes of a message; 0: none */
 	bool		 initiator;
+	/*
+	 * Set by the caller after init: as initiator, answer a differing
+	 * run of 9 to 31 items with 4 fingerprints, not its ids.  Valid
+	 * NIP-77 that any responder answers, but not the reference's own
+	 * messages byte for byte; the id lists then travel in the
+	 * responder's frames, not in ours, which a relay's message limit
+	 * keeps small (core/sync.h's SYNC_NEG_FRAME).
+	 */
+	bool		 split_leaves;
 	uint64_t	 last_in, last_out;	/* timestamp deltas, per message */
 };
 

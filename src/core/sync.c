@@ -126,6 +126,8 @@ sync_start(struct sync *s, uint64_t now)
 		    SYNC_NEG_FRAME);
 	else
 		e = neg_init(&s->ng, s->p.items, s->p.nitems, SYNC_NEG_FRAME);
+	/* Our frames stay under SYNC_NEG_FRAME; short runs go as sums. */
+	s->ng.split_leaves = true;
 	if (e == ERR_OK)
 		e = neg_initiate(&s->ng, &m);
 	if (e == ERR_OK && m.err)

@@ -3,7 +3,8 @@
  * with the reference implementation (test/vectors/negentropy): both
  * roles must produce every message byte for byte and the initiator must
  * report the same have and need sets; plus fingerprints, version
- * downgrade, malformed messages and a random convergence check.
+ * downgrade, malformed messages and random convergence checks, also of
+ * the initiator's split_leaves (not the reference's messages).
  */
 #include "testutil.h"
 
@@ -276,28 +277,34 @@ test_malformed(void **state)
 	buf_free(&out);
 }
 
-/* Random sets: the initiator must learn exactly the difference. */
+/*
+ * Random sets of shared items plus extra ones, every extra-th item held
+ * by one side only (alternately): the initiator must learn exactly the
+ * difference.  Reports the messages exchanged and the bytes the
+ * initiator sent.
+ */
 static void
-test_random_convergence(void **state)
+converge(size_t shared, size_t extra, size_t every, bool split,
+    size_t *msgs, size_t *sent)
 {
-	size_t	 nc = 0, ns = 0, i, shared = 3000, rounds = 0, k;
-	struct neg_item *ci = calloc(shared + 500, sizeof(*ci));
-	struct neg_item *si = calloc(shared + 500, sizeof(*si));
+	size_t	 nc = 0, ns = 0, i, rounds = 0, k, total = shared + extra;
+	struct neg_item *ci = calloc(total, sizeof(*ci));
+	struct neg_item *si = calloc(total, sizeof(*si));
 	struct neg client, server;
 	struct idset got[2];
 	struct buf a, b;
 	bool	 done = false;
-	size_t	 want_have = 0, want_need = 0;
+	size_t	 want_have = 0, want_need = 0, odd = 0;
 
-	for (i = 0; i < shared + 400; i++) {
+	for (i = 0; i < total; i++) {
 		struct neg_item it;
 
 		it.ts = 1000 + (uint64_t)(i % 700);	/* many ties */
 		crypto_random(it.id, 32);
-		if (i < shared) {
+		if (i % every != every - 1 || odd == extra) {
 			ci[nc++] = it;
 			si[ns++] = it;
-		} else if (i % 2) {
+		} else if (odd++ % 2) {
 			ci[nc++] = it;
 			want_have++;
 		} else {
@@ -312,8 +319,11 @@ test_random_convergence(void **state)
 	buf_init(&b, 0);
 	assert_int_equal(neg_init(&client, ci, nc, 4096), ERR_OK);
 	assert_int_equal(neg_init(&server, si, ns, 4096), ERR_OK);
+	client.split_leaves = split;
 	assert_int_equal(neg_initiate(&client, &a), ERR_OK);
-	while (!done && rounds++ < 100) {
+	*sent = a.len;
+	*msgs = 1;
+	while (!done && rounds++ < 200) {
 		assert_true(a.len <= 4096);
 		buf_reset(&b);
 		assert_int_equal(neg_reconcile(&server, (uint8_t *)a.p, a.len,
@@ -322,13 +332,16 @@ test_random_convergence(void **state)
 		buf_reset(&a);
 		assert_int_equal(neg_reconcile(&client, (uint8_t *)b.p, b.len,
 		    &a, collect, got, &done), ERR_OK);
+		*sent += a.len;
+		*msgs += done ? 1 : 2;
 	}
 	assert_true(done);
 	/* Frame limits may report an id twice: count distinct ones. */
 	for (k = 0; k < 2; k++) {
 		size_t	 j, distinct = 0;
 
-		qsort(got[k].ids, got[k].n, 32, memcmp_32);
+		if (got[k].n > 0)
+			qsort(got[k].ids, got[k].n, 32, memcmp_32);
 		for (j = 0; j < got[k].n; j++)
 			if (j == 0 || memcmp(got[k].ids[j], got[k].ids[j - 1],
 			    32) != 0)
@@ -342,6 +355,45 @@ test_random_convergence(void **state)
 	free(si);
 }
 
+static void
+test_random_convergence(void **state)
+{
+	size_t	 msgs, sent;
+	bool	 split;
+
+	for (split = false; ; split = true) {
+		converge(3000, 400, 1, split, &msgs, &sent);	/* dense */
+		converge(3000, 40, 75, split, &msgs, &sent);	/* sparse */
+		converge(20, 5, 1, split, &msgs, &sent);	/* one range */
+		converge(10, 3, 1, split, &msgs, &sent);
+		converge(0, 3, 1, split, &msgs, &sent);
+		converge(5000, 0, 1, split, &msgs, &sent);	/* identical */
+		assert_int_equal(msgs, 2);
+		if (split)
+			break;
+	}
+}
+
+/*
+ * Differences a few hundred items apart end in runs of 9 to 31 items
+ * that differ: with split_leaves the initiator sends their sums, not
+ * their ids, and the ids come from the responder -- a third of the
+ * bytes or less from the initiator, in no more messages.
+ */
+static void
+test_split_leaves(void **state)
+{
+	size_t	 msgs0, sent0, msgs1, sent1;
+
+	/* 5,000 items: the responder's second message has runs of 19. */
+	converge(5000, 25, 200, false, &msgs0, &sent0);
+	converge(5000, 25, 200, true, &msgs1, &sent1);
+	print_message("initiator bytes %zu -> %zu, messages %zu -> %zu\n",
+	    sent0, sent1, msgs0, msgs1);
+	assert_true(sent1 * 3 < sent0);
+	assert_true(msgs1 <= msgs0);
+}
+
 int
 main(void)
 {
@@ -351,6 +403,7 @@ main(void)
 		cmocka_unit_test(test_fingerprints),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_random_convergence),
+		cmocka_unit_test(test_split_leaves),
 	};
 
 	crypto_init();
