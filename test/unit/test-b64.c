@@ -2,7 +2,8 @@
  * test-b64.c: base64 against RFC 4648's section 10 vectors in both
  * forms, every byte value through both alphabets, and the strict and
  * loose decoders' refusals: padding, alphabets, stray '=', short output.
- * Also hex_value, the either-case digit of hex.h, beside it.
+ * Also hex.h beside it: hex_value, the either-case digit, and
+ * hex_decode on every byte value.
  */
 #include "testutil.h"
 
@@ -129,6 +130,47 @@ test_hex_value(void **state)
 	assert_false(hex_is_lower("AB", 2, 1));
 }
 
+/* hex_decode: every byte in either place of a digit pair; round trips. */
+static void
+test_hex_decode(void **state)
+{
+	const char *d = "0123456789abcdef";
+	uint8_t	 in[100], out[100], one;
+	char	 s[201], pair[3];
+	int	 c, i;
+
+	(void)state;
+	for (c = 0; c < 256; c++) {
+		const char *at = c == 0 ? NULL : strchr(d, c);
+
+		pair[0] = (char)c;
+		pair[1] = '7';
+		pair[2] = '\0';
+		one = 0xaa;
+		assert_int_equal(hex_decode(pair, 2, &one, 1), at != NULL);
+		assert_int_equal(one, at ? (at - d) << 4 | 7 : 0xaa);
+		pair[0] = '7';
+		pair[1] = (char)c;
+		assert_int_equal(hex_decode(pair, 2, &one, 1), at != NULL);
+		if (at)
+			assert_int_equal(one, 0x70 | (at - d));
+	}
+	for (i = 0; i < 100; i++)
+		in[i] = (uint8_t)(i * 37 + 11);
+	hex_encode(in, 100, s);		/* past the 64-byte fast path */
+	assert_true(hex_decode(s, 200, out, 100));
+	assert_memory_equal(in, out, 100);
+	hex_encode(in, 32, s);
+	memset(out, 0, sizeof(out));
+	assert_true(hex_decode(s, 64, out, 32));
+	assert_memory_equal(in, out, 32);
+	s[63] = 'g';			/* the last digit bad: out untouched */
+	memset(out, 0x55, 32);
+	assert_false(hex_decode(s, 64, out, 32));
+	assert_int_equal(out[31], 0x55);
+	assert_false(hex_decode(s, 62, out, 32));	/* wrong length */
+}
+
 int
 main(void)
 {
@@ -137,6 +179,7 @@ main(void)
 		cmocka_unit_test(test_alphabets),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_hex_value),
+		cmocka_unit_test(test_hex_decode),
 	};
 
 	return cmocka_run_group_tests_name("b64", tests, NULL, NULL);
