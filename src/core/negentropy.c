@@ -21,8 +21,10 @@
  * to 2 * BUCKETS - 1 items as LEAF_BUCKETS fingerprints, not as its ids:
  * some 85 bytes, not 300 to 1,000.  The responder answers the short runs
  * that still differ with their ids, which an initiator answers with
- * nothing, so finding a difference takes as many round trips as before
- * and the initiator's frames carry a fifth of the bytes.
+ * nothing, so finding a difference usually takes as many round trips as
+ * before (one more where the responder holds 32 or more items of the
+ * run and splits it again) and the initiator's frames carry a fifth of
+ * the bytes.
  */
 #define LEAF_SPLIT_MIN	9
 #define LEAF_BUCKETS	4

@@ -27,16 +27,17 @@
  * The ring absorbs the writer's commits (20 to 100 ms for 10,000 events),
  * during which the workers go on verifying: with 512 slots they stopped
  * within 25 ms.  A line in flight costs its bytes, its parse scratch and
- * the serialisation its id is computed from, some 10 times its length:
- * RING_BYTES bounds that sum, and a slot given back keeps its buffers only
- * if they are of an ordinary event's size (KEEP_LINE), so that what stays
- * allocated is bounded too (RING_SLOTS * 11 * KEEP_LINE, 23 MiB, at the
- * very worst).
+ * the serialisation its id is computed from (which may grow to twice
+ * the line), up to 11 times its length: RING_BYTES bounds that sum, one
+ * line over it at a time.  A slot given back keeps its buffers only if
+ * they are of an ordinary event's size (KEEP_LINE), so that what stays
+ * allocated between lines is bounded too: 22 MiB at the very worst
+ * (every slot's last line 2 KiB long), 6 MiB for lines of 500 bytes.
  */
 #define RING_SLOTS	1024
 #define RING_BYTES	(16u << 20)	/* what lines in flight cost at most */
 #define KEEP_LINE	2048
-#define LINE_COST(n)	((size_t)(n) * 2 + EVENT_SCRATCH(n))
+#define LINE_COST(n)	((size_t)(n) * 3 + EVENT_SCRATCH(n))
 #define MAX_WORKERS	16
 #define RUN_MAX		64	/* slots the writer takes with one lock */
 /*
@@ -110,7 +111,8 @@ reader_main(void *arg)
 			continue;
 		pthread_mutex_lock(&p->mu);
 		while ((p->head - p->tail >= RING_SLOTS ||
-		    (p->inflight > RING_BYTES && p->head != p->tail)) &&
+		    (p->inflight + LINE_COST(n) > RING_BYTES &&
+		    p->head != p->tail)) &&
 		    !p->stop)
 			pthread_cond_wait(&p->space, &p->mu);
 		if (p->stop) {
@@ -388,7 +390,8 @@ ingest_batch(const struct batch_opts *o, batch_read_fn rd, void *rarg,
 				;
 			idle = p.tail == p.head || s->state != S_DONE;
 		}
-		if (idle && in_tx) {
+		/* At the end the workers are sure to finish: no gap to fill. */
+		if (idle && in_tx && !p.eof) {
 			pthread_mutex_unlock(&p.mu);
 			if ((e = batch_commit(o, st, &in_tx, &pending,
 			    pending_seq)) != ERR_OK)
@@ -416,7 +419,7 @@ ingest_batch(const struct batch_opts *o, batch_read_fn rd, void *rarg,
 				res(res_arg, s->seq, s->e,
 				    ingest_accepted(s->e) ? &s->ev : NULL);
 			bytes += s->cost;
-			if (s->cap > KEEP_LINE) {	/* keep the ring small */
+			if (s->cap > KEEP_LINE + 1) {	/* keep the ring small */
 				free(s->line);
 				s->line = NULL;
 				s->cap = 0;
