@@ -20,7 +20,7 @@ import { witnessFilter } from '../witness/slot.js';
 let list = null;
 let route = null;
 let state = 'loading', closedWhy = '', total = null, more = true;
-let busy = false, observer = null, keepTimer = 0;
+let busy = false, observer = null, keepTimer = 0, endInView = false;
 let filterPlace = null;	// {g, label, level} picked in the filter
 
 export function parseFeed(q) {
@@ -108,6 +108,7 @@ function ask(f) {
 				more = n >= FEED_PAGE;
 			state = 'live';
 			list.drawSoon();
+			stillAtEnd();
 			info();
 		},
 		onClosed: (reason) => {
@@ -145,7 +146,18 @@ function older() {
 		else if (list.size === before)
 			list.oldest--;	// a page of one second's reports seen already
 		info();
+		stillAtEnd();
 	});
+}
+
+// The observer tells only of changes: when the end came into view while
+// a page was loading, or is still in view once the page is drawn (a
+// busy or slow phone), nothing else would ask for the next one.
+function stillAtEnd() {
+	setTimeout(() => {
+		if (endInView && more && !$('feed-view').hidden)
+			older();
+	}, 300);
 }
 
 function watchEnd() {
@@ -153,7 +165,8 @@ function watchEnd() {
 	if (observer || !('IntersectionObserver' in window))
 		return;
 	observer = new IntersectionObserver((es) => {
-		if (es.some((e) => e.isIntersecting) && !$('feed-view').hidden)
+		endInView = es[es.length - 1].isIntersecting;
+		if (endInView && !$('feed-view').hidden)
 			older();
 	}, { rootMargin: '600px 0px' });
 	observer.observe(end);
