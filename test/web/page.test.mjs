@@ -575,17 +575,21 @@ step('every report reachable: older pages on scroll, honest counts, a ' +
 	    content: `seeded report ${i} #seed` }));
 	assert.ok((await publish(s, old)).every(([ok]) => ok));
 	await s.goto(origin + '/#/?t=seed');
+	// A failure says what the page showed and whether its socket was up.
+	const why = async (e) => {
+		throw new Error(`${e.message}: "${await s.textContent(
+		    '#feed-info')}", ${await cards(s).count()} cards, the ` +
+		    `connection "${await s.textContent('#conn')}", the end ` +
+		    `"${await s.textContent('#feed-end')}"`);
+	};
 	await waitFor(async () => /30 of 230 reports shown/.test(
 	    await s.textContent('#feed-info')), 'the honest count', 20000)
-	    .catch(async (e) => {
-		throw new Error(`${e.message}: "${await s.textContent(
-		    '#feed-info')}"`);
-	});
+	    .catch(why);
 	// Scroll down until the oldest is there.
 	await waitFor(async () => {
 		await s.evaluate(() => window.scrollTo(0, 1e7));
 		return (await cards(s).count()) === 230;
-	}, 'all 230 by scrolling', 30000);
+	}, 'all 230 by scrolling', 30000).catch(why);
 	assert.match(await s.textContent('#feed-info'), /230 of 230/);
 	assert.match(await s.textContent('#feed-end'), /all this node has/);
 	// A sync brings 220 new ones while reading far down.

@@ -17,10 +17,13 @@ import { placePicker } from './placepick.js';
 import { welcomeBoxes } from './welcome.js';
 import { witnessFilter } from '../witness/slot.js';
 
+// How near the end of the list comes before the next page is asked for.
+const END_MARGIN = 600;
+
 let list = null;
 let route = null;
 let state = 'loading', closedWhy = '', total = null, more = true;
-let busy = false, observer = null, keepTimer = 0, endInView = false;
+let busy = false, observer = null, keepTimer = 0;
 let filterPlace = null;	// {g, label, level} picked in the filter
 
 export function parseFeed(q) {
@@ -152,10 +155,18 @@ function older() {
 
 // The observer tells only of changes: when the end came into view while
 // a page was loading, or is still in view once the page is drawn (a
-// busy or slow phone), nothing else would ask for the next one.
+// busy or slow phone), nothing else would ask for the next one.  So once
+// the list has drawn what it has, the end is looked at again.
 function stillAtEnd() {
 	setTimeout(() => {
-		if (endInView && more && !$('feed-view').hidden)
+		if (!more || busy || !list || $('feed-view').hidden)
+			return;
+		if (list.queue.length > 0) {
+			stillAtEnd();	// cards are still being drawn
+			return;
+		}
+		if ($('feed-end').getBoundingClientRect().top < window.innerHeight +
+		    END_MARGIN)
 			older();
 	}, 300);
 }
@@ -165,10 +176,9 @@ function watchEnd() {
 	if (observer || !('IntersectionObserver' in window))
 		return;
 	observer = new IntersectionObserver((es) => {
-		endInView = es[es.length - 1].isIntersecting;
-		if (endInView && !$('feed-view').hidden)
+		if (es.some((e) => e.isIntersecting) && !$('feed-view').hidden)
 			older();
-	}, { rootMargin: '600px 0px' });
+	}, { rootMargin: `${END_MARGIN}px 0px` });
 	observer.observe(end);
 }
 
