@@ -22,6 +22,7 @@
 #include "ingest_batch.h"
 #include "json.h"
 #include "log.h"
+#include "thread.h"
 
 /*
  * The ring absorbs the writer's commits (20 to 100 ms for 10,000 events),
@@ -174,6 +175,7 @@ worker_main(void *arg)
 	struct store *ro = NULL;
 	struct crypto_keys *keys = calloc(1, sizeof(*keys));	/* or none */
 
+	thread_nice(THREAD_WORKER_NICE);	/* the writer first: thread.h */
 	/*
 	 * Duplicates are checked here to spare their signatures; into an
 	 * empty store nothing can be a duplicate but what the writer sees.
