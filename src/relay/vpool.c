@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "thread.h"
 #include "vpool.h"
 
 #define VPOOL_SLOTS	1024
@@ -17,6 +18,7 @@
 struct vslot {
 	struct vjob	 job;
 	bool		 done;
+	bool		 ready;		/* job.ctx initialised */
 };
 
 struct vpool {
@@ -38,6 +40,7 @@ worker(void *arg)
 	struct vslot *s;
 	struct crypto_keys *keys = calloc(1, sizeof(*keys));	/* or none */
 
+	thread_nice(THREAD_WORKER_NICE);	/* the loop first: thread.h */
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (p->claim == p->head && !p->stop)
@@ -70,8 +73,10 @@ vpool_new(struct vpool **pp, int nthreads, void (*wake)(void *), void *arg)
 		free(p);
 		return ERR_NOMEM;
 	}
-	for (i = 0; i < VPOOL_SLOTS; i++)
-		ingest_ctx_init(&p->ring[i].job.ctx);
+	/*
+	 * Slots are set up when first used, so that an idle relay does not
+	 * keep the whole ring (some 300 KB) in memory.
+	 */
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work, NULL);
 	p->wake = wake;
@@ -105,7 +110,8 @@ vpool_free(struct vpool *p)
 	for (i = 0; i < p->nthreads; i++)
 		pthread_join(p->threads[i], NULL);
 	for (i = 0; i < VPOOL_SLOTS; i++) {
-		ingest_ctx_free(&p->ring[i].job.ctx);
+		if (p->ring[i].ready)
+			ingest_ctx_free(&p->ring[i].job.ctx);
 		free(p->ring[i].job.json);
 	}
 	pthread_cond_destroy(&p->work);
@@ -117,10 +123,17 @@ vpool_free(struct vpool *p)
 struct vjob *
 vpool_job(struct vpool *p)
 {
+	struct vslot *s;
+
 	/* Only the loop moves head and tail: no lock needed to read them. */
 	if (p->head - p->tail >= VPOOL_SLOTS)
 		return NULL;
-	return &p->ring[p->head % VPOOL_SLOTS].job;
+	s = &p->ring[p->head % VPOOL_SLOTS];
+	if (!s->ready) {
+		ingest_ctx_init(&s->job.ctx);
+		s->ready = true;
+	}
+	return &s->job;
 }
 
 void
