@@ -116,9 +116,10 @@ void		admit_release(struct admit *, struct lws *wsi);
 /* Connections open now. */
 size_t		admit_count(const struct admit *);
 /*
- * Raises the descriptor limit as far as allowed and returns how many
- * connections fit under it, keeping room for the store, the mesh and
- * the log: the server never accepts into EMFILE.
+ * Sets the descriptor limit to what wanted connections need (raised as
+ * far as allowed, or lowered: libwebsockets sizes its tables by it) and
+ * returns how many connections fit under it, keeping room for the store,
+ * the mesh and the log: the server never accepts into EMFILE.
  */
 size_t		admit_fd_room(size_t wanted);
 

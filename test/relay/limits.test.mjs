@@ -6,6 +6,7 @@
 // and headers.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { test } from 'node:test';
 
@@ -137,6 +138,29 @@ test('at the descriptor limit the node refuses at once, keeps serving and ' +
 			return false;
 		}
 	}, { timeout: 10000, what: 'a slot after one closed' });
+});
+
+// The soft limit a process runs under, and the hard one, from /proc.
+function nofileOf(pid) {
+	const m = /^Max open files\s+(\d+)\s+(\d+)/m.exec(
+	    readFileSync(`/proc/${pid}/limits`, 'utf8'));
+	assert.ok(m, 'no "Max open files" in /proc/PID/limits');
+	return { soft: Number(m[1]), hard: Number(m[2]) };
+}
+
+test('the descriptor limit is set to what max_connections needs, not to ' +
+    'the hard limit', T, async (t) => {
+	// 100 connections, each with a socket and a photo: 2 x 100 + 96.
+	const r = await ownRelay(t, { max_connections: 100 }, { nofile: 4000 });
+	assert.deepEqual(nofileOf(r.pid), { soft: 296, hard: 4000 });
+	const c = await Client.connect(r.url);
+	t.after(() => c.terminate());
+	const ok = await c.publish(sign(keys().sk, { content: 'room' }));
+	assert.deepEqual(ok, { ok: true, reason: '' });
+	// Under a lower hard limit, that limit: the refusal test above.
+	const low = await ownRelay(t, {}, { nofile: 500 });
+	assert.deepEqual(nofileOf(low.pid), { soft: 500, hard: 500 });
+	assert.match(low.stderr, /descriptor limit \(500\) leaves room for 404 connections/);
 });
 
 function authEvent(sk, challenge, url) {
