@@ -481,7 +481,7 @@ unpark(struct relay *r)
 int
 relay_flush(struct relay *r)
 {
-	uint64_t age;
+	uint64_t age, window;
 	int	 next = -1, due;
 
 	relay_collect(r);
@@ -498,8 +498,10 @@ relay_flush(struct relay *r)
 	if (!r->tx_open)
 		return next;
 	age = relay_now_ms() - r->tx_start;
-	if (age < RELAY_COMMIT_MS) {
-		due = (int)(RELAY_COMMIT_MS - age);
+	window = r->last_n >= RELAY_BURST && r->tx_start - r->last_commit <=
+	    RELAY_BURST_MS ? RELAY_BURST_MS : RELAY_COMMIT_MS;
+	if (age < window) {
+		due = (int)(window - age);
 		return next < 0 || due < next ? due : next;
 	}
 	relay_commit(r);

@@ -96,6 +96,9 @@ struct relay {
 	struct buf	 out;		/* message being built */
 	bool		 tx_open;
 	uint64_t	 tx_start;	/* ms, when the open transaction began */
+	size_t		 tx_n;		/* events stored in it */
+	size_t		 last_n;	/* events the last commit held */
+	uint64_t	 last_commit;	/* ms, when it was */
 	struct pending	*oks;		/* OKs waiting for the commit */
 	size_t		 noks, okcap;
 	int64_t		 last_eid;	/* newest stored event delivered */

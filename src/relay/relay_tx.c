@@ -218,6 +218,7 @@ relay_accept(struct relay *r, struct rconn *c, const struct event *ev,
 		e = ingest_store_from(r->store, ev, (uint64_t)time(NULL), &csrc);
 	}
 	if (e == ERR_OK) {
+		r->tx_n++;
 		if (tk.valid)
 			guard_stored(r->guard, &tk);
 		if (c != NULL)		/* after the commit */
@@ -245,6 +246,7 @@ relay_abort_tx(struct relay *r, enum err e)
 	if (r->tx_open)
 		store_rollback(r->store);
 	r->tx_open = false;
+	r->tx_n = r->last_n = 0;
 	for (i = 0; i < r->noks; i++)
 		if ((c = relay_conn_find(r, r->oks[i].conn)) != NULL)
 			relay_ok(r, c, r->oks[i].id, e);
@@ -268,6 +270,9 @@ relay_commit(struct relay *r)
 		return;
 	}
 	r->tx_open = false;
+	r->last_n = r->tx_n;
+	r->last_commit = relay_now_ms();
+	r->tx_n = 0;
 	for (i = 0; i < r->noks; i++)
 		if ((c = relay_conn_find(r, r->oks[i].conn)) != NULL)
 			relay_ok(r, c, r->oks[i].id, r->oks[i].e);

@@ -389,6 +389,87 @@ test_ok_after_commit(void **state)
 	w_close(w);
 }
 
+/* Milliseconds since start (CLOCK_MONOTONIC). */
+static uint64_t
+ms_since(const struct timespec *start)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)(ts.tv_sec - start->tv_sec) * 1000 +
+	    (uint64_t)((ts.tv_nsec - start->tv_nsec) / 1000000);
+}
+
+/*
+ * Right after a commit of RELAY_BURST events the next transaction may stay
+ * open for RELAY_BURST_MS; once the burst is over, RELAY_COMMIT_MS again.
+ */
+static void
+test_burst_window(void **state)
+{
+	struct world *w = w_open(NULL);
+	uint64_t c = conn(w, NULL);
+	struct timespec t0;
+	struct frames *f;
+	char	 content[32], *ev;
+	int	 i, ms;
+
+	for (i = 0; i < RELAY_BURST; i++) {
+		snprintf(content, sizeof(content), "burst %d", i);
+		ev = tu_event(1, now_s(), 1, "[]", content);
+		send_event(w, c, ev);
+		free(ev);
+	}
+	relay_poll(w->r);		/* commits the 64 at once */
+	f = take(w, c);
+	assert_int_equal(f->n, RELAY_BURST);
+	frames_free(f);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ev = tu_event(1, now_s(), 1, "[]", "in the burst");
+	send_event(w, c, ev);
+	ms = relay_flush(w->r);
+	/* Unless this machine took long to get here, longer than 10 ms. */
+	if (ms_since(&t0) < RELAY_BURST_MS - RELAY_COMMIT_MS - 5)
+		assert_true(ms > RELAY_COMMIT_MS && ms <= RELAY_BURST_MS);
+	else
+		assert_true(ms <= RELAY_BURST_MS);
+	expect_none(w, c);
+	free(ev);
+	/* One event committed: the next transaction has the short window. */
+	relay_poll(w->r);
+	frames_free(take(w, c));
+	ev = tu_event(1, now_s(), 1, "[]", "after one");
+	send_event(w, c, ev);
+	ms = relay_flush(w->r);
+	assert_true(ms <= RELAY_COMMIT_MS);
+	free(ev);
+	relay_poll(w->r);
+	frames_free(take(w, c));
+
+	/* Another burst, then a quiet while: the short window too. */
+	for (i = 0; i < RELAY_BURST; i++) {
+		snprintf(content, sizeof(content), "again %d", i);
+		ev = tu_event(1, now_s(), 1, "[]", content);
+		send_event(w, c, ev);
+		free(ev);
+	}
+	relay_poll(w->r);
+	frames_free(take(w, c));
+	usleep((RELAY_BURST_MS + 5) * 1000);
+	ev = tu_event(1, now_s(), 1, "[]", "after a while");
+	send_event(w, c, ev);
+	ms = relay_flush(w->r);
+	assert_true(ms <= RELAY_COMMIT_MS);
+	relay_poll(w->r);
+	f = take(w, c);
+	assert_int_equal(f->n, 1);
+	expect_ok(f, 0, ev, true, "");
+	frames_free(f);
+	free(ev);
+	w_close(w);
+}
+
 /* REQ: stored events newest first, EOSE, then live ones. */
 static void
 test_req_live(void **state)
@@ -1859,6 +1940,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ok_after_commit),
+		cmocka_unit_test(test_burst_window),
 		cmocka_unit_test(test_req_live),
 		cmocka_unit_test(test_req_sees_own_turn),
 		cmocka_unit_test(test_req_limits),
