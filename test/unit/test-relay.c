@@ -105,8 +105,15 @@ limits_default(struct relay_limits *l)
 	l->pol.max_future = 900;
 }
 
+/* The verify threads' wake-up: the tests poll instead. */
+static void
+wake_noop(void *arg)
+{
+	(void)arg;
+}
+
 static struct world *
-w_open(const struct relay_limits *lim)
+w_open_with(const struct relay_limits *lim, bool pool)
 {
 	struct world *w = calloc(1, sizeof(*w));
 	struct relay_io io;
@@ -123,7 +130,7 @@ w_open(const struct relay_limits *lim)
 	memset(&io, 0, sizeof(io));
 	io.arg = &w->io;
 	io.want_write = want_write;
-	io.wake = NULL;			/* no verify threads */
+	io.wake = pool ? wake_noop : NULL;	/* NULL: no verify threads */
 	io.pause = pause_rx;
 	assert_int_equal(relay_new(&w->r, w->st, &w->lim, &io), ERR_OK);
 	memset(&hooks, 0, sizeof(hooks));
@@ -131,6 +138,12 @@ w_open(const struct relay_limits *lim)
 	hooks.closed = hook_closed;
 	relay_hooks_set(w->r, &hooks, &w->hk);
 	return w;
+}
+
+static struct world *
+w_open(const struct relay_limits *lim)
+{
+	return w_open_with(lim, false);
 }
 
 static void
@@ -467,6 +480,47 @@ test_burst_window(void **state)
 	expect_ok(f, 0, ev, true, "");
 	frames_free(f);
 	free(ev);
+	w_close(w);
+}
+
+/*
+ * With verify threads, more EVENTs than the ring holds (1024) before the
+ * loop turns: each is stored once and answered OK true.
+ */
+static void
+test_full_ring(void **state)
+{
+	enum { N = 1500 };
+	struct world *w = w_open_with(NULL, true);
+	uint64_t c = conn(w, NULL);
+	struct frames *f;
+	char	 content[32], **evs = calloc(N, sizeof(*evs));
+	size_t	 got = 0, i, j;
+	int	 tries;
+
+	assert_non_null(evs);
+	for (i = 0; i < N; i++) {
+		snprintf(content, sizeof(content), "ring %zu", i);
+		evs[i] = tu_event(1 + (int)(i % 7), now_s(), 1, "[]", content);
+		send_event(w, c, evs[i]);
+	}
+	/* Bounded: 30 s at most. */
+	for (tries = 0; got < N && tries < 15000; tries++) {
+		relay_poll(w->r);
+		f = take(w, c);
+		for (j = 0; j < f->n; j++)
+			expect_ok(f, j, NULL, true, "");
+		got += f->n;
+		frames_free(f);
+		if (got < N)
+			usleep(2000);
+	}
+	assert_int_equal(got, N);
+	for (i = 0; i < N; i++) {
+		assert_true(stored(w, evs[i]));
+		free(evs[i]);
+	}
+	free(evs);
 	w_close(w);
 }
 
@@ -1941,6 +1995,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ok_after_commit),
 		cmocka_unit_test(test_burst_window),
+		cmocka_unit_test(test_full_ring),
 		cmocka_unit_test(test_req_live),
 		cmocka_unit_test(test_req_sees_own_turn),
 		cmocka_unit_test(test_req_limits),
