@@ -38,7 +38,8 @@ worker(void *arg)
 {
 	struct vpool *p = arg;
 	struct vslot *s;
-	struct crypto_keys *keys = calloc(1, sizeof(*keys));	/* or none */
+	struct crypto_keys *keys = NULL;	/* on the first job: 48 KiB */
+	bool	 first = true;
 
 	thread_nice(THREAD_WORKER_NICE);	/* the loop first: thread.h */
 	pthread_mutex_lock(&p->mu);
@@ -49,6 +50,10 @@ worker(void *arg)
 			break;
 		s = &p->ring[p->claim++ % VPOOL_SLOTS];
 		pthread_mutex_unlock(&p->mu);
+		if (first) {
+			keys = calloc(1, sizeof(*keys));	/* or none */
+			first = false;
+		}
 		s->job.e = ingest_verify_with(&s->job.ev, keys);
 		pthread_mutex_lock(&p->mu);
 		s->done = true;
