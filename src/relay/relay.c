@@ -481,8 +481,9 @@ unpark(struct relay *r)
 int
 relay_flush(struct relay *r)
 {
-	uint64_t age, window;
+	uint64_t age;
 	int	 next = -1, due;
+	bool	 burst, quiet;
 
 	relay_collect(r);
 	relay_q_collect(r);
@@ -498,10 +499,20 @@ relay_flush(struct relay *r)
 	if (!r->tx_open)
 		return next;
 	age = relay_now_ms() - r->tx_start;
-	window = r->last_n >= RELAY_BURST && r->tx_start - r->last_commit <=
-	    RELAY_BURST_MS ? RELAY_BURST_MS : RELAY_COMMIT_MS;
-	if (age < window) {
-		due = (int)(window - age);
+	burst = r->last_n >= RELAY_BURST && r->tx_start - r->last_commit <=
+	    RELAY_BURST_MS;
+	/*
+	 * In a burst, also as soon as a turn of the loop stored nothing new
+	 * and nothing is being verified: a client that waits for its OKs
+	 * before it sends more is answered at once, and only a stream that
+	 * never pauses waits out the window.
+	 */
+	quiet = r->tx_n == r->flush_n && (r->pool == NULL ||
+	    vpool_pending(r->pool) == 0);
+	r->flush_n = r->tx_n;
+	if (age < (burst ? RELAY_BURST_MS : RELAY_COMMIT_MS) &&
+	    !(burst && quiet)) {
+		due = burst ? 1 : (int)(RELAY_COMMIT_MS - age);
 		return next < 0 || due < next ? due : next;
 	}
 	relay_commit(r);

@@ -97,6 +97,7 @@ struct relay {
 	bool		 tx_open;
 	uint64_t	 tx_start;	/* ms, when the open transaction began */
 	size_t		 tx_n;		/* events stored in it */
+	size_t		 flush_n;	/* tx_n at the last relay_flush */
 	size_t		 last_n;	/* events the last commit held */
 	uint64_t	 last_commit;	/* ms, when it was */
 	struct pending	*oks;		/* OKs waiting for the commit */

@@ -246,7 +246,7 @@ relay_abort_tx(struct relay *r, enum err e)
 	if (r->tx_open)
 		store_rollback(r->store);
 	r->tx_open = false;
-	r->tx_n = r->last_n = 0;
+	r->tx_n = r->last_n = r->flush_n = 0;
 	for (i = 0; i < r->noks; i++)
 		if ((c = relay_conn_find(r, r->oks[i].conn)) != NULL)
 			relay_ok(r, c, r->oks[i].id, e);
@@ -272,7 +272,7 @@ relay_commit(struct relay *r)
 	r->tx_open = false;
 	r->last_n = r->tx_n;
 	r->last_commit = relay_now_ms();
-	r->tx_n = 0;
+	r->tx_n = r->flush_n = 0;
 	for (i = 0; i < r->noks; i++)
 		if ((c = relay_conn_find(r, r->oks[i].conn)) != NULL)
 			relay_ok(r, c, r->oks[i].id, r->oks[i].e);
