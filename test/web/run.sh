@@ -40,19 +40,8 @@ if [ -n "${WEB_PAGE:-}" ]; then
 	export WEB_PAGE
 fi
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-if [ ! -x "$CHROMIUM" ]; then
-	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-		echo "web: installing chromium" >&2
-		apt-get install -y -qq chromium >/dev/null 2>&1 || {
-			apt-get update -qq >/dev/null 2>&1
-			apt-get install -y -qq chromium >/dev/null
-		}
-	fi
-	if [ ! -x "$CHROMIUM" ]; then
-		echo "web: $CHROMIUM is missing: apt-get install chromium" >&2
-		exit 1
-	fi
-fi
+export CHROMIUM
+sh "$root/scripts/chromium.sh" "the page tests"
 for c in node npm; do
 	if ! command -v $c >/dev/null 2>&1; then
 		echo "web: $c is not installed (make deps-test)" >&2
