@@ -228,7 +228,7 @@ bench-archive: all
 bench-deps:
 	@sh scripts/deps.sh test
 	@for d in test/interop test/web web; do \
-		sh scripts/npm-ci.sh $$d "the benchmarks" || exit 1; done
+		sh scripts/npm-ci.sh $$d "the benchmark" || exit 1; done
 	@sh scripts/chromium.sh "the page benchmarks"
 
 bench: all bench-deps
