@@ -419,6 +419,17 @@ ms_since(const struct timespec *start)
  * soon as a turn brings nothing new; once the burst is over, the window is
  * RELAY_COMMIT_MS again.
  */
+/* The one frame waiting for c is OK true for ev. */
+static void
+expect_one_ok(struct world *w, uint64_t c, const char *ev)
+{
+	struct frames *f = take(w, c);
+
+	assert_int_equal(f->n, 1);
+	expect_ok(f, 0, ev, true, "");
+	frames_free(f);
+}
+
 static void
 burst(struct world *w, uint64_t c, const char *tag)
 {
@@ -454,10 +465,7 @@ test_burst_window(void **state)
 	expect_none(w, c);
 	/* A turn with nothing new: committed and answered. */
 	relay_flush(w->r);
-	f = take(w, c);
-	assert_int_equal(f->n, 1);
-	expect_ok(f, 0, ev, true, "");
-	frames_free(f);
+	expect_one_ok(w, c, ev);
 	free(ev);
 
 	/* Events that keep coming wait out RELAY_BURST_MS, not 10 ms. */
@@ -508,10 +516,7 @@ test_burst_window(void **state)
 		expect_none(w, c);
 	}
 	relay_poll(w->r);
-	f = take(w, c);
-	assert_int_equal(f->n, 1);
-	expect_ok(f, 0, ev, true, "");
-	frames_free(f);
+	expect_one_ok(w, c, ev);
 	free(ev);
 	w_close(w);
 }
