@@ -38,8 +38,7 @@ worker(void *arg)
 {
 	struct vpool *p = arg;
 	struct vslot *s;
-	struct crypto_keys *keys = NULL;	/* on the first job: 48 KiB */
-	bool	 first = true;
+	struct crypto_keys *keys = NULL;	/* at the first job: 48 KiB */
 
 	thread_nice(THREAD_WORKER_NICE);	/* the loop first: thread.h */
 	pthread_mutex_lock(&p->mu);
@@ -50,10 +49,8 @@ worker(void *arg)
 			break;
 		s = &p->ring[p->claim++ % VPOOL_SLOTS];
 		pthread_mutex_unlock(&p->mu);
-		if (first) {
+		if (keys == NULL)
 			keys = calloc(1, sizeof(*keys));	/* or none */
-			first = false;
-		}
 		s->job.e = ingest_verify_with(&s->job.ev, keys);
 		pthread_mutex_lock(&p->mu);
 		s->done = true;
