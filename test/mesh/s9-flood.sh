@@ -55,7 +55,9 @@ kept=$(jq '.held + ([.refused[]] | add // 0)' "$T/flood.json")
 [ "$FLOOD_C" -le "$ALLOW_C" ] ||
     mesh_fail "C stores $FLOOD_C flood events, over the $ALLOW_C" \
     "that A's forwarding share allows"
-[ "$FLOOD_C" -lt "$FLOOD_A" ] ||
+# Only a flood past A's forwarding share can show that the share holds:
+# below it (a slow machine, a sanitizer build) A passes on all it took.
+[ "$FLOOD_A" -le "$ALLOW_C" ] || [ "$FLOOD_C" -lt "$FLOOD_A" ] ||
     mesh_fail "C stores as many flood events as A ($FLOOD_C)"
 loads=$(jq length "$T/page.json")
 bad=$(jq '[.[] | select(.status != 200)] | length' "$T/page.json")
