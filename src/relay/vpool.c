@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "crypto.h"
-#include "thread.h"
 #include "vpool.h"
 
 #define VPOOL_SLOTS	1024
@@ -40,7 +39,6 @@ worker(void *arg)
 	struct vslot *s;
 	struct crypto_keys *keys = NULL;	/* at the first job: 48 KiB */
 
-	thread_nice(THREAD_WORKER_NICE);	/* the loop first: thread.h */
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (p->claim == p->head && !p->stop)
