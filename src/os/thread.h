@@ -7,7 +7,7 @@
 /*
  * The nice value a verify worker adds to the process's: on a machine with
  * as many workers as cores, the one thread that stores in order (the
- * import's writer, the relay's loop) must not get only its fair share of
+ * import's writer) must not get only its fair share of
  * a core, or it becomes the whole pipeline's pace while the workers wait
  * for free slots (docs/architecture.md, "Import pipeline").
  */
