@@ -217,13 +217,15 @@ export class RelayClient {
 	}
 
 	// handlers: onEvent(ev), onEose(), onClosed(reason).  Replaces a
-	// subscription with the same id.  The replacement goes out under a
-	// new id on the wire: what the node still sends for the old one (the
-	// events and EOSE already on their way) is then not taken for the
-	// new one's.
+	// subscription with the same id.  Each subscription goes out under an
+	// id of its own on the wire (id:n), so when one id is asked again --
+	// replaced, or closed and asked anew (the feed under a new filter,
+	// each older page) -- what the node still sends for the old one (the
+	// events and EOSE on their way before it read the CLOSE) is not taken
+	// for the new one's.
 	subscribe(id, filters, handlers) {
 		const old = this.subs.get(id);
-		const wire = old ? `${id}:${++this.subGen}` : id;
+		const wire = `${id}:${++this.subGen}`;
 		if (old)
 			this.drop(id, old);
 		this.subs.set(id, { filters, wire, ...handlers });

@@ -64,16 +64,21 @@ test('subscribe, events, EOSE, CLOSE; AUTH and junk ignored', () => {
 	const ws = FakeWS.all[0];
 	assert.deepEqual(ws.sent, []);	// not open yet
 	ws.open();
-	assert.deepEqual(ws.sent, [['REQ', 'feed', { kinds: [1] }]]);
+	assert.equal(ws.sent.length, 1);
+	const [verb, wire, f] = ws.sent[0];
+	assert.equal(verb, 'REQ');
+	assert.match(wire, /^feed:\d+$/);
+	assert.deepEqual(f, { kinds: [1] });
 	ws.recv(['AUTH', 'challenge']);
 	ws.recv('not json');
 	ws.recv({ not: 'an array' });
-	ws.recv(['EVENT', 'feed', { id: 'x' }]);
+	ws.recv(['EVENT', wire, { id: 'x' }]);
 	ws.recv(['EVENT', 'other', { id: 'y' }]);
-	ws.recv(['EOSE', 'feed']);
+	ws.recv(['EVENT', 'feed', { id: 'z' }]);
+	ws.recv(['EOSE', wire]);
 	assert.deepEqual(got, ['x', 'eose']);
 	c.unsubscribe('feed');
-	assert.deepEqual(ws.sent.at(-1), ['CLOSE', 'feed']);
+	assert.deepEqual(ws.sent.at(-1), ['CLOSE', wire]);
 	assert.equal(ws.sent.filter((m) => m[0] === 'AUTH').length, 0);
 });
 
@@ -87,22 +92,49 @@ test('a replaced subscription: what the node still sends for the old one ' +
 	c.subscribe('feed', [{ kinds: [1] }], {
 		onEvent: (e) => got.push('old ' + e.id),
 	});
+	const first = ws.sent.at(-1)[1];
 	c.subscribe('feed', [{ kinds: [1], '#t': ['seed'] }], {
 		onEvent: (e) => got.push('new ' + e.id),
 		onEose: () => got.push('eose'),
 	});
 	const req = ws.sent.at(-1);
 	assert.equal(req[0], 'REQ');
-	assert.notEqual(req[1], 'feed');
-	assert.deepEqual(ws.sent.at(-2), ['CLOSE', 'feed']);
-	ws.recv(['EVENT', 'feed', { id: 'late' }]);	// the old one's, in flight
-	ws.recv(['EOSE', 'feed']);
+	assert.notEqual(req[1], first);
+	assert.deepEqual(ws.sent.at(-2), ['CLOSE', first]);
+	ws.recv(['EVENT', first, { id: 'late' }]);	// the old one's, in flight
+	ws.recv(['EOSE', first]);
 	ws.recv(['EVENT', req[1], { id: 'x' }]);
 	ws.recv(['EOSE', req[1]]);
 	assert.deepEqual(got, ['new x', 'eose']);
 	c.unsubscribe('feed');
 	assert.deepEqual(ws.sent.at(-1), ['CLOSE', req[1]]);
 	FakeWS.all[0].close();
+});
+
+test('closed, then asked again under the same id (the feed under a new ' +
+    'filter, the next older page): the old answer\'s tail is not the new ' +
+    'one\'s', () => {
+	const { c } = client();
+	const got = [];
+	c.connect();
+	const ws = FakeWS.all[0];
+	ws.open();
+	c.subscribe('feed', [{ kinds: [1] }], {});
+	const first = ws.sent.at(-1)[1];
+	c.unsubscribe('feed');
+	assert.deepEqual(ws.sent.at(-1), ['CLOSE', first]);
+	c.fetch('feed', [{ kinds: [1], '#t': ['seed'] }], (evs) =>
+	    got.push(evs.map((e) => e.id)));
+	const again = ws.sent.at(-1)[1];
+	assert.notEqual(again, first);
+	// Sent before the node read the CLOSE: not the new page's.
+	ws.recv(['EVENT', first, { id: 'late' }]);
+	ws.recv(['EOSE', first]);
+	assert.deepEqual(got, []);
+	ws.recv(['EVENT', again, { id: 'x' }]);
+	ws.recv(['EOSE', again]);
+	assert.deepEqual(got, [['x']]);
+	assert.deepEqual(ws.sent.at(-1), ['CLOSE', again]);
 });
 
 test('publish gets its OK; CLOSED ends a subscription', () => {
@@ -119,7 +151,7 @@ test('publish gets its OK; CLOSED ends a subscription', () => {
 	assert.deepEqual(answers, [[false, 'invalid: too long'], [true, '']]);
 	let closed = null;
 	c.subscribe('s', [{}], { onClosed: (r) => { closed = r; } });
-	ws.recv(['CLOSED', 's', 'error: shutting down']);
+	ws.recv(['CLOSED', ws.sent.at(-1)[1], 'error: shutting down']);
 	assert.equal(closed, 'error: shutting down');
 	assert.ok(!c.subs.has('s'));
 });
@@ -129,6 +161,7 @@ test('reconnect re-sends subscriptions and unanswered events', () => {
 	c.connect();
 	FakeWS.all[0].open();
 	c.subscribe('feed', [{ kinds: [1] }], {});
+	const wire = FakeWS.all[0].sent.at(-1)[1];
 	c.publish({ id: 'e1' }, () => {});
 	FakeWS.all[0].close();	// dropped before the OK
 	assert.equal(timers.length, 1);
@@ -141,7 +174,7 @@ test('reconnect re-sends subscriptions and unanswered events', () => {
 	timers[1].f();
 	const ws3 = FakeWS.all[2];
 	ws3.open();
-	assert.deepEqual(ws3.sent, [['REQ', 'feed', { kinds: [1] }],
+	assert.deepEqual(ws3.sent, [['REQ', wire, { kinds: [1] }],
 	    ['EVENT', { id: 'e1' }]]);
 	assert.deepEqual(states, ['connecting', 'open', 'waiting 750',
 	    'connecting', 'waiting 1500', 'connecting', 'open']);
