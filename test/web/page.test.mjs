@@ -97,17 +97,26 @@ async function phone(name, locale = 'en-US', colorScheme = 'light',
 		return route.abort();
 	});
 	const page = await ctx.newPage();
+	// The last frames each way, for a failure to say what was asked.
+	const frames = [];
+	const note = (dir) => (f) => {
+		frames.push(dir + ' ' + String(f.payload).slice(0, 100));
+		if (frames.length > 40)
+			frames.shift();
+	};
 	page.on('websocket', (ws) => {
 		seen.push(ws.url());
 		if (new URL(ws.url()).host !== host)
 			blocked.push(ws.url());
+		ws.on('framesent', note('>'));
+		ws.on('framereceived', note('<'));
 	});
 	page.on('pageerror', (e) => pageErrors.push(`${name}: ${e}`));
 	page.on('console', (m) => {
 		if (/Content Security Policy|Refused to/i.test(m.text()))
 			pageErrors.push(`${name}: ${m.text()}`);
 	});
-	phones[name] = { ctx, page };
+	phones[name] = { ctx, page, frames };
 	return page;
 }
 
@@ -580,7 +589,8 @@ step('every report reachable: older pages on scroll, honest counts, a ' +
 		throw new Error(`${e.message}: "${await s.textContent(
 		    '#feed-info')}", ${await cards(s).count()} cards, the ` +
 		    `connection "${await s.textContent('#conn')}", the end ` +
-		    `"${await s.textContent('#feed-end')}"`);
+		    `"${await s.textContent('#feed-end')}"; its last frames:\n` +
+		    phones.S.frames.join('\n'));
 	};
 	await waitFor(async () => /30 of 230 reports shown/.test(
 	    await s.textContent('#feed-info')), 'the honest count', 20000)

@@ -139,7 +139,9 @@ NODE_PORT=$port ARTIFACTS=$art CHROMIUM=$CHROMIUM SAMIZDAT_BIN=$BIN \
     timeout -k 5 600 node --test --test-concurrency=1 "$@" \
     $files || status=$?
 if [ $status != 0 ]; then
-	echo "web: the node's log, its last 60 lines:" >&2
+	cp "$dir/serve.log" "$art/web-serve.log"
+	echo "web: the node's log, its last 60 lines (all of it in" \
+	    "$art/web-serve.log):" >&2
 	tail -n 60 "$dir/serve.log" >&2
 fi
 
