@@ -329,6 +329,7 @@ dispatch(struct relay *r, struct rconn *c, const char *data, size_t len,
 			refuse_rate(r, c, &m);
 		goto done;
 	case ERR_JSON:
+		relay_log_bad_message(c, data, len);
 		relay_notice_err(r, c, ERR_MSG_FORMAT, NULL);
 		goto done;
 	case ERR_USAGE:

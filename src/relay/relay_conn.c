@@ -337,6 +337,27 @@ relay_token_wait(struct relay *r, struct rconn *c, double *bucket)
 	return (uint64_t)((1.0 - *bucket) * 60000.0 / per_min) + 1;
 }
 
+/*
+ * Says what a message that is not JSON began with, the first few times a
+ * connection sends one: a client's bug, or a transport that garbled it,
+ * can then be told apart in the log.  Bytes outside printable ASCII are
+ * shown as dots.
+ */
+void
+relay_log_bad_message(struct rconn *c, const char *data, size_t len)
+{
+	char	 head[49];
+	size_t	 i, n = len < sizeof(head) - 1 ? len : sizeof(head) - 1;
+
+	if (c->nrefused++ >= LOG_REFUSED_MAX)
+		return;
+	for (i = 0; i < n; i++)
+		head[i] = data[i] >= 0x20 && data[i] < 0x7f ? data[i] : '.';
+	head[n] = '\0';
+	log_info("%s: a message that is not a JSON array (%zu bytes): %s%s",
+	    c->peer, len, head, len > n ? "..." : "");
+}
+
 /* Logs the first few refusals of a connection: a flood is one line more. */
 void
 relay_log_refused(struct rconn *c, enum err e)

@@ -170,6 +170,7 @@ void		 relay_ok_detail(struct relay *, struct rconn *,
 bool		 relay_take_token(struct relay *, struct rconn *, double *);
 uint64_t	 relay_token_wait(struct relay *, struct rconn *, double *);
 void		 relay_log_refused(struct rconn *, enum err);
+void		 relay_log_bad_message(struct rconn *, const char *, size_t);
 
 /* relay_q.c */
 struct qjob	*relay_q_job(enum qjob_kind, const char *subid);
