@@ -242,7 +242,7 @@ ws_established(struct server *s, struct lws *wsi, struct pss *pss)
 	char	 peer[64], host[256], why[256];
 
 	admit_started(s->admit, wsi);
-	wsext_bound(wsi);
+	wsext_bound(wsi, s->rx_pwr2);
 	lws_get_peer_simple(wsi, peer, sizeof(peer));
 	snprintf(pss->peer, sizeof(pss->peer), "%s", peer);
 	if ((pss->id = relay_conn_open(s->relay, wsi, peer)) == 0)
@@ -337,8 +337,10 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 }
 
 /*
- * rx_buffer_size is what one read takes; tx_packet_size what one send()
- * may carry.  Left at 0 it would be rx_buffer_size, and every write
+ * rx_buffer_size is set at start to the inflate buffer (wsext.h): it is
+ * the most one receive callback hands over, while one read stays at the
+ * context's 4 KiB.  tx_packet_size is what one send() may carry.  Left
+ * at 0 it would be rx_buffer_size, and every write
  * past 4 KiB (a 16 KiB piece of the page, a 64 KiB piece of a photo, a
  * batch of frames) would go out 4 KiB a turn of the loop, the rest
  * copied into libwebsockets' buffer first.
@@ -468,6 +470,9 @@ server_run(const struct server_opts *o, struct store *st,
 	}
 	/* Without it, frames go one write each, as on compressed links. */
 	s.tx = malloc(LWS_PRE + TX_BATCH);
+	/* Whole messages inflate in one go (wsext.h says why). */
+	s.rx_pwr2 = wsext_rx_pwr2(lim->max_message_length);
+	protocols[0].rx_buffer_size = (size_t)1 << s.rx_pwr2;
 	protocols[1] = *wsc_protocol(s.wsc);
 	if (o->blobs != NULL && server_blob_start(&s, o->blobs) != 0)
 		log_warnx("blobs: cannot start; serving reports without them");

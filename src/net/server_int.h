@@ -53,6 +53,7 @@ struct server {
 	time_t		 started;	/* for GET /api/node */
 	size_t		 ndeflate;	/* client connections compressing */
 	size_t		 max_conns;	/* max_connections, under the fd limit */
+	int		 rx_pwr2;	/* inflate buffer, wsext_rx_pwr2 */
 	struct blobsrv	*blobs;		/* NULL: no blobs */
 	size_t		 peak_conns;	/* most open since memory was given back */
 	int64_t		 root_day;	/* the last day custody roots closed */

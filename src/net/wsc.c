@@ -458,7 +458,7 @@ wsc_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		c->wsi = wsi;
 		c->up = true;
-		wsext_bound(wsi);
+		wsext_bound(wsi, 0);
 		if (c->ops.up != NULL)
 			c->ops.up(c->arg, id);
 		if ((c = find(w, id)) != NULL)

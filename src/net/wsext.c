@@ -25,10 +25,20 @@ wsext_list(void)
 	return exts;
 }
 
-void
-wsext_bound(struct lws *wsi)
+int
+wsext_rx_pwr2(size_t max_message)
 {
-	char	 v[8];
+	int	 n = 12;
+
+	while (n < WSEXT_RX_PWR2_MAX && ((size_t)1 << n) < max_message + 1024)
+		n++;
+	return n;
+}
+
+void
+wsext_bound(struct lws *wsi, int rx_pwr2)
+{
+	char	 v[16];
 
 	snprintf(v, sizeof(v), "%d", WSEXT_MEM_LEVEL);
 	/* Fails harmlessly when the extension was not negotiated. */
@@ -38,6 +48,11 @@ wsext_bound(struct lws *wsi)
 	snprintf(v, sizeof(v), "%d", WSEXT_TX_PWR2);
 	(void)lws_set_extension_option(wsi, "permessage-deflate",
 	    "tx_buf_size", v);
+	if (rx_pwr2 > 0) {
+		snprintf(v, sizeof(v), "%d", rx_pwr2);
+		(void)lws_set_extension_option(wsi, "permessage-deflate",
+		    "rx_buf_size", v);
+	}
 }
 
 bool

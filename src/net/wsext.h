@@ -21,6 +21,19 @@
  * drains, in libwebsockets 4.1 to 4.3; wsext_fits does not rely on it).
  * A frame that fits is done when lws_write returns, so a REQ's stored
  * events go out many to a callback.
+ *
+ * Reading: libwebsockets 4.1 to 4.3 (Debian 12 ships 4.1.6) inflates a
+ * message into a buffer of its own, 1 KiB unless told otherwise, and a
+ * message that inflates to more than that from one read is finished on
+ * a later turn of the loop -- from the read buffer that every connection
+ * shares, which another connection's read may have overwritten by then
+ * (fixed upstream in 4.4, "pmd: fix buffer being reused while draining
+ * extensions").  zlib then goes on from the wrong bytes: that message
+ * and every later one on the connection are garbage, or it is closed
+ * with "invalid distance too far back".  So the server's inflate buffer
+ * holds the largest message it accepts (wsext_rx_pwr2) and nothing is
+ * ever left to finish later.  The buffer is address space: its pages
+ * are touched only as far as the largest message yet inflated.
  */
 #ifndef SAMIZDAT_WSEXT_H
 #define SAMIZDAT_WSEXT_H
@@ -43,10 +56,20 @@ struct lws_extension;
 /* The extension list for a context's creation info. */
 const struct lws_extension *wsext_list(void);
 /*
- * Holds a connection that negotiated permessage-deflate to the bound
- * above; call before its first message.
+ * The inflate buffer, 2^n bytes, for messages of up to max_message bytes:
+ * room for the largest with 1 KiB to spare, at least 4 KiB and at most
+ * 2^WSEXT_RX_PWR2_MAX (a node that accepts larger messages risks the
+ * flaw above for those).  The protocol's rx_buffer_size must be at least
+ * as large: libwebsockets caps the buffer there.
  */
-void	wsext_bound(struct lws *wsi);
+#define WSEXT_RX_PWR2_MAX	18		/* 256 KiB */
+int	wsext_rx_pwr2(size_t max_message);
+/*
+ * Holds a connection that negotiated permessage-deflate to the bound
+ * above and inflates into 2^rx_pwr2 bytes (0: libwebsockets' 1 KiB);
+ * call before its first message.
+ */
+void	wsext_bound(struct lws *wsi, int rx_pwr2);
 /* True if the connection negotiated permessage-deflate. */
 bool	wsext_active(struct lws *wsi);
 /* True if a frame of len bytes deflates within one output buffer. */
