@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "crypto.h"
 #include "log.h"
+#include "store.h"
 #include "version.h"
 
 const struct cmd cmd_table[] = {
@@ -109,6 +110,7 @@ main(int argc, char *argv[])
 	char	 name[64];
 	int	 ch, rc;
 
+	store_process_init();
 	memset(&env, 0, sizeof(env));
 	env.argv0 = argv[0];
 	/* "+": global options stop at the first word that is not one. */

@@ -35,6 +35,14 @@ struct store;
 #define STORE_UPGRADE	0x8
 
 /*
+ * SQLite's process-wide settings, called once before any database opens
+ * (main): no page cache is set aside for a handle before it reads a page.
+ * By default each handle takes 20 pages at its first read, about 85 KB,
+ * and the daemon holds six handles, most of them idle.
+ */
+void		store_process_init(void);
+
+/*
  * Opens (creating when writable) the store at path.
  * Returns: ERR_OK and *sp, or ERR_DB_BUSY, ERR_DB_CORRUPT, ERR_DB_VERSION,
  * ERR_DB_FULL, ERR_IO, ERR_DB (logged with SQLite's message).
