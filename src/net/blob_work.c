@@ -479,6 +479,7 @@ setup(struct blob_work *w)
 {
 	struct lws_context_creation_info info;
 	static struct lws_protocols protocols[2];
+	struct lws_context *ctx;
 	size_t	 i;
 	bool	 tls = false;
 
@@ -515,9 +516,12 @@ setup(struct blob_work *w)
 		info.client_ssl_ca_filepath =
 		    "/etc/ssl/certs/ca-certificates.crt";
 	}
-	if ((w->ctx = lws_create_context(&info)) == NULL)
+	if ((ctx = lws_create_context(&info)) == NULL)
 		return -1;
-	httpc_attach(w->hc, w->ctx);
+	httpc_attach(w->hc, ctx);
+	pthread_mutex_lock(&w->mu);
+	w->ctx = ctx;
+	pthread_mutex_unlock(&w->mu);
 	return 0;
 }
 
@@ -525,6 +529,7 @@ static void *
 work_main(void *arg)
 {
 	struct blob_work *w = arg;
+	struct lws_context *ctx;
 	struct timespec ts;
 	size_t	 n, did;
 
@@ -550,8 +555,13 @@ work_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 	}
 out:
-	if (w->ctx != NULL)
-		lws_context_destroy(w->ctx);
+	/* Taken under mu: blob_work_stop may be waking it right now. */
+	pthread_mutex_lock(&w->mu);
+	ctx = w->ctx;
+	w->ctx = NULL;
+	pthread_mutex_unlock(&w->mu);
+	if (ctx != NULL)
+		lws_context_destroy(ctx);
 	httpc_free(w->hc);
 	blobs_close(w->b);
 	store_close(w->st);
@@ -600,9 +610,10 @@ blob_work_stop(struct blob_work *w)
 	pthread_mutex_lock(&w->mu);
 	w->stop = true;
 	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
+	/* Wakes a request in progress; under mu, so never a freed context. */
 	if (w->ctx != NULL)
 		lws_cancel_service(w->ctx);
+	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->th, NULL);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
