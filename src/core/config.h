@@ -120,7 +120,7 @@
 	X(handshake_timeout, UINT, "10", 2, 300, 0,			\
 	    "Seconds a new connection has to send its request (and finish the WebSocket handshake) before it is closed.") \
 	X(deflate_connections, UINT, "128", 0, 65536, 0,		\
-	    "Client connections that may use permessage-deflate (compressed WebSocket messages) at the same time, each holding up to about 180 KiB of zlib state; node connections always may; 0 turns compression off for clients.") \
+	    "Client connections that may use permessage-deflate (compressed WebSocket messages) at the same time, each holding up to about 180 KiB of zlib state, and as much as the largest message it has sent (at most max_message_length); node connections always may; 0 turns compression off for clients.") \
 	X(sync_full, BOOL, "false", 0, 1, 0,				\
 	    "Flush every commit to disk with fsync: safer on power loss, slower.") \
 	X(log_level, UINT, "1", 0, 2, 0,				\

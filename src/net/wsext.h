@@ -33,7 +33,9 @@
  * with "invalid distance too far back".  So the server's inflate buffer
  * holds the largest message it accepts (wsext_rx_pwr2) and nothing is
  * ever left to finish later.  The buffer is address space: its pages
- * are touched only as far as the largest message yet inflated.
+ * are touched only as far as the largest message the client has sent,
+ * so a compressing client holds up to max_message_length more than
+ * WSEXT_CONN_BYTES once it has sent one that large.
  */
 #ifndef SAMIZDAT_WSEXT_H
 #define SAMIZDAT_WSEXT_H
