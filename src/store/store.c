@@ -125,13 +125,6 @@ store_schema_init(struct store *s)
 	return ERR_OK;
 }
 
-void
-store_process_init(void)
-{
-	/* Fails harmlessly (SQLITE_MISUSE) once SQLite is in use. */
-	(void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
-}
-
 enum err
 store_open(struct store **sp, const char *path, int flags)
 {

@@ -1,7 +1,8 @@
 /*
- * store_wal.c: a handle's page cache and its WAL checkpoints (store.h):
- * what ingest_batch.c tunes while an import runs, and the thread that
- * checkpoints for a writer (the relay's loop, an import's writer).
+ * store_wal.c: the page cache -- the process-wide setting, and what
+ * ingest_batch.c tunes of a handle's while an import runs -- and WAL
+ * checkpoints, with the thread that runs them for a writer (the relay's
+ * loop, an import's writer) (store.h).
  */
 #include <limits.h>
 #include <pthread.h>
@@ -9,6 +10,13 @@
 #include <stdlib.h>
 
 #include "store_int.h"
+
+void
+store_process_init(void)
+{
+	/* Fails harmlessly (SQLITE_MISUSE) once SQLite is in use. */
+	(void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+}
 
 enum err
 store_cache(struct store *s, int kib)
