@@ -26,6 +26,14 @@
  * run and splits it again) and the initiator's frames carry a fifth of
  * the bytes.
  */
+/*
+ * A range of up to CUT_MAX items is split at the storage's cuts when it
+ * has them (neg_storage.cut): counting out 16 equal buckets there would
+ * read nearly every block of the range, while a larger range's 16 bounds
+ * cost 16 blocks of many -- and a cut's bound is its whole key, 32 bytes
+ * where a count's is a few, which a first message must not spend.
+ */
+#define CUT_MAX		2048
 #define LEAF_SPLIT_MIN	9
 #define LEAF_BUCKETS	4
 #define MODE_SKIP	0
@@ -351,6 +359,49 @@ append_id(void *arg, const struct neg_item *it)
 	return true;
 }
 
+/*
+ * Splits [lo, hi) into up to BUCKETS runs at the storage's cuts: each
+ * bound is a cut's key, whole (32 bytes of id where the count-based
+ * split sends a few), and no item is read to make it.  *done is false
+ * if (lo, hi) holds no cut (o untouched).
+ */
+static enum err
+split_at_cuts(struct neg *ng, size_t lo, size_t hi, const struct bound *upper,
+    struct buf *o, bool *done)
+{
+	size_t	 pos[BUCKETS], n = hi - lo, k = 0, i, curr, p;
+	struct neg_item keys[BUCKETS];
+	uint8_t	 fp[NEG_FINGERPRINT];
+	struct bound next;
+	enum err e;
+
+	for (i = 1; i < BUCKETS; i++) {
+		curr = k > 0 ? pos[k - 1] : lo;
+		if (!ng->st->cut(ng->st_arg, curr, hi, lo + n / BUCKETS * i +
+		    n % BUCKETS * i / BUCKETS, &p, &keys[k]))
+			continue;
+		if (p > curr && p < hi)
+			pos[k++] = p;
+	}
+	/* Too few to narrow the range down as fast: split it by count. */
+	if ((*done = k + 1 >= BUCKETS / 2) == false)
+		return ERR_OK;
+	for (i = 0, curr = lo; i <= k; i++) {
+		p = i < k ? pos[i] : hi;
+		if ((e = st_fingerprint(ng, curr, p, fp)) != ERR_OK)
+			return e;
+		if (i < k)
+			item_bound(&keys[i], &next);
+		else
+			next = *upper;
+		put_bound(ng, o, &next);
+		put_varint(o, MODE_FP);
+		buf_append(o, fp, sizeof(fp));
+		curr = p;
+	}
+	return ERR_OK;
+}
+
 static enum err
 split_range(struct neg *ng, size_t lo, size_t hi, const struct bound *upper,
     struct buf *o)
@@ -359,6 +410,7 @@ split_range(struct neg *ng, size_t lo, size_t hi, const struct bound *upper,
 	uint8_t	 fp[NEG_FINGERPRINT];
 	struct neg_item a, b;
 	struct bound next;
+	bool	 cut;
 	enum err e;
 
 	if (n < BUCKETS * 2 && (!ng->initiator || !ng->split_leaves ||
@@ -369,6 +421,12 @@ split_range(struct neg *ng, size_t lo, size_t hi, const struct bound *upper,
 		return st_each(ng, lo, hi, append_id, o);
 	}
 	buckets = n < BUCKETS * 2 ? LEAF_BUCKETS : BUCKETS;
+	if (buckets == BUCKETS && n <= CUT_MAX && ng->st != NULL &&
+	    ng->st->cut != NULL) {
+		if ((e = split_at_cuts(ng, lo, hi, upper, o, &cut)) != ERR_OK ||
+		    cut)
+			return e;
+	}
 	per = n / buckets;
 	extra = n % buckets;
 	for (i = 0; i < buckets; i++) {

@@ -54,6 +54,16 @@ struct neg_storage {
 	enum err (*sum)(void *arg, size_t lo, size_t hi, uint8_t acc[32]);
 	enum err (*each)(void *arg, size_t lo, size_t hi, neg_item_fn fn,
 		    void *fnarg);
+	/*
+	 * Optional (NULL: none): a position in (lo, hi), near target, where
+	 * the storage knows a key that splits the order there without a
+	 * read -- every item before it sorts below key, none after -- and
+	 * whose sum up to it is known too (the start of a block of an
+	 * index).  A range is then split at such positions, so splitting
+	 * it reads nothing.  Returns false if there is none in (lo, hi).
+	 */
+	bool	(*cut)(void *arg, size_t lo, size_t hi, size_t target,
+		    size_t *pos, struct neg_item *key);
 };
 
 struct neg {

@@ -102,7 +102,18 @@ nx_refresh(struct store *s, struct negidx *x)
 		x->total += nb[i].n;
 		neg_sum_add(x->sum_total, nb[i].sum);
 	}
-	for (i = 0; i < SLOTS; i++)
+	/* Block numbers changed: no slot holds a block any more. */
+	if (n > x->nslot_of) {
+		uint32_t *so = realloc(x->slot_of, n * sizeof(*so));
+
+		if (so == NULL)
+			return ERR_NOMEM;
+		x->slot_of = so;
+		x->nslot_of = n;
+	}
+	if (x->slot_of != NULL)
+		memset(x->slot_of, 0, x->nslot_of * sizeof(*x->slot_of));
+	for (i = 0; x->slot != NULL && i < SLOTS; i++)
 		x->slot[i].b = SIZE_MAX;
 	x->version = version;
 	x->changes = changes;
@@ -110,22 +121,34 @@ nx_refresh(struct store *s, struct negidx *x)
 	return ERR_OK;
 }
 
-/* The events of block b, from a slot. */
+/*
+ * The events of block b, from a slot: slot_of maps a block to its slot,
+ * and a miss takes the slots in turn.  A session's rounds come back to
+ * the blocks where the differences are, so SLOTS of them stay cached
+ * while it runs; store_neg_close gives all but SLOTS_IDLE back.
+ */
 static enum err
 nx_load(struct store *s, struct negidx *x, size_t b, struct slot **out)
 {
-	struct slot *sl = &x->slot[0];
+	struct slot *sl;
 	size_t	 i;
 	enum err e;
 
-	for (i = 0; i < SLOTS; i++) {
-		if (x->slot[i].b == b) {
-			sl = &x->slot[i];
-			goto hit;
-		}
-		if (x->slot[i].used < sl->used)
-			sl = &x->slot[i];
+	if (b < x->nslot_of && x->slot_of[b] != 0) {
+		*out = &x->slot[x->slot_of[b] - 1];
+		return ERR_OK;
 	}
+	if (x->slot == NULL) {		/* the first read of this handle */
+		if ((x->slot = calloc(SLOTS, sizeof(*x->slot))) == NULL)
+			return ERR_NOMEM;
+		for (i = 0; i < SLOTS; i++)
+			x->slot[i].b = SIZE_MAX;
+	}
+	i = x->victim;
+	x->victim = (x->victim + 1) % SLOTS;
+	sl = &x->slot[i];
+	if (sl->b != SIZE_MAX && sl->b < x->nslot_of)
+		x->slot_of[sl->b] = 0;
 	sl->b = SIZE_MAX;
 	if ((e = nx_read_items(s, x->q[NQ_ITEMS], &x->blocks[b].key,
 	    x->blocks[b].n, &sl->items, &sl->n, &sl->cap)) != ERR_OK)
@@ -138,8 +161,8 @@ nx_load(struct store *s, struct negidx *x, size_t b, struct slot **out)
 		return ERR_DB_CORRUPT;
 	}
 	sl->b = b;
-hit:
-	sl->used = ++x->clock;
+	if (b < x->nslot_of)
+		x->slot_of[b] = (uint32_t)i + 1;
 	*out = sl;
 	return ERR_OK;
 }
@@ -185,6 +208,11 @@ nx_rank(struct store *s, struct negidx *x, const struct neg_item *key,
 			lo = mid;
 		else
 			hi = mid;
+	}
+	/* A block's own key (a cut, sent back): its start, without a read. */
+	if (neg_item_cmp(&x->blocks[lo].key, key) == 0) {
+		*out = x->blocks[lo].before;
+		return ERR_OK;
 	}
 	if ((e = nx_load(s, x, lo, &sl)) != ERR_OK)
 		return e;
@@ -279,6 +307,26 @@ store_neg_open(struct store *s, const struct filter *f, struct store_neg **out)
 void
 store_neg_close(struct store_neg *v)
 {
+	struct negidx *x;
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	/* Between sessions a handle keeps SLOTS_IDLE blocks' events. */
+	if ((x = v->s->nx) != NULL && x->slot != NULL) {
+		for (i = SLOTS_IDLE; i < SLOTS; i++) {
+			struct slot *sl = &x->slot[i];
+
+			if (sl->b != SIZE_MAX && sl->b < x->nslot_of)
+				x->slot_of[sl->b] = 0;
+			sl->b = SIZE_MAX;
+			free(sl->items);
+			sl->items = NULL;
+			sl->n = sl->cap = 0;
+		}
+		if (x->victim >= SLOTS_IDLE)
+			x->victim = 0;
+	}
 	free(v);
 }
 
@@ -421,8 +469,44 @@ sn_each(void *arg, size_t lo, size_t hi, neg_item_fn fn, void *fnarg)
 	return e;
 }
 
+/*
+ * The block start nearest target inside (lo, hi): its key splits the
+ * order there (the blocks before hold only events below it) and its
+ * prefix sum is kept, so the engine splits a range there without reading
+ * an event.
+ */
+static bool
+sn_cut(void *arg, size_t lo, size_t hi, size_t target, size_t *pos,
+    struct neg_item *key)
+{
+	struct store_neg *v = arg;
+	struct negidx *x = v->s->nx;
+	uint64_t g = v->base + target, glo = v->base + lo, ghi = v->base + hi;
+	uint64_t p, d, best_d = UINT64_MAX;
+	size_t	 b, c, best = SIZE_MAX;
+
+	if (x == NULL || x->nb == 0)
+		return false;
+	b = block_at(x, g < x->total ? g : x->total);
+	for (c = b; c <= b + 1 && c < x->nb; c++) {
+		p = x->blocks[c].before;
+		if (p <= glo || p >= ghi)
+			continue;
+		d = p > g ? p - g : g - p;
+		if (d < best_d) {
+			best_d = d;
+			best = c;
+		}
+	}
+	if (best == SIZE_MAX)
+		return false;
+	*pos = (size_t)(x->blocks[best].before - v->base);
+	*key = x->blocks[best].key;
+	return true;
+}
+
 const struct neg_storage store_neg_storage = {
-	sn_begin, sn_end, sn_get, sn_lower_bound, sn_sum, sn_each
+	sn_begin, sn_end, sn_get, sn_lower_bound, sn_sum, sn_each, sn_cut
 };
 
 static bool

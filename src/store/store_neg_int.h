@@ -12,7 +12,12 @@
 #include "negentropy.h"
 #include "store_int.h"
 
-#define SLOTS		8	/* blocks' events kept in memory */
+/*
+ * Blocks' events kept in memory while a session runs: at most SLOTS of
+ * them, some 2.6 MB with full blocks, and SLOTS_IDLE between sessions.
+ */
+#define SLOTS		1024
+#define SLOTS_IDLE	8
 
 enum {
 	NQ_FIND,
@@ -39,7 +44,6 @@ struct slot {
 	size_t		 b;		/* the block; SIZE_MAX: none */
 	struct neg_item	*items;
 	size_t		 n, cap;
-	uint64_t	 used;
 };
 
 struct negidx {
@@ -50,8 +54,10 @@ struct negidx {
 	uint8_t		 sum_total[32];
 	bool		 valid;
 	sqlite3_int64	 version, changes;
-	struct slot	 slot[SLOTS];
-	uint64_t	 clock;
+	struct slot	*slot;		/* SLOTS of them */
+	uint32_t	*slot_of;	/* per block: its slot + 1; 0: none */
+	size_t		 nslot_of;
+	size_t		 victim;	/* the slot a miss takes next */
 	uint64_t	 reads;
 };
 

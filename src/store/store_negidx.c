@@ -42,8 +42,6 @@ nx_get(struct store *s, struct negidx **out)
 	if (x == NULL) {
 		if ((x = calloc(1, sizeof(*x))) == NULL)
 			return ERR_NOMEM;
-		for (i = 0; i < SLOTS; i++)
-			x->slot[i].b = SIZE_MAX;
 		s->nx = x;
 	}
 	for (i = 0; i < NQ__COUNT; i++) {
@@ -68,8 +66,10 @@ store_neg_free(struct store *s)
 		return;
 	for (i = 0; i < NQ__COUNT; i++)
 		sqlite3_finalize(x->q[i]);
-	for (i = 0; i < SLOTS; i++)
+	for (i = 0; x->slot != NULL && i < SLOTS; i++)
 		free(x->slot[i].items);
+	free(x->slot);
+	free(x->slot_of);
 	free(x->blocks);
 	free(x);
 	s->nx = NULL;
